@@ -1,0 +1,60 @@
+# Bronze: the commands people type. `make help` lists them.
+#
+#   make image   the signed metal image in _out/ (installs what is missing)
+#   make test    the whole test suite (what CI runs)
+#   make kernel  the hardened kernel alone, cached by content hash
+#   make bench   image build stages against their floor, into BENCHMARKS.md
+
+SHELL := /bin/bash
+ARCH ?= amd64
+PLATFORM ?= metal
+OUT ?= _out
+BUILD_DIR ?= _build/release
+TEST_BUILD_DIR ?= _build/test
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Every timestamp in an image: the last commit's, so the same commit gives
+# the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+export SOURCE_DATE_EPOCH
+CTEST_JOBS ?= 2
+CTEST_ARGS ?=
+
+.PHONY: help deps build kernel image test test-build bench clean
+
+help:
+	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD_DIR)/build.ninja
+	@ninja -C $(BUILD_DIR) --quiet
+
+kernel: deps
+	@kernel/build-kernel.sh $(ARCH)
+
+# KERNEL=path uses a given bzImage instead of the cached hardened build.
+image: build
+	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
+	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT)
+
+$(TEST_BUILD_DIR)/build.ninja:
+	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON >/dev/null
+
+test-build: deps $(TEST_BUILD_DIR)/build.ninja
+	@ninja -C $(TEST_BUILD_DIR) --quiet
+
+# The suites find the cached kernel through BRONZE_KERNEL_DIR.
+test: test-build
+	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
+	ctest --test-dir $(TEST_BUILD_DIR) --output-on-failure -j $(CTEST_JOBS) $(CTEST_ARGS)
+
+bench: build
+	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
+	bench/image-build.sh $(BUILD_DIR)/imager/imager
+
+clean:
+	rm -rf _build $(OUT)

@@ -1,0 +1,12 @@
+#include "base/error.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace bronze {
+
+void throw_errno(const std::string& what) {
+  throw Error(what + ": " + std::strerror(errno));
+}
+
+}  // namespace bronze

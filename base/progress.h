@@ -1,0 +1,35 @@
+// Progress of long work: one line per stage with its duration, on stderr so
+// that --json output on stdout stays machine-readable. On a terminal the
+// running stage is shown first and completed in place.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace bronze {
+
+class Progress {
+ public:
+  explicit Progress(bool enabled = true);
+
+  // Starts a stage; the previous one, if any, ends.
+  void stage(const std::string& name);
+  // Ends the running stage.
+  void done();
+
+  struct Timing {
+    std::string name;
+    double seconds;
+  };
+  const std::vector<Timing>& timings() const { return timings_; }
+
+ private:
+  bool enabled_;
+  bool tty_;
+  std::string current_;
+  std::chrono::steady_clock::time_point started_;
+  std::vector<Timing> timings_;
+};
+
+}  // namespace bronze

@@ -1,0 +1,41 @@
+# Build rules shared by every component.
+#
+# Host-side code (tools, libraries, tests) gets the sanitizers in the test
+# build. Code that runs on a node (init, machined) never does: init is static,
+# and neither should drag the sanitizer runtimes into the image.
+
+set(BRONZE_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wconversion -Wno-sign-conversion)
+set(BRONZE_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+function(bronze_host_target target)
+  target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
+  if(BRONZE_SANITIZE)
+    target_compile_options(${target} PRIVATE ${BRONZE_SANITIZERS})
+    target_link_options(${target} PRIVATE ${BRONZE_SANITIZERS})
+  endif()
+endfunction()
+
+function(bronze_node_target target)
+  target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
+endfunction()
+
+# bronze_test(NAME n LABEL unit|integration|e2e SOURCES ... LIBS ... [WHOLE])
+# WHOLE runs the binary as one CTest test, so that an expensive fixture (an
+# image build, a booted VM) is made once for all its cases.
+function(bronze_test)
+  cmake_parse_arguments(T "WHOLE" "NAME;LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  bronze_host_target(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  if(T_WHOLE)
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    set_tests_properties(${T_NAME} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT})
+  else()
+    gtest_discover_tests(${T_NAME}
+      PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+      DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()

@@ -1,0 +1,96 @@
+#include "imager/elf_deps.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <memory>
+#include <set>
+
+#include "base/error.h"
+
+namespace bronze::imager {
+
+ElfInfo read_elf_info(const std::filesystem::path& binary) {
+  if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
+  int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open " + binary.string());
+  std::unique_ptr<int, void (*)(int*)> fd_guard(&fd, [](int* f) { ::close(*f); });
+  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
+  if (!elf || elf_kind(elf) != ELF_K_ELF) {
+    if (elf) elf_end(elf);
+    throw Error(binary.string() + " is not an ELF file");
+  }
+  std::unique_ptr<Elf, decltype(&elf_end)> guard(elf, &elf_end);
+  ElfInfo info;
+
+  size_t program_headers = 0;
+  if (elf_getphdrnum(elf, &program_headers) != 0) throw Error(binary.string() + ": cannot read program headers");
+  for (size_t i = 0; i < program_headers; ++i) {
+    GElf_Phdr phdr;
+    if (!gelf_getphdr(elf, static_cast<int>(i), &phdr) || phdr.p_type != PT_INTERP) continue;
+    size_t size = 0;
+    char* raw = elf_rawfile(elf, &size);
+    if (raw && phdr.p_offset + phdr.p_filesz <= size) {
+      info.interpreter = std::string(raw + phdr.p_offset, strnlen(raw + phdr.p_offset, phdr.p_filesz));
+    }
+  }
+
+  Elf_Scn* section = nullptr;
+  while ((section = elf_nextscn(elf, section)) != nullptr) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(section, &shdr) || shdr.sh_type != SHT_DYNAMIC) continue;
+    Elf_Data* data = elf_getdata(section, nullptr);
+    if (!data || shdr.sh_entsize == 0) continue;
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 0; i < count; ++i) {
+      GElf_Dyn dyn;
+      if (!gelf_getdyn(data, static_cast<int>(i), &dyn) || dyn.d_tag != DT_NEEDED) continue;
+      const char* name = elf_strptr(elf, shdr.sh_link, dyn.d_un.d_val);
+      if (name) info.needed.emplace_back(name);
+    }
+  }
+  return info;
+}
+
+std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path& binary,
+                                                     const std::vector<std::filesystem::path>& search_dirs) {
+  std::vector<std::filesystem::path> out;
+  std::set<std::string> seen;
+  std::vector<std::filesystem::path> queue{binary};
+  while (!queue.empty()) {
+    auto current = queue.back();
+    queue.pop_back();
+    ElfInfo info = read_elf_info(current);
+    if (!info.interpreter.empty() && seen.insert(info.interpreter).second) out.emplace_back(info.interpreter);
+    for (const auto& soname : info.needed) {
+      if (!seen.insert(soname).second) continue;
+      std::filesystem::path found;
+      for (const auto& dir : search_dirs) {
+        if (std::filesystem::exists(dir / soname)) {
+          found = dir / soname;
+          break;
+        }
+      }
+      if (found.empty()) {
+        throw Error(current.string() + " needs " + soname + ", which is in none of the library folders searched");
+      }
+      out.push_back(found);
+      queue.push_back(found);
+    }
+  }
+  return out;
+}
+
+std::vector<std::filesystem::path> default_library_dirs(const std::string& arch) {
+  std::string triplet = arch == "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+  if (arch == "arm64") {
+    // Debian's cross toolchain keeps the target's libraries here.
+    return {"/usr/" + triplet + "/lib", "/lib/" + triplet, "/usr/lib/" + triplet};
+  }
+  return {"/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/usr/lib64"};
+}
+
+}  // namespace bronze::imager

@@ -1,0 +1,27 @@
+// The shared libraries a dynamically linked program needs, found by reading
+// its ELF dynamic section (DT_NEEDED, PT_INTERP) with libelf. Unlike ldd it
+// runs nothing, so it works for another arch's binaries too.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace bronze::imager {
+
+struct ElfInfo {
+  std::string interpreter;           // "/lib64/ld-linux-x86-64.so.2", empty when static
+  std::vector<std::string> needed;   // sonames
+};
+
+ElfInfo read_elf_info(const std::filesystem::path& binary);
+
+// Every library `binary` needs, transitively, as absolute paths found in
+// `search_dirs`, plus the interpreter. Throws naming a soname not found.
+std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path& binary,
+                                                     const std::vector<std::filesystem::path>& search_dirs);
+
+// Debian's library folders for an arch ("amd64" or "arm64").
+std::vector<std::filesystem::path> default_library_dirs(const std::string& arch);
+
+}  // namespace bronze::imager

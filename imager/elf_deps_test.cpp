@@ -1,0 +1,31 @@
+#include "imager/elf_deps.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "base/error.h"
+#include "base/files.h"
+
+namespace bronze::imager {
+
+TEST(ElfDeps, FindsLibcAndTheLoaderOfADynamicBinary) {
+  auto libs = resolve_libraries("/bin/sh", default_library_dirs("amd64"));
+  auto has = [&](const std::string& name) {
+    return std::any_of(libs.begin(), libs.end(), [&](const auto& p) { return p.filename() == name; });
+  };
+  EXPECT_TRUE(has("libc.so.6"));
+  EXPECT_TRUE(has("ld-linux-x86-64.so.2"));
+}
+
+TEST(ElfDeps, ReportsAMissingLibrary) {
+  EXPECT_THROW(resolve_libraries("/bin/sh", {"/nonexistent"}), Error);
+}
+
+TEST(ElfDeps, RefusesANonElfFile) {
+  TempDir dir;
+  write_file(dir.path() / "x", "not elf");
+  EXPECT_THROW(read_elf_info(dir.path() / "x"), Error);
+}
+
+}  // namespace bronze::imager

@@ -1,0 +1,19 @@
+// The initramfs: a newc cpio written with libarchive holding init and
+// rootfs.sqfs (and /dev/console, so init has a console before devtmpfs),
+// compressed with zstd. Entries are sorted, owned by root and dated
+// SOURCE_DATE_EPOCH, so that it is reproducible.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace bronze::imager {
+
+void make_initramfs(const std::filesystem::path& init, const std::filesystem::path& rootfs_sqfs,
+                    const std::filesystem::path& out, int64_t epoch);
+
+// Extracts one regular file from an initramfs (for verification).
+std::string read_from_initramfs(const std::string& initramfs_bytes, const std::string& name);
+
+}  // namespace bronze::imager

@@ -1,0 +1,12 @@
+// The root filesystem image, made by mksquashfs: zstd, every file owned by
+// root, every time set to SOURCE_DATE_EPOCH, so that it is reproducible.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace bronze::imager {
+
+void make_squashfs(const std::filesystem::path& source_dir, const std::filesystem::path& out, int64_t epoch);
+
+}  // namespace bronze::imager

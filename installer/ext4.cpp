@@ -1,0 +1,109 @@
+#include "installer/ext4.h"
+
+extern "C" {
+#include <et/com_err.h>
+}
+#include <ext2fs/ext2fs.h>
+
+#include <memory>
+
+#include "base/error.h"
+#include "base/subprocess.h"
+
+namespace bronze::installer {
+
+namespace {
+
+std::string ext2_error(errcode_t code) { return error_message(code); }
+
+struct Filesystem {
+  ext2_filsys fs = nullptr;
+  Filesystem(const std::filesystem::path& disk, uint64_t offset, int flags) {
+    std::string io_options = "offset=" + std::to_string(offset);
+    errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs);
+    if (rc) throw Error("cannot open the ext4 filesystem at offset " + std::to_string(offset) + " of " + disk.string() + ": " + ext2_error(rc));
+  }
+  ~Filesystem() {
+    if (fs) ext2fs_close_free(&fs);
+  }
+  void close() {
+    errcode_t rc = ext2fs_close_free(&fs);
+    if (rc) throw Error("cannot write the ext4 filesystem: " + ext2_error(rc));
+  }
+};
+
+void normalize_times(const std::filesystem::path& disk, uint64_t offset, int64_t epoch) {
+  Filesystem f(disk, offset, EXT2_FLAG_RW);
+  // libext2fs stamps the superblock's write time with fs->now when it is set.
+  f.fs->now = static_cast<time_t>(epoch);
+  auto when = static_cast<uint32_t>(epoch);
+  ext2_inode_scan scan = nullptr;
+  errcode_t rc = ext2fs_open_inode_scan(f.fs, 0, &scan);
+  if (rc) throw Error("cannot scan inodes: " + ext2_error(rc));
+  std::unique_ptr<ext2_struct_inode_scan, decltype(&ext2fs_close_inode_scan)> guard(scan, &ext2fs_close_inode_scan);
+  int inode_size = EXT2_INODE_SIZE(f.fs->super);
+  std::vector<char> buffer(static_cast<size_t>(inode_size));
+  auto* inode = reinterpret_cast<ext2_inode_large*>(buffer.data());
+  ext2_ino_t ino = 0;
+  while (true) {
+    rc = ext2fs_get_next_inode_full(scan, &ino, reinterpret_cast<ext2_inode*>(inode), inode_size);
+    if (rc) throw Error("cannot read an inode: " + ext2_error(rc));
+    if (ino == 0) break;
+    if (inode->i_links_count == 0) continue;
+    inode->i_atime = inode->i_ctime = inode->i_mtime = when;
+    if (inode_size > EXT2_GOOD_OLD_INODE_SIZE && inode->i_extra_isize >= 24) {
+      inode->i_crtime = when;
+      inode->i_atime_extra = inode->i_ctime_extra = inode->i_mtime_extra = inode->i_crtime_extra = 0;
+    }
+    rc = ext2fs_write_inode_full(f.fs, ino, reinterpret_cast<ext2_inode*>(inode), inode_size);
+    if (rc) throw Error("cannot write inode " + std::to_string(ino) + ": " + ext2_error(rc));
+  }
+  f.fs->super->s_wtime = f.fs->super->s_mtime = f.fs->super->s_mkfs_time = f.fs->super->s_lastcheck = when;
+  ext2fs_mark_super_dirty(f.fs);
+  f.close();
+}
+
+}  // namespace
+
+void make_ext4(const std::filesystem::path& disk, const Partition& partition, const Ext4Options& options) {
+  std::vector<std::string> argv = {
+      "mke2fs", "-q", "-F", "-t", "ext4", "-L", options.fs_label, "-U", options.uuid,
+      "-E", "offset=" + std::to_string(partition.start) + ",root_owner=0:0,hash_seed=" + options.uuid};
+  if (options.source_dir) {
+    argv.push_back("-d");
+    argv.push_back(options.source_dir->string());
+  }
+  argv.push_back(disk.string());
+  argv.push_back(std::to_string(partition.size / 1024) + "k");
+  std::string epoch = std::to_string(options.epoch);
+  run_checked(argv, RunOptions{{{"E2FSPROGS_FAKE_TIME", epoch}, {"SOURCE_DATE_EPOCH", epoch}}, {}, {}});
+  normalize_times(disk, partition.start, options.epoch);
+}
+
+std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
+  Filesystem f(disk, offset, 0);
+  ext2_ino_t ino = 0;
+  errcode_t rc = ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino);
+  if (rc) throw Error(path + " not found in the filesystem at offset " + std::to_string(offset) + ": " + ext2_error(rc));
+  ext2_file_t file = nullptr;
+  rc = ext2fs_file_open(f.fs, ino, 0, &file);
+  if (rc) throw Error("cannot open " + path + ": " + ext2_error(rc));
+  std::unique_ptr<struct ext2_file, decltype(&ext2fs_file_close)> guard(file, &ext2fs_file_close);
+  __u64 size = 0;
+  rc = ext2fs_file_get_lsize(file, &size);
+  if (rc) throw Error("cannot size " + path + ": " + ext2_error(rc));
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    unsigned int got = 0;
+    auto chunk = static_cast<unsigned int>(std::min<uint64_t>(size - done, 1u << 20));
+    rc = ext2fs_file_read(file, out.data() + done, chunk, &got);
+    if (rc) throw Error("cannot read " + path + ": " + ext2_error(rc));
+    if (got == 0) break;
+    done += got;
+  }
+  out.resize(done);
+  return out;
+}
+
+}  // namespace bronze::installer

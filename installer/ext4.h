@@ -1,0 +1,29 @@
+// ext4 filesystems inside a disk image: made with mke2fs -d at an offset,
+// read with libext2fs. No mount, no loop device.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "installer/layout.h"
+
+namespace bronze::installer {
+
+struct Ext4Options {
+  std::string fs_label;
+  std::string uuid;  // also the directory hash seed: same inputs, same bytes
+  int64_t epoch = 0;
+  // Files to put in; empty for an empty filesystem.
+  std::optional<std::filesystem::path> source_dir;
+};
+
+// Formats `partition` of `disk`. Every inode's timestamps are set to
+// `epoch` afterwards, since mke2fs -d copies the source files' ctimes.
+void make_ext4(const std::filesystem::path& disk, const Partition& partition, const Ext4Options& options);
+
+// Reads a whole file from the ext4 filesystem starting at byte `offset`.
+std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
+
+}  // namespace bronze::installer

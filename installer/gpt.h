@@ -1,0 +1,37 @@
+// The GPT of a Bronze disk: written through libfdisk, read back through
+// libblkid. Works on a regular file as on a block device (DESIGN.md 1, 2).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "installer/layout.h"
+
+namespace bronze::installer {
+
+struct GptIds {
+  std::string disk_guid;
+  std::vector<std::string> partition_guids;  // one per layout partition, in order
+};
+
+// Writes a fresh protective MBR and GPT for `layout` onto `disk`.
+void write_gpt(const std::filesystem::path& disk, const Layout& layout, const GptIds& ids);
+
+struct FoundPartition {
+  int number = 0;
+  std::string label;
+  std::string type_guid;  // upper case
+  std::string uuid;       // upper case
+  uint64_t start = 0;     // bytes
+  uint64_t size = 0;      // bytes
+};
+
+// Reads the GPT of `disk`; throws when there is none.
+std::vector<FoundPartition> read_gpt(const std::filesystem::path& disk);
+
+// The partition labelled `name`; throws an Error saying the disk does not
+// carry Bronze's layout when it is missing.
+FoundPartition find_partition(const std::filesystem::path& disk, const std::string& name);
+
+}  // namespace bronze::installer

@@ -1,0 +1,106 @@
+#include "installer/install.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/files.h"
+#include "base/guid.h"
+#include "installer/boot_state.h"
+#include "installer/ext4.h"
+#include "installer/gpt.h"
+#include "installer/grub_cfg.h"
+#include "installer/meta.h"
+#include "installer/vfat.h"
+
+namespace bronze::installer {
+namespace fs = std::filesystem;
+
+uint64_t disk_size(const fs::path& disk) {
+  struct stat st {};
+  if (::stat(disk.c_str(), &st) != 0) throw_errno("cannot open disk " + disk.string());
+  if (S_ISREG(st.st_mode)) return static_cast<uint64_t>(st.st_size);
+  if (!S_ISBLK(st.st_mode)) throw Error(disk.string() + " is neither a block device nor a regular file");
+  int fd = ::open(disk.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open disk " + disk.string());
+  uint64_t size = 0;
+  int rc = ::ioctl(fd, BLKGETSIZE64, &size);
+  ::close(fd);
+  if (rc != 0) throw_errno("cannot read the size of " + disk.string());
+  return size;
+}
+
+namespace {
+
+std::string part_guid(const InstallRequest& r, const std::string& what) {
+  return derive_guid({r.image_name, r.slot.version, what});
+}
+
+void stage_slot(const SlotContent& slot, const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::copy_file(slot.kernel, dir / slot_file::kKernel);
+  fs::copy_file(slot.initramfs, dir / slot_file::kInitramfs);
+  fs::copy_file(slot.manifest, dir / slot_file::kManifest);
+  fs::copy_file(slot.signature, dir / slot_file::kSignature);
+  write_file(dir / slot_file::kSlotEnv, encode_slot_env(slot.version, slot.cmdline));
+}
+
+}  // namespace
+
+void install(const InstallRequest& r, Progress& progress) {
+  progress.stage("partition table");
+  Layout layout = Layout::plan(disk_size(r.disk), r.sizes);
+  GptIds ids;
+  ids.disk_guid = part_guid(r, "disk");
+  for (const auto& p : layout.partitions()) ids.partition_guids.push_back(part_guid(r, "partition:" + p.label));
+  write_gpt(r.disk, layout, ids);
+
+  TempDir work("bronze-install");
+  progress.stage("bootloader");
+  fs::path core = work.path() / "core.img";
+  fs::path efi = work.path() / "BOOTX64.EFI";
+  make_bios_core_image(r.grub, core);
+  make_efi_image(r.grub, efi);
+  embed_bios(r.disk, layout.get(label::kBios), r.grub, core);
+
+  fs::path cfg = work.path() / "grub.cfg";
+  write_file(cfg, grub_cfg());
+  // A fresh disk boots slot A, committed. Both copies are valid from the
+  // start; the second is one generation older.
+  fs::path state1 = work.path() / "state-1.env";
+  fs::path state2 = work.path() / "state-2.env";
+  fs::path tally = work.path() / "tally.env";
+  write_file(state1, encode_state(BootState{kFirstGeneration + 1, 'A', 'N', 0}));
+  write_file(state2, encode_state(BootState{kFirstGeneration, 'A', 'N', 0}));
+  write_file(tally, encode_tally(Tally{kFirstGeneration, 0}));
+
+  const Partition& esp = layout.get(label::kEfi);
+  make_vfat(r.disk, esp, "EFI", derive_volume_id({r.image_name, r.slot.version, "EFI"}), r.epoch);
+  copy_into_vfat(r.disk, esp,
+                 {{efi, "/EFI/BOOT/BOOTX64.EFI"},
+                  {cfg, "/boot/grub/grub.cfg"},
+                  {state1, kStateFile1},
+                  {state2, kStateFile2},
+                  {tally, kTallyFile}},
+                 r.epoch);
+
+  progress.stage("boot slots");
+  fs::path slot_dir = work.path() / "slot";
+  stage_slot(r.slot, slot_dir);
+  set_tree_times(slot_dir, r.epoch);
+  make_ext4(r.disk, layout.get(label::kBootA),
+            {label::kBootA, part_guid(r, "fs:" + std::string(label::kBootA)), r.epoch, slot_dir});
+  make_ext4(r.disk, layout.get(label::kBootB),
+            {label::kBootB, part_guid(r, "fs:" + std::string(label::kBootB)), r.epoch, std::nullopt});
+
+  progress.stage("META and STATE");
+  init_meta(r.disk, layout.get(label::kMeta));
+  make_ext4(r.disk, layout.get(label::kState),
+            {label::kState, part_guid(r, "fs:" + std::string(label::kState)), r.epoch, std::nullopt});
+  progress.done();
+}
+
+}  // namespace bronze::installer

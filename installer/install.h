@@ -1,0 +1,50 @@
+// Install: the whole Bronze disk layout written onto a disk, which is a block
+// device on a node and a regular file when the imager builds a disk image
+// (DESIGN.md decision 1: one code path for both).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "base/progress.h"
+#include "installer/grub.h"
+#include "installer/layout.h"
+
+namespace bronze::installer {
+
+// What goes into a boot slot.
+struct SlotContent {
+  std::filesystem::path kernel;
+  std::filesystem::path initramfs;
+  std::filesystem::path manifest;
+  std::filesystem::path signature;
+  std::string version;
+  std::string cmdline;
+};
+
+// File names inside a boot slot; grub.cfg and the verifier use the same.
+namespace slot_file {
+constexpr const char* kKernel = "vmlinuz";
+constexpr const char* kInitramfs = "initramfs.img";
+constexpr const char* kManifest = "manifest.json";
+constexpr const char* kSignature = "manifest.sig";
+constexpr const char* kSlotEnv = "slot.env";
+}  // namespace slot_file
+
+struct InstallRequest {
+  std::filesystem::path disk;
+  std::string image_name;  // with the version, seeds the disk's GUIDs
+  LayoutSizes sizes;
+  int64_t epoch = 0;  // every timestamp written
+  SlotContent slot;
+  GrubPaths grub;
+};
+
+// The size of a regular file or a block device.
+uint64_t disk_size(const std::filesystem::path& disk);
+
+// Writes the layout onto request.disk, with the slot content in BOOT-A.
+void install(const InstallRequest& request, Progress& progress);
+
+}  // namespace bronze::installer
