@@ -19,6 +19,30 @@ function(bronze_node_target target)
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
 endfunction()
 
+# bronze_library(NAME n SOURCES ... [LIBS external...] [DEPS bronze_libs...])
+# Makes `n` for host tools and tests and, in a sanitized build, `n_node`:
+# the same sources without sanitizers, for binaries that go into an image.
+# Elsewhere `n_node` is another name for `n`.
+function(bronze_library)
+  cmake_parse_arguments(L "" "NAME" "SOURCES;LIBS;DEPS" ${ARGN})
+  add_library(${L_NAME} STATIC ${L_SOURCES})
+  target_include_directories(${L_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${L_NAME} PUBLIC ${L_LIBS} ${L_DEPS})
+  bronze_host_target(${L_NAME})
+  if(BRONZE_SANITIZE)
+    set(node_deps)
+    foreach(dep ${L_DEPS})
+      list(APPEND node_deps ${dep}_node)
+    endforeach()
+    add_library(${L_NAME}_node STATIC ${L_SOURCES})
+    target_include_directories(${L_NAME}_node PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${L_NAME}_node PUBLIC ${L_LIBS} ${node_deps})
+    bronze_node_target(${L_NAME}_node)
+  else()
+    add_library(${L_NAME}_node ALIAS ${L_NAME})
+  endif()
+endfunction()
+
 # bronze_test(NAME n LABEL unit|integration|e2e SOURCES ... LIBS ... [WHOLE])
 # WHOLE runs the binary as one CTest test, so that an expensive fixture (an
 # image build, a booted VM) is made once for all its cases.

@@ -1,34 +1,17 @@
-// Builds a platform's disk image: rootfs -> squashfs -> initramfs -> signed
-// manifest -> disk (the installer run onto a file). Everything is written
-// aside and moved into the output folder only when all of it succeeded.
+// The disk image output: the installer run onto a file (DESIGN.md decision
+// 1), with the signed manifest and the artifacts beside it. Everything is
+// written aside and moved into the output folder only when all succeeded.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/progress.h"
-#include "installer/grub.h"
+#include "imager/assemble.h"
 
 namespace bronze::imager {
-
-struct BuildRequest {
-  std::string platform;
-  std::string arch = "amd64";
-  std::string version = "dev";
-  std::filesystem::path out_dir = "_out";
-  std::filesystem::path data_dir;  // holds platforms/ and kernel/cmdline.yaml
-  std::filesystem::path kernel;
-  std::filesystem::path init;
-  std::filesystem::path machined;
-  std::optional<std::filesystem::path> signing_key;  // none: the development key
-  std::optional<uint64_t> disk_size;                  // none: the platform's
-  std::vector<std::string> extra_kernel_args;
-  int64_t epoch = 0;
-  installer::GrubPaths grub;
-};
 
 struct OutputFile {
   std::filesystem::path path;
@@ -45,5 +28,8 @@ struct BuildResult {
 
 // `with_digests` fills size and sha256 of each output (reading them back).
 BuildResult build_image(const BuildRequest& request, Progress& progress, bool with_digests);
+
+// Size and, when asked, digest of each file.
+std::vector<OutputFile> describe_outputs(const std::vector<std::filesystem::path>& paths, bool with_digests);
 
 }  // namespace bronze::imager

@@ -73,25 +73,4 @@ void make_initramfs(const std::filesystem::path& init, const std::filesystem::pa
   check(a.get(), archive_write_close(a.get()), "close " + out.string());
 }
 
-std::string read_from_initramfs(const std::string& bytes, const std::string& name) {
-  ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_cpio(a.get());
-  check(a.get(), archive_read_open_memory(a.get(), bytes.data(), bytes.size()), "open the initramfs");
-  archive_entry* entry = nullptr;
-  while (true) {
-    int rc = archive_read_next_header(a.get(), &entry);
-    if (rc == ARCHIVE_EOF) break;
-    check(a.get(), rc, "read the initramfs");
-    if (name != archive_entry_pathname(entry)) continue;
-    std::string out;
-    std::vector<char> buffer(1 << 20);
-    la_ssize_t n = 0;
-    while ((n = archive_read_data(a.get(), buffer.data(), buffer.size())) > 0) out.append(buffer.data(), static_cast<size_t>(n));
-    check(a.get(), static_cast<int>(n), "read " + name + " from the initramfs");
-    return out;
-  }
-  throw Error("the initramfs holds no " + name);
-}
-
 }  // namespace bronze::imager

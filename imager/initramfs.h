@@ -13,7 +13,4 @@ namespace bronze::imager {
 void make_initramfs(const std::filesystem::path& init, const std::filesystem::path& rootfs_sqfs,
                     const std::filesystem::path& out, int64_t epoch);
 
-// Extracts one regular file from an initramfs (for verification).
-std::string read_from_initramfs(const std::string& initramfs_bytes, const std::string& name);
-
 }  // namespace bronze::imager

@@ -1,4 +1,5 @@
 #include "imager/initramfs.h"
+#include "installer/initramfs_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -20,9 +21,9 @@ TEST(Initramfs, HoldsInitAndRootfsAndIsReproducible) {
   ASSERT_GE(a.size(), 4u);
   EXPECT_EQ(static_cast<uint8_t>(a[0]), 0x28);
   EXPECT_EQ(static_cast<uint8_t>(a[1]), 0xb5);
-  EXPECT_EQ(read_from_initramfs(a, "init"), "#!init");
-  EXPECT_EQ(read_from_initramfs(a, "rootfs.sqfs"), std::string(100000, 'r'));
-  EXPECT_THROW(read_from_initramfs(a, "missing"), Error);
+  EXPECT_EQ(installer::read_from_initramfs(a, "init"), "#!init");
+  EXPECT_EQ(installer::read_from_initramfs(a, "rootfs.sqfs"), std::string(100000, 'r'));
+  EXPECT_THROW(installer::read_from_initramfs(a, "missing"), Error);
 }
 
 TEST(Initramfs, DifferentEpochDifferentBytes) {

@@ -18,6 +18,7 @@
 #include "base/progress.h"
 #include "base/units.h"
 #include "imager/build_image.h"
+#include "imager/build_installer.h"
 #include "imager/platform.h"
 #include "imager/verify_image.h"
 
@@ -119,10 +120,15 @@ int run_verify(std::vector<std::string> args) {
   }
 }
 
-int run_build(const std::string& platform, std::vector<std::string> args) {
-  CLI::App app{"Build the Bronze disk image for PLATFORM (a file in platforms/).", "imager " + platform};
+int run_build(const std::string& command, std::vector<std::string> args) {
+  bool installer_image = command == "installer";
+  CLI::App app{installer_image ? "Build the Bronze installer image (OCI) that upgrades nodes."
+                               : "Build the Bronze disk image for PLATFORM (a file in platforms/).",
+               "imager " + command};
   bronze::imager::BuildRequest r;
+  std::string platform = installer_image ? "metal" : command;
   r.platform = platform;
+  r.installer = BRONZE_DEFAULT_INSTALLER;
   r.data_dir = BRONZE_SOURCE_DIR;
   r.init = BRONZE_DEFAULT_INIT;
   r.machined = BRONZE_DEFAULT_MACHINED;
@@ -141,6 +147,10 @@ int run_build(const std::string& platform, std::vector<std::string> args) {
   app.add_option("--init", r.init, "init binary for the initramfs")->capture_default_str();
   app.add_option("--machined", r.machined, "machined binary for the root filesystem")->capture_default_str();
   app.add_option("--data-dir", r.data_dir, "folder with platforms/ and kernel/")->capture_default_str();
+  if (installer_image) {
+    app.add_option("--platform", r.platform, "platform whose kernel arguments the upgraded nodes boot with")->capture_default_str();
+    app.add_option("--installer", r.installer, "node installer binary to carry")->capture_default_str();
+  }
   app.add_flag("--json", json, "print the outputs with sizes and digests as JSON on stdout");
   app.add_flag("-q,--quiet", quiet, "no progress lines");
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
@@ -152,8 +162,10 @@ int run_build(const std::string& platform, std::vector<std::string> args) {
     if (!disk_size.empty()) r.disk_size = bronze::parse_size(disk_size);
     r.epoch = epoch >= 0 ? checked_epoch(epoch, "--epoch") : default_epoch();
     bronze::Progress progress(!quiet);
-    if (!quiet) std::fprintf(stderr, "imager: %s-%s %s\n", platform.c_str(), r.arch.c_str(), r.version.c_str());
-    auto result = bronze::imager::build_image(r, progress, json);
+    platform = r.platform;
+    if (!quiet) std::fprintf(stderr, "imager: %s-%s %s\n", command.c_str(), r.arch.c_str(), r.version.c_str());
+    auto result = installer_image ? bronze::imager::build_installer_image(r, progress, json)
+                                  : bronze::imager::build_image(r, progress, json);
     if (json) {
       nlohmann::json out = {{"image", result.image_name}, {"version", r.version}, {"arch", r.arch},
                             {"platform", platform}, {"cmdline", result.cmdline}, {"up_to_date", result.up_to_date}};
@@ -176,6 +188,7 @@ void print_usage() {
   std::printf(
       "imager: build and verify Bronze images\n\n"
       "  imager PLATFORM [options]   build PLATFORM's image (imager PLATFORM --help for options)\n"
+      "  imager installer [options]  build the installer image that upgrades nodes\n"
       "  imager verify [options]     verify an image against a public key\n"
       "  imager platforms            list the platforms\n\n"
       "Exit codes: 0 success, 1 build or verification failed, 2 bad usage.\n");

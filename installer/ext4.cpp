@@ -5,6 +5,7 @@ extern "C" {
 }
 #include <ext2fs/ext2fs.h>
 
+#include <cstring>
 #include <memory>
 
 #include "base/error.h"
@@ -69,6 +70,7 @@ void make_ext4(const std::filesystem::path& disk, const Partition& partition, co
   std::vector<std::string> argv = {
       "mke2fs", "-q", "-F", "-t", "ext4", "-L", options.fs_label, "-U", options.uuid,
       "-E", "offset=" + std::to_string(partition.start) + ",root_owner=0:0,hash_seed=" + options.uuid};
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   if (options.source_dir) {
     argv.push_back("-d");
     argv.push_back(options.source_dir->string());
@@ -78,6 +80,18 @@ void make_ext4(const std::filesystem::path& disk, const Partition& partition, co
   std::string epoch = std::to_string(options.epoch);
   run_checked(argv, RunOptions{{{"E2FSPROGS_FAKE_TIME", epoch}, {"SOURCE_DATE_EPOCH", epoch}}, {}, {}});
   normalize_times(disk, partition.start, options.epoch);
+}
+
+void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const std::string& fs_label) {
+  Filesystem f(disk, offset, EXT2_FLAG_RW);
+  uint32_t written = f.fs->super->s_wtime;
+  f.fs->now = static_cast<time_t>(written);
+  auto* name = reinterpret_cast<char*>(f.fs->super->s_volume_name);
+  std::memset(name, 0, sizeof f.fs->super->s_volume_name);
+  std::memcpy(name, fs_label.data(), std::min(fs_label.size(), sizeof f.fs->super->s_volume_name));
+  f.fs->super->s_wtime = written;
+  ext2fs_mark_super_dirty(f.fs);
+  f.close();
 }
 
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "installer/layout.h"
 
@@ -17,11 +18,17 @@ struct Ext4Options {
   int64_t epoch = 0;
   // Files to put in; empty for an empty filesystem.
   std::optional<std::filesystem::path> source_dir;
+  // More mke2fs options (features, inode count).
+  std::vector<std::string> extra_args = {};
 };
 
 // Formats `partition` of `disk`. Every inode's timestamps are set to
 // `epoch` afterwards, since mke2fs -d copies the source files' ctimes.
 void make_ext4(const std::filesystem::path& disk, const Partition& partition, const Ext4Options& options);
+
+// Sets the filesystem label of the ext4 filesystem at `offset`, keeping its
+// timestamps as they are.
+void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const std::string& fs_label);
 
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);

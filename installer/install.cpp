@@ -10,6 +10,10 @@
 #include "base/files.h"
 #include "base/guid.h"
 #include "installer/boot_state.h"
+#include "installer/disk_writer.h"
+#include "installer/esp_files.h"
+#include "installer/node_state.h"
+#include "installer/slot_image.h"
 #include "installer/ext4.h"
 #include "installer/gpt.h"
 #include "installer/grub_cfg.h"
@@ -36,16 +40,17 @@ uint64_t disk_size(const fs::path& disk) {
 namespace {
 
 std::string part_guid(const InstallRequest& r, const std::string& what) {
-  return derive_guid({r.image_name, r.slot.version, what});
+  return derive_guid({r.image_name, r.version, what});
 }
 
-void stage_slot(const SlotContent& slot, const fs::path& dir) {
-  fs::create_directories(dir);
-  fs::copy_file(slot.kernel, dir / slot_file::kKernel);
-  fs::copy_file(slot.initramfs, dir / slot_file::kInitramfs);
-  fs::copy_file(slot.manifest, dir / slot_file::kManifest);
-  fs::copy_file(slot.signature, dir / slot_file::kSignature);
-  write_file(dir / slot_file::kSlotEnv, encode_slot_env(slot.version, slot.cmdline));
+FoundPartition found(const Partition& p) {
+  FoundPartition f;
+  f.number = p.number;
+  f.label = p.label;
+  f.type_guid = p.type_guid;
+  f.start = p.start;
+  f.size = p.size;
+  return f;
 }
 
 }  // namespace
@@ -78,7 +83,7 @@ void install(const InstallRequest& r, Progress& progress) {
   write_file(tally, encode_tally(Tally{kFirstGeneration, 0}));
 
   const Partition& esp = layout.get(label::kEfi);
-  make_vfat(r.disk, esp, "EFI", derive_volume_id({r.image_name, r.slot.version, "EFI"}), r.epoch);
+  make_vfat(r.disk, esp, "EFI", derive_volume_id({r.image_name, r.version, "EFI"}), r.epoch);
   copy_into_vfat(r.disk, esp,
                  {{efi, "/EFI/BOOT/BOOTX64.EFI"},
                   {cfg, "/boot/grub/grub.cfg"},
@@ -88,16 +93,20 @@ void install(const InstallRequest& r, Progress& progress) {
                  r.epoch);
 
   progress.stage("boot slots");
-  fs::path slot_dir = work.path() / "slot";
-  stage_slot(r.slot, slot_dir);
-  set_tree_times(slot_dir, r.epoch);
-  make_ext4(r.disk, layout.get(label::kBootA),
-            {label::kBootA, part_guid(r, "fs:" + std::string(label::kBootA)), r.epoch, slot_dir});
+  DiskWriter writer(r.disk);
+  write_slot_image(writer, found(layout.get(label::kBootA)), r.slot_image);
   make_ext4(r.disk, layout.get(label::kBootB),
             {label::kBootB, part_guid(r, "fs:" + std::string(label::kBootB)), r.epoch, std::nullopt});
 
   progress.stage("META and STATE");
-  init_meta(r.disk, layout.get(label::kMeta));
+  // META records what the slots hold and where the boot state files lie, so
+  // that upgrades, commits and rollbacks rewrite them in place.
+  NodeState node;
+  node.a = {r.version, true};
+  node.state1_offsets = locate_fat_file(r.disk, esp, kStateFile1);
+  node.state2_offsets = locate_fat_file(r.disk, esp, kStateFile2);
+  node.tally_offsets = locate_fat_file(r.disk, esp, kTallyFile);
+  init_meta(writer, layout.get(label::kMeta), node.to_meta());
   make_ext4(r.disk, layout.get(label::kState),
             {label::kState, part_guid(r, "fs:" + std::string(label::kState)), r.epoch, std::nullopt});
   progress.done();

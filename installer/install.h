@@ -35,16 +35,18 @@ constexpr const char* kSlotEnv = "slot.env";
 struct InstallRequest {
   std::filesystem::path disk;
   std::string image_name;  // with the version, seeds the disk's GUIDs
+  std::string version;
   LayoutSizes sizes;
   int64_t epoch = 0;  // every timestamp written
-  SlotContent slot;
+  std::filesystem::path slot_image;  // see slot_image.h; goes into BOOT-A
   GrubPaths grub;
 };
 
 // The size of a regular file or a block device.
 uint64_t disk_size(const std::filesystem::path& disk);
 
-// Writes the layout onto request.disk, with the slot content in BOOT-A.
+// Writes the layout onto request.disk, with the slot image in BOOT-A,
+// committed, and an empty BOOT-B.
 void install(const InstallRequest& request, Progress& progress);
 
 }  // namespace bronze::installer

@@ -84,22 +84,21 @@ MetaStore read_meta(const std::filesystem::path& disk, const Partition& meta) {
   return MetaStore{};
 }
 
-void write_meta(const std::filesystem::path& disk, const Partition& meta, MetaStore store) {
-  auto first = read_copy(disk, meta, 0);
-  auto second = read_copy(disk, meta, 1);
+void write_meta(DiskWriter& disk, const Partition& meta, MetaStore store) {
+  auto first = read_copy(disk.disk(), meta, 0);
+  auto second = read_copy(disk.disk(), meta, 1);
   uint64_t newest = std::max(first ? first->sequence : 0, second ? second->sequence : 0);
   // Overwrite the copy that is not the newest valid one.
   int target = (first && (!second || first->sequence >= second->sequence)) ? 1 : 0;
   store.sequence = newest + 1;
-  write_at(disk, meta.start + static_cast<uint64_t>(target) * kMetaCopySize, encode_meta_copy(store));
+  disk.write(meta.start + static_cast<uint64_t>(target) * kMetaCopySize, encode_meta_copy(store));
 }
 
-void init_meta(const std::filesystem::path& disk, const Partition& meta) {
+void init_meta(DiskWriter& disk, const Partition& meta, MetaStore store) {
   if (meta.size < 2 * kMetaCopySize) throw Error("META partition is smaller than two copies");
-  MetaStore store;
   store.sequence = 1;
-  write_at(disk, meta.start, encode_meta_copy(store));
-  write_at(disk, meta.start + kMetaCopySize, encode_meta_copy(store));
+  disk.write(meta.start, encode_meta_copy(store));
+  disk.write(meta.start + kMetaCopySize, encode_meta_copy(store));
 }
 
 }  // namespace bronze::installer

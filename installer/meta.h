@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "installer/disk_writer.h"
 #include "installer/layout.h"
 
 namespace bronze::installer {
@@ -32,8 +33,8 @@ std::optional<MetaStore> decode_meta_copy(std::string_view copy);
 // (an empty store when neither is valid).
 MetaStore read_meta(const std::filesystem::path& disk, const Partition& meta);
 // Writes `store` with the next sequence number over the older copy.
-void write_meta(const std::filesystem::path& disk, const Partition& meta, MetaStore store);
-// Writes two valid, empty copies.
-void init_meta(const std::filesystem::path& disk, const Partition& meta);
+void write_meta(DiskWriter& disk, const Partition& meta, MetaStore store);
+// Writes two valid copies of `store`.
+void init_meta(DiskWriter& disk, const Partition& meta, MetaStore store = {});
 
 }  // namespace bronze::installer

@@ -36,13 +36,14 @@ TEST(Meta, WritesAlternateAndTheNewestWins) {
   Partition meta;
   meta.start = 1024 * 1024;
   meta.size = 1024 * 1024;
-  init_meta(disk, meta);
+  DiskWriter writer(disk);
+  init_meta(writer, meta);
   EXPECT_TRUE(read_meta(disk, meta).values.empty());
   MetaStore s;
   s.values["a"] = "1";
-  write_meta(disk, meta, s);
+  write_meta(writer, meta, s);
   s.values["a"] = "2";
-  write_meta(disk, meta, s);
+  write_meta(writer, meta, s);
   EXPECT_EQ(read_meta(disk, meta).values.at("a"), "2");
   // Destroy the copy just written: the previous one is still there.
   auto first = decode_meta_copy(read_at(disk, meta.start, kMetaCopySize));

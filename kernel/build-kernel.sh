@@ -29,9 +29,12 @@ done
   exit 2
 }
 
+# Bump when the build steps below change what they produce; editing this
+# script otherwise (comments, messages) must not cost an 8-minute rebuild.
+recipe=1
 source_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 compiler_version=$("${cross}gcc" --version | head -n 1)
-key=$( { cat "${fragments[@]}" "$0"; echo "$source_version"; echo "$compiler_version"; } | sha256sum | cut -c1-16)
+key=$( { cat "${fragments[@]}"; echo "recipe $recipe"; echo "$source_version"; echo "$compiler_version"; } | sha256sum | cut -c1-16)
 
 cache_root=${BRONZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bronze}
 out="$cache_root/kernel/$arch-$key"
@@ -41,6 +44,13 @@ if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ]; then
 fi
 
 mkdir -p "$cache_root/kernel"
+# One build per key at a time: a second caller waits and then finds it cached.
+exec 9>"$cache_root/kernel/.lock-$arch-$key"
+flock 9
+if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ]; then
+  echo "$out"
+  exit 0
+fi
 work=$(mktemp -d "$cache_root/kernel/build-$arch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo "build-kernel: building $arch kernel $key in $work (about 8 minutes on 2 cores)" >&2

@@ -47,7 +47,8 @@ Manifest Manifest::parse(const std::string& json_text) {
   json doc;
   try {
     doc = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse errors: a number too large for a double is out_of_range.
     throw Error(std::string("manifest is not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) throw Error("manifest: top level is not an object");

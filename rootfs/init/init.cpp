@@ -10,20 +10,27 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
+#include <linux/watchdog.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include "base/kernel_cmdline.h"
 
 namespace {
 
 constexpr const char* kRootImage = "/rootfs.sqfs";
 constexpr const char* kNewRoot = "/newroot";
 constexpr const char* kMachined = "/sbin/machined";
+constexpr int kDefaultWatchdogSeconds = 30;
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "bronze init: %s: %s\n", what.c_str(), std::strerror(errno));
@@ -62,6 +69,26 @@ std::string attach_loop(const char* image) {
   return device;
 }
 
+// Arms the hardware watchdog, if the machine has one, and returns its
+// descriptor (left open across exec for machined, which feeds it), or -1.
+int arm_watchdog(const bronze::KernelCmdline& cmdline) {
+  int fd = ::open("/dev/watchdog0", O_RDWR);
+  if (fd < 0) return -1;
+  int timeout = kDefaultWatchdogSeconds;
+  if (auto value = cmdline.get("bronze.watchdog")) timeout = std::atoi(value->c_str());
+  if (timeout > 0) ::ioctl(fd, WDIOC_SETTIMEOUT, &timeout);
+  ::ioctl(fd, WDIOC_KEEPALIVE, 0);
+  std::fprintf(stderr, "bronze init: watchdog armed, %d s\n", timeout);
+  return fd;
+}
+
+std::string read_cmdline() {
+  std::ifstream in("/proc/cmdline");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 void move_mount(const char* from, const std::string& to) {
   if (::mount(from, to.c_str(), nullptr, MS_MOVE, nullptr) != 0) die(std::string("move ") + from + " to " + to);
 }
@@ -82,7 +109,20 @@ int main() {
     ::close(console);
   }
   mount_or_die("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, nullptr);
+  // First thing once /dev and /proc are there: from now on a hang resets.
+  auto cmdline = bronze::KernelCmdline::parse(read_cmdline());
+  int watchdog = arm_watchdog(cmdline);
   mount_or_die("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, nullptr);
+
+  // Failure drills for the rollback tests: a version that panics, or hangs.
+  if (cmdline.has("bronze.test.panic")) {
+    std::fprintf(stderr, "bronze init: bronze.test.panic is set, exiting so that the kernel panics\n");
+    return 1;
+  }
+  if (cmdline.has("bronze.test.hang")) {
+    std::fprintf(stderr, "bronze init: bronze.test.hang is set, hanging until the watchdog resets the machine\n");
+    while (true) ::pause();
+  }
 
   make_dir(kNewRoot);
   std::string loop = attach_loop(kRootImage);
@@ -103,7 +143,8 @@ int main() {
   if (::chdir("/") != 0) die("chdir /");
 
   char* const argv[] = {const_cast<char*>(kMachined), nullptr};
-  char* const envp[] = {const_cast<char*>("PATH=/sbin:/bin"), nullptr};
+  std::string watchdog_env = "BRONZE_WATCHDOG_FD=" + std::to_string(watchdog);
+  char* const envp[] = {const_cast<char*>("PATH=/sbin:/bin"), watchdog >= 0 ? watchdog_env.data() : nullptr, nullptr};
   ::execve(kMachined, argv, envp);
   die(std::string("exec ") + kMachined);
 }

@@ -1,0 +1,139 @@
+#include "imager/assemble.h"
+
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/guid.h"
+#include "base/kernel_cmdline.h"
+#include "base/sha256.h"
+#include "imager/cmdline.h"
+#include "imager/elf_deps.h"
+#include "imager/initramfs.h"
+#include "imager/rootfs_tree.h"
+#include "imager/squashfs.h"
+#include "installer/install.h"
+#include "installer/layout.h"
+#include "installer/slot_image.h"
+#include "signing/dev_key.h"
+#include "signing/manifest.h"
+
+namespace bronze::imager {
+namespace fs = std::filesystem;
+
+namespace {
+
+void require_file(const fs::path& path, const std::string& what, const std::string& hint) {
+  if (path.empty() || !fs::is_regular_file(path)) {
+    throw Error(what + " " + (path.empty() ? std::string("not given") : path.string() + " not found") + "; " + hint);
+  }
+}
+
+void prepare_out_dir(const fs::path& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw Error("output folder " + dir.string() + " cannot be created: " + error.message());
+  if (::access(dir.c_str(), W_OK) != 0) throw Error("output folder " + dir.string() + " is not writable; pass --out DIR");
+}
+
+void check_version(const std::string& version) {
+  if (version.empty()) throw Error("version is empty");
+  for (char c : version) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '+';
+    if (!ok) throw Error("version '" + version + "' may hold only letters, digits and . - _ +");
+  }
+}
+
+}  // namespace
+
+CheckedInputs check_inputs(const BuildRequest& r) {
+  Platform platform = load_platform(r.data_dir / "platforms", r.platform);
+  if (r.arch != "amd64" && r.arch != "arm64") throw Error("unknown arch '" + r.arch + "' (amd64 or arm64)");
+  if (!platform.supports(r.arch)) {
+    std::string list;
+    for (const auto& a : platform.arches) list += (list.empty() ? "" : ", ") + a;
+    throw Error("platform " + platform.name + " has no arch " + r.arch + " (it has: " + list + ")");
+  }
+  check_version(r.version);
+  require_file(r.kernel, "kernel", "build it with `make kernel` or pass --kernel PATH to a bzImage");
+  require_file(r.init, "init binary", "build it with `make build` or pass --init PATH");
+  require_file(r.machined, "machined binary", "build it with `make build` or pass --machined PATH");
+  uint64_t disk_size = r.disk_size.value_or(platform.disk_size);
+  installer::LayoutSizes sizes;
+  sizes.boot = platform.boot_size;
+  installer::Layout::plan(disk_size, sizes);  // throws when the disk is too small
+  fs::path kernel_args_file = r.data_dir / "kernel" / "cmdline.yaml";
+  std::string kernel_args_text = read_file(kernel_args_file);
+  KernelArgs kernel_args = parse_kernel_args(kernel_args_text, kernel_args_file.string());
+  std::string cmdline = join_cmdline(assemble_cmdline(platform, r.arch, kernel_args, r.extra_kernel_args));
+  prepare_out_dir(r.out_dir);
+
+  fs::path key_path = r.signing_key ? *r.signing_key : signing::ensure_dev_key().private_key;
+  signing::PrivateKey key = signing::PrivateKey::load(key_path);
+  std::string public_pem = key.public_pem();
+
+  Sha256 h;
+  auto add = [&](const std::string& s) {
+    h.update(std::to_string(s.size()) + ":");
+    h.update(s);
+  };
+  for (const auto& s : {r.platform, r.arch, r.version, std::to_string(r.epoch), std::to_string(disk_size),
+                        read_file(r.data_dir / "platforms" / (r.platform + ".yaml")), kernel_args_text, public_pem, cmdline}) {
+    add(s);
+  }
+  for (const auto& file : {r.kernel, r.init, r.machined, fs::path("/proc/self/exe")}) add(sha256_file_hex(file));
+  if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
+
+  return CheckedInputs{platform, platform.name + "-" + r.arch, cmdline, disk_size, std::move(key), public_pem,
+                       h.hex_digest()};
+}
+
+AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, const fs::path& work, Progress& progress) {
+  AssembledSlot slot;
+  progress.stage("rootfs");
+  fs::path tree = work / "rootfs";
+  stage_rootfs({r.machined, r.version, r.arch, in.public_pem, default_library_dirs(r.arch), r.epoch}, tree);
+
+  progress.stage("squashfs");
+  slot.rootfs_sqfs = work / "rootfs.sqfs";
+  make_squashfs(tree, slot.rootfs_sqfs, r.epoch);
+
+  progress.stage("initramfs");
+  slot.initramfs = work / "initramfs.img";
+  make_initramfs(r.init, slot.rootfs_sqfs, slot.initramfs, r.epoch);
+
+  progress.stage("manifest");
+  signing::Manifest manifest;
+  manifest.name = in.image_name;
+  manifest.version = r.version;
+  manifest.arch = r.arch;
+  manifest.platform = in.platform.name;
+  manifest.cmdline = in.cmdline;
+  for (const auto& [name, path] : std::vector<std::pair<std::string, fs::path>>{
+           {installer::slot_file::kKernel, r.kernel}, {installer::slot_file::kInitramfs, slot.initramfs}, {"rootfs.sqfs", slot.rootfs_sqfs}}) {
+    signing::Artifact a;
+    a.name = name;
+    a.sha256 = sha256_file_hex(path, &a.size);
+    manifest.artifacts.push_back(a);
+  }
+  std::string manifest_text = manifest.to_json();
+  slot.manifest = work / "manifest.json";
+  slot.signature = work / "manifest.sig";
+  write_file(slot.manifest, manifest_text);
+  write_file(slot.signature, in.key.sign(manifest_text));
+
+  progress.stage("slot image");
+  slot.slot_image = work / "slot.ext4";
+  installer::make_slot_image({r.kernel, slot.initramfs, slot.manifest, slot.signature, r.version, in.cmdline},
+                             slot.slot_image, derive_guid({in.image_name, r.version, "fs:BOOT"}), r.epoch);
+  return slot;
+}
+
+bool outputs_current(const fs::path& stamp_file, const std::string& stamp, const std::vector<fs::path>& paths) {
+  if (!fs::exists(stamp_file)) return false;
+  for (const auto& p : paths) {
+    if (!fs::exists(p)) return false;
+  }
+  return read_file(stamp_file) == stamp;
+}
+
+}  // namespace bronze::imager

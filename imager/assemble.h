@@ -1,0 +1,69 @@
+// The part every output shares: check the inputs, then assemble a boot
+// slot — rootfs -> squashfs -> initramfs -> signed manifest -> slot image.
+// Disk images, installer images (and later ISOs) are made from its result.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/files.h"
+#include "base/progress.h"
+#include "imager/platform.h"
+#include "installer/grub.h"
+#include "signing/ed25519.h"
+
+namespace bronze::imager {
+
+struct BuildRequest {
+  std::string platform;
+  std::string arch = "amd64";
+  std::string version = "dev";
+  std::filesystem::path out_dir = "_out";
+  std::filesystem::path data_dir;  // holds platforms/ and kernel/cmdline.yaml
+  std::filesystem::path kernel;
+  std::filesystem::path init;
+  std::filesystem::path machined;
+  std::filesystem::path installer;  // the node installer, for installer images
+  std::optional<std::filesystem::path> signing_key;  // none: the development key
+  std::optional<uint64_t> disk_size;                  // none: the platform's
+  std::vector<std::string> extra_kernel_args;
+  int64_t epoch = 0;
+  installer::GrubPaths grub;
+};
+
+// Inputs checked and read, before any work.
+struct CheckedInputs {
+  Platform platform;
+  std::string image_name;  // "metal-amd64"
+  std::string cmdline;
+  uint64_t disk_size = 0;
+  signing::PrivateKey key;
+  std::string public_pem;
+  std::string stamp;  // hash of every input: equal stamps, equal outputs
+};
+
+// Throws an Error naming the first bad input; writes nothing but the output
+// folder (created when missing).
+CheckedInputs check_inputs(const BuildRequest& request);
+
+// A slot assembled in a work folder.
+struct AssembledSlot {
+  std::filesystem::path rootfs_sqfs;
+  std::filesystem::path initramfs;
+  std::filesystem::path manifest;   // manifest.json
+  std::filesystem::path signature;  // manifest.sig
+  std::filesystem::path slot_image; // slot.ext4
+};
+
+AssembledSlot assemble_slot(const BuildRequest& request, const CheckedInputs& inputs, const std::filesystem::path& work,
+                            Progress& progress);
+
+// Whether the outputs `paths` exist and were made from inputs with `stamp`
+// (kept in `stamp_file`).
+bool outputs_current(const std::filesystem::path& stamp_file, const std::string& stamp,
+                     const std::vector<std::filesystem::path>& paths);
+
+}  // namespace bronze::imager

@@ -1,0 +1,11 @@
+// Reads a file out of an initramfs (a compressed newc cpio) with libarchive:
+// rootfs.sqfs travels inside it and is verified there.
+#pragma once
+
+#include <string>
+
+namespace bronze::installer {
+
+std::string read_from_initramfs(const std::string& initramfs_bytes, const std::string& name);
+
+}  // namespace bronze::installer

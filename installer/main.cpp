@@ -1,0 +1,139 @@
+// installer: the A/B operations on a Bronze disk, a regular file or a block
+// device. On a node machined runs the installer of the new version (DESIGN.md
+// decision 7); offline it works the same on a disk image.
+//
+//   installer upgrade  --disk D --image IMG [--tries N] [--trust KEY]
+//   installer rollback --disk D [--trust KEY]
+//   installer status   --disk D [--json]
+//   installer commit   --disk D --slot A|B     (machined, after health checks)
+//
+// Exit codes: 0 done, 1 refused or failed (nothing written when refused
+// before the first write), 2 bad usage.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "base/error.h"
+#include "base/progress.h"
+#include "installer/ab_update.h"
+#include "installer/installer_image.h"
+#include "installer/status.h"
+
+namespace fs = std::filesystem;
+using bronze::Error;
+
+namespace {
+
+constexpr const char* kNodeTrustStore = "/etc/bronze/trust/image-signing.pub";
+
+const char* build_arch() {
+#if defined(__x86_64__)
+  return "amd64";
+#elif defined(__aarch64__)
+  return "arm64";
+#else
+#error "Bronze nodes are amd64 or arm64"
+#endif
+}
+
+fs::path trust_key(const std::string& given) {
+  if (!given.empty()) return given;
+  if (fs::exists(kNodeTrustStore)) return kNodeTrustStore;
+  throw Error(std::string("no trust store at ") + kNodeTrustStore + "; give the public key with --trust KEY");
+}
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Bronze installer: upgrade, roll back and inspect the A/B slots of a disk (a block device or an image file)."};
+  app.require_subcommand(1);
+  std::string disk, image, trust, slot;
+  int tries = 1;
+  bool json = false, quiet = false;
+
+  auto* upgrade = app.add_subcommand("upgrade", "verify an installer image, write it to the inactive slot and put that slot on trial");
+  upgrade->add_option("--disk", disk, "disk to upgrade")->required();
+  upgrade->add_option("--image", image, "installer image: an OCI archive (.tar) or its unpacked folder")->required();
+  upgrade->add_option("--tries", tries, "boot attempts the new slot gets before GRUB falls back")->capture_default_str();
+  upgrade->add_option("--trust", trust, std::string("public key the image must be signed with (default: ") + kNodeTrustStore + ")");
+  upgrade->add_flag("--json", json, "print the result as JSON");
+  upgrade->add_flag("-q,--quiet", quiet, "no progress lines");
+
+  auto* rollback = app.add_subcommand("rollback", "make the other committed slot the default");
+  rollback->add_option("--disk", disk, "disk to roll back")->required();
+  rollback->add_option("--trust", trust, "public key to verify the other slot with before switching");
+  rollback->add_flag("--json", json, "print the result as JSON");
+
+  auto* status = app.add_subcommand("status", "each slot's version and state, what boots next, the last failed upgrade");
+  status->add_option("--disk", disk, "disk to inspect")->required();
+  status->add_flag("--json", json, "print the status as JSON");
+
+  auto* commit = app.add_subcommand("commit", "after a boot: commit the booted slot, or record that its trial failed (machined runs this once its health checks pass)");
+  commit->add_option("--disk", disk, "disk the system booted from")->required();
+  commit->add_option("--slot", slot, "slot that booted")->required()->check(CLI::IsMember({"A", "B"}));
+  commit->add_flag("--json", json, "print the result as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*upgrade) {
+      bronze::Progress progress(!quiet && !json);
+      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(image, build_arch());
+      bronze::installer::UpgradeRequest r;
+      r.disk = disk;
+      r.slot_image = unpacked.slot_image();
+      r.trust_key = trust_key(trust);
+      r.tries = tries;
+      r.node_arch = build_arch();
+      auto result = bronze::installer::upgrade(r, progress);
+      if (json) {
+        print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version},
+                    {"tries", result.tries}, {"bytes_written", result.bytes_written}});
+      } else {
+        std::printf("upgrade: wrote %s to slot %c (on trial, %d %s); the next boot tries it\n", result.version.c_str(),
+                    result.slot, result.tries, result.tries == 1 ? "try" : "tries");
+      }
+    } else if (*rollback) {
+      std::optional<bronze::signing::PublicKey> key;
+      if (!trust.empty() || fs::exists(kNodeTrustStore)) key = bronze::signing::PublicKey::load(trust_key(trust));
+      auto result = bronze::installer::rollback(disk, key);
+      if (json) {
+        print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version}});
+      } else {
+        std::printf("rollback: slot %c (%s) is the default again; the next boot runs it\n", result.slot, result.version.c_str());
+      }
+    } else if (*status) {
+      auto s = bronze::installer::disk_status(disk);
+      if (json) print_json(s);
+      else std::printf("%s", bronze::installer::format_status(s).c_str());
+    } else if (*commit) {
+      auto result = bronze::installer::settle_boot(disk, slot[0]);
+      const char* outcome = result.outcome == bronze::installer::BootOutcome::Committed        ? "committed"
+                            : result.outcome == bronze::installer::BootOutcome::TrialFailed    ? "trial-failed"
+                                                                                              : "already-committed";
+      if (json) {
+        print_json({{"outcome", outcome}, {"version", result.version}, {"failed_version", result.failed_version}});
+      } else if (result.outcome == bronze::installer::BootOutcome::TrialFailed) {
+        std::printf("upgrade to %s failed; rolled back to %s\n", result.failed_version.c_str(), result.version.c_str());
+      } else {
+        std::printf("slot %s: %s %s\n", slot.c_str(), result.version.c_str(), outcome);
+      }
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "installer: error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,44 @@
+// An OCI image archive opened for installation: the manifest for one
+// architecture found (in a single-image or multi-arch index), and every blob
+// it names checked against its size and sha256 before anything is used.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "installer/oci/documents.h"
+#include "installer/oci/outer_archive.h"
+
+namespace bronze::oci {
+
+struct ImageInfo {
+  std::string architecture;
+  std::string ref_name;         // the index entry's org.opencontainers.image.ref.name, if any
+  std::string manifest_digest;  // "sha256:..."
+  Annotations annotations;      // the manifest's
+  Descriptor config;
+  Descriptor layer;
+};
+
+class ImageArchive {
+ public:
+  // Throws when the archive is not an OCI image layout, has no manifest for
+  // `arch` (naming the architectures it has), has a blob that does not match
+  // its descriptor (naming the blob), or has other than exactly one layer.
+  ImageArchive(const std::filesystem::path& path, const std::string& arch);
+
+  const ImageInfo& info() const { return info_; }
+  const Annotations& annotations() const { return info_.annotations; }
+
+  // See extract_layer: `destination` must not exist; nothing is left there on failure.
+  void extract(const std::filesystem::path& destination, uint64_t max_total_bytes) const;
+  // One file of the layer, read into memory without extracting.
+  std::string read_file(const std::string& path_in_layer, uint64_t max_bytes) const;
+
+ private:
+  OuterArchive archive_;
+  ImageInfo info_;
+};
+
+}  // namespace bronze::oci

@@ -1,0 +1,31 @@
+// Takes files out of a layer, safely: every entry is checked against the
+// path rules before anything is written, the layer's digest is checked on
+// each pass, and a refused layer leaves nothing behind.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "installer/oci/documents.h"
+#include "installer/oci/outer_archive.h"
+
+namespace bronze::oci {
+
+// Extracts the layer into `destination`, which must not exist yet; it is
+// built under a temporary name beside it and renamed when complete.
+// Refused: names with ".." or an absolute path, entries below a symlink,
+// symlinks whose target leaves the folder (or loops), hard links to anything
+// but a file earlier in the layer, device nodes, FIFOs and sockets, a name
+// that appears twice, and more than `max_total_bytes` of file data.
+// Set-user-ID, set-group-ID and sticky bits are dropped: an installer payload
+// has no use for them, and they would be a way to plant a privileged binary.
+void extract_layer(const OuterArchive& archive, const Descriptor& layer, const std::filesystem::path& destination,
+                   uint64_t max_total_bytes);
+
+// One regular file of the layer (following a hard link), without extracting
+// anything; returned only after the whole layer matched its digest.
+std::string read_layer_file(const OuterArchive& archive, const Descriptor& layer, const std::string& path,
+                            uint64_t max_bytes);
+
+}  // namespace bronze::oci

@@ -1,0 +1,19 @@
+// The OCI media types Bronze writes and accepts (image-spec v1.0/v1.1).
+#pragma once
+
+namespace bronze::oci {
+
+inline constexpr const char* kIndexMediaType = "application/vnd.oci.image.index.v1+json";
+inline constexpr const char* kManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
+inline constexpr const char* kConfigMediaType = "application/vnd.oci.image.config.v1+json";
+// Bronze writes its layer uncompressed: the payload (squashfs, kernel,
+// initramfs) is already compressed, and an uncompressed tar is reproducible
+// without depending on a gzip implementation's header and output choices.
+inline constexpr const char* kLayerMediaType = "application/vnd.oci.image.layer.v1.tar";
+inline constexpr const char* kLayerGzipMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
+inline constexpr const char* kLayerZstdMediaType = "application/vnd.oci.image.layer.v1.tar+zstd";
+
+inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
+inline constexpr const char* kLayoutVersion = "1.0.0";
+
+}  // namespace bronze::oci

@@ -1,0 +1,54 @@
+// Builders for the archives the OCI tests feed the reader: well-formed
+// images around any layer, and hostile layers a real writer would not make.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "installer/oci/documents.h"
+
+namespace bronze::oci::test {
+
+struct RawEntry {
+  enum class Kind { kFile, kDirectory, kSymlink, kHardlink, kCharDevice, kFifo };
+  std::string name;  // written as is, "../x" and "/x" included
+  Kind kind = Kind::kFile;
+  std::string data;  // kFile
+  std::string link;  // kSymlink, kHardlink
+};
+
+RawEntry file(std::string name, std::string data);
+RawEntry folder(std::string name);
+RawEntry symlink(std::string name, std::string target);
+RawEntry hardlink(std::string name, std::string target);
+
+// A tar (pax) of the entries, in the order given.
+std::string make_tar(const std::vector<RawEntry>& entries);
+void write_tar(const std::filesystem::path& path, const std::vector<RawEntry>& entries);
+
+Descriptor describe(const std::string& media_type, const std::string& blob);
+
+// One image's documents around a layer, with digests that match.
+struct CraftedImage {
+  std::string layer;
+  std::string config;
+  std::string manifest;
+  Descriptor manifest_descriptor;  // for an index entry; platform set
+  // oci-layout, an index.json listing this image, and the three blobs.
+  std::vector<RawEntry> members() const;
+  // The three blobs alone, to combine images under one index.
+  std::vector<RawEntry> blobs() const;
+};
+
+CraftedImage craft_image(const std::string& layer_tar, const std::string& arch, const Annotations& annotations = {});
+
+std::vector<RawEntry> layout_and_index(const ImageIndex& index);
+RawEntry blob(const std::string& data);
+// The member called `name`; fails the test when there is none.
+RawEntry& member(std::vector<RawEntry>& members, const std::string& name);
+
+// The files below `root`, relative, sorted; for "nothing left behind".
+std::vector<std::string> list_tree(const std::filesystem::path& root);
+
+}  // namespace bronze::oci::test

@@ -1,0 +1,19 @@
+// Verification of a boot slot's content against a public key, wherever the
+// slot's ext4 filesystem lies: in a partition of a disk, or in a slot image
+// file. Checks the manifest's signature, every artifact's digest (rootfs.sqfs
+// inside the initramfs), and that slot.env, which GRUB reads, says exactly
+// what the signed manifest says.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "signing/ed25519.h"
+#include "signing/manifest.h"
+
+namespace bronze::installer {
+
+// Throws an Error naming the artifact, the signature or slot.env at fault.
+signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::PublicKey& key);
+
+}  // namespace bronze::installer

@@ -1,0 +1,60 @@
+#include "rootfs/machined/boot_health.h"
+
+#include <filesystem>
+
+#include "installer/ab_update.h"
+#include "installer/bronze_disk.h"
+#include "installer/slot_verify.h"
+#include "rootfs/machined/find_disk.h"
+#include "signing/ed25519.h"
+
+namespace bronze::machined {
+
+HealthReport check_and_settle(const std::string& slot, const Watchdog& watchdog, const std::string& trust_key_path) {
+  HealthReport report;
+  if (slot != "A" && slot != "B") {
+    report.lines.push_back("health: no bronze.slot on the kernel command line; not committing");
+    return report;
+  }
+  auto disk = find_boot_disk();
+  if (!disk) {
+    report.lines.push_back("health: no disk with Bronze's layout found; not committing");
+    return report;
+  }
+  report.lines.push_back("health: boot disk " + disk->string());
+  try {
+    auto opened = installer::BronzeDisk::open(*disk);
+    auto key = signing::PublicKey::load(trust_key_path);
+    auto manifest = installer::verify_slot(*disk, opened.slot_partition(slot[0]).start, key);
+    report.lines.push_back("health: slot " + slot + " (" + manifest.version + ") verifies");
+  } catch (const std::exception& e) {
+    report.lines.push_back(std::string("health: slot ") + slot + " does not verify: " + e.what());
+    return report;
+  }
+  if (std::filesystem::exists("/dev/watchdog0") && !watchdog.armed()) {
+    report.lines.push_back("health: the watchdog exists but is not armed; not committing");
+    return report;
+  }
+  report.lines.push_back(watchdog.armed() ? "health: watchdog armed (" + std::to_string(watchdog.timeout_seconds()) + " s)"
+                                          : "health: no watchdog on this machine");
+  try {
+    auto result = installer::settle_boot(*disk, slot[0]);
+    switch (result.outcome) {
+      case installer::BootOutcome::Committed:
+        report.lines.push_back("bronze " + result.version + " slot=" + slot + " committed");
+        break;
+      case installer::BootOutcome::TrialFailed:
+        report.lines.push_back("upgrade to " + result.failed_version + " failed; rolled back to " + result.version);
+        break;
+      case installer::BootOutcome::AlreadyCommitted:
+        report.lines.push_back("bronze " + result.version + " slot=" + slot + " already committed");
+        break;
+    }
+    report.healthy = true;
+  } catch (const std::exception& e) {
+    report.lines.push_back(std::string("health: cannot settle the boot: ") + e.what());
+  }
+  return report;
+}
+
+}  // namespace bronze::machined

@@ -1,0 +1,25 @@
+// The health checks that gate a commit, and the commit itself. A slot is
+// committed only when all of these hold on the booted system:
+//   1. the boot disk is found and its boot state and META are readable;
+//   2. the booted slot's content verifies against the running image's trust
+//      store (signature, every artifact's digest, slot.env);
+//   3. the watchdog is armed and being fed (when the machine has one).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rootfs/machined/watchdog.h"
+
+namespace bronze::machined {
+
+struct HealthReport {
+  bool healthy = false;
+  std::vector<std::string> lines;  // one per check, and the outcome
+};
+
+// Runs the checks and, when they pass, settles the boot (commit, or record a
+// failed trial). `slot` is bronze.slot from the kernel command line.
+HealthReport check_and_settle(const std::string& slot, const Watchdog& watchdog, const std::string& trust_key_path);
+
+}  // namespace bronze::machined

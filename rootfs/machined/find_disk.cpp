@@ -1,0 +1,34 @@
+#include "rootfs/machined/find_disk.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "installer/bronze_disk.h"
+
+namespace bronze::machined {
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_boot_disk() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/sys/block", error)) {
+    std::string name = entry.path().filename().string();
+    // Loop devices hold our own root filesystem; RAM disks hold nothing.
+    if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0) continue;
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    fs::path device = fs::path("/dev") / name;
+    try {
+      installer::BronzeDisk::open(device);
+      return device;
+    } catch (const std::exception&) {
+      // Not ours; look further.
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bronze::machined

@@ -1,0 +1,13 @@
+// Finds the disk this node booted from: the one that carries Bronze's layout.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+namespace bronze::machined {
+
+// Looks at every whole disk in /sys/block (virtio, SCSI/SATA, NVMe, MMC) and
+// returns the first one whose GPT and META are Bronze's.
+std::optional<std::filesystem::path> find_boot_disk();
+
+}  // namespace bronze::machined
