@@ -18,6 +18,13 @@ void Progress::stage(const std::string& name) {
   }
 }
 
+void Progress::note(const std::string& line) {
+  if (!enabled_) return;
+  if (tty_ && !current_.empty()) std::fprintf(stderr, "\n");
+  std::fprintf(stderr, "  %s\n", line.c_str());
+  if (tty_ && !current_.empty()) std::fprintf(stderr, "  %-22s ...", current_.c_str());
+}
+
 void Progress::done() {
   if (current_.empty()) return;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

@@ -17,6 +17,8 @@ class Progress {
   void stage(const std::string& name);
   // Ends the running stage.
   void done();
+  // A line of information between stages (shown unless disabled).
+  void note(const std::string& line);
 
   struct Timing {
     std::string name;

@@ -69,7 +69,8 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  const char* input = options.stdin_file.empty() ? "/dev/null" : options.stdin_file.c_str();
+  posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe.write_end, 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe.write_end, 2);
   if (!options.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());

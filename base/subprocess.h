@@ -14,6 +14,8 @@ struct RunOptions {
   std::string working_dir;
   // Removed from the inherited environment.
   std::vector<std::string> unset_env;
+  // Standard input; empty: /dev/null.
+  std::string stdin_file = {};
 };
 
 struct RunResult {

@@ -9,6 +9,7 @@
 #include "imager/cmdline.h"
 #include "imager/elf_deps.h"
 #include "imager/initramfs.h"
+#include "imager/kspp_check.h"
 #include "imager/rootfs_tree.h"
 #include "imager/squashfs.h"
 #include "installer/install.h"
@@ -71,6 +72,8 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   signing::PrivateKey key = signing::PrivateKey::load(key_path);
   std::string public_pem = key.public_pem();
 
+  auto exceptions = kspp_exceptions(r.data_dir, r.arch, platform.kspp_exceptions);
+
   Sha256 h;
   auto add = [&](const std::string& s) {
     h.update(std::to_string(s.size()) + ":");
@@ -82,13 +85,18 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   }
   for (const auto& file : {r.kernel, r.init, r.machined, fs::path("/proc/self/exe")}) add(sha256_file_hex(file));
   if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
+  for (const auto& [option, reason] : exceptions) add(option + "=" + reason);
 
   return CheckedInputs{platform, platform.name + "-" + r.arch, cmdline, disk_size, std::move(key), public_pem,
-                       h.hex_digest()};
+                       exceptions, h.hex_digest()};
 }
 
 AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, const fs::path& work, Progress& progress) {
   AssembledSlot slot;
+  progress.stage("kspp audit");
+  KsppVerdict verdict = audit_kernel(r.kernel, r.arch, in.cmdline, in.kspp_exceptions);
+  for (const auto& e : verdict.accepted) progress.note("kspp: accepted " + e.option + ": " + e.reason);
+
   progress.stage("rootfs");
   fs::path tree = work / "rootfs";
   stage_rootfs({r.machined, r.version, r.arch, in.public_pem, default_library_dirs(r.arch), r.epoch}, tree);
@@ -108,6 +116,7 @@ AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, cons
   manifest.arch = r.arch;
   manifest.platform = in.platform.name;
   manifest.cmdline = in.cmdline;
+  manifest.kspp_exceptions = verdict.accepted;
   for (const auto& [name, path] : std::vector<std::pair<std::string, fs::path>>{
            {installer::slot_file::kKernel, r.kernel}, {installer::slot_file::kInitramfs, slot.initramfs}, {"rootfs.sqfs", slot.rootfs_sqfs}}) {
     signing::Artifact a;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct CheckedInputs {
   uint64_t disk_size = 0;
   signing::PrivateKey key;
   std::string public_pem;
+  std::map<std::string, std::string> kspp_exceptions;  // project's and platform's
   std::string stamp;  // hash of every input: equal stamps, equal outputs
 };
 

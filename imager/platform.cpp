@@ -82,7 +82,7 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
     throw Error(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                 ": malformed YAML: " + e.msg);
   }
-  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format"}, "the platform");
+  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format", "kspp_exceptions"}, "the platform");
   Platform p;
   p.name = r.scalar(r.require(root, "name", "the platform"), "name");
   p.arches = r.strings(r.require(root, "arch", "the platform"), "arch");
@@ -103,6 +103,15 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
   p.disk_size = r.size(r.require(disk, "size", "disk"), "disk.size");
   p.boot_size = r.size(r.require(disk, "boot_size", "disk"), "disk.boot_size");
   p.format = r.scalar(r.require(root, "format", "the platform"), "format");
+  if (YAML::Node exceptions = root["kspp_exceptions"]) {
+    if (!exceptions.IsMap()) r.fail(exceptions, "kspp_exceptions must map options to reasons");
+    for (const auto& item : exceptions) {
+      std::string option = r.scalar(item.first, "a kspp_exceptions key");
+      std::string reason = item.second.IsScalar() ? item.second.as<std::string>() : "";
+      if (reason.empty()) r.fail(item.first, "kspp_exceptions: " + option + " needs a written reason");
+      p.kspp_exceptions[option] = reason;
+    }
+  }
   if (p.format != "raw") r.fail(root["format"], "format '" + p.format + "' is not supported yet (raw)");
   return p;
 }

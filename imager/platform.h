@@ -18,6 +18,8 @@ struct Platform {
   uint64_t disk_size = 0;
   uint64_t boot_size = 0;
   std::string format;  // "raw"
+  // KSPP rules this platform accepts failing: option -> written reason.
+  std::map<std::string, std::string> kspp_exceptions;
 
   bool supports(const std::string& arch) const;
 };

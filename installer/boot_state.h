@@ -23,8 +23,9 @@
 namespace bronze::installer {
 
 constexpr size_t kEnvBlockSize = 1024;
-// Generations have ten digits and no leading zero, so GRUB's numeric
-// comparison and ours agree, and every write has the same length.
+// Generations have ten digits and no leading zero, so GRUB's string
+// comparison (its -gt truncates to 32 bits) orders them as we do, and every
+// write has the same length.
 constexpr uint64_t kFirstGeneration = 1000000000;
 
 constexpr const char* kStateFile1 = "/boot/grub/state-1.env";

@@ -47,7 +47,7 @@ fi
 if bronze_read_state "${bronze_esp}/state-2.env"; then
   if [ "$bronze_use" = none ]; then
     set bronze_use=2
-  elif [ "$bronze_gen" -gt "$bronze_s1_gen" ]; then
+  elif [ "$bronze_gen" ">" "$bronze_s1_gen" ]; then
     set bronze_use=2
   fi
 fi
@@ -108,6 +108,11 @@ if [ "$bronze_cur_trial" != N ]; then
   fi
 fi
 
+# fallback takes entry numbers only (an id there is ignored), so count the
+# entries as they are defined: A's, when there is one, is the first.
+set bronze_entries=0
+unset bronze_a_entry
+unset bronze_b_entry
 unset bronze_version
 unset bronze_cmdline
 if [ -f "(${bronze_disk},gpt3)/slot.env" ]; then
@@ -119,6 +124,8 @@ if [ -f "(${bronze_disk},gpt3)/slot.env" ]; then
       linux (${bronze_disk},gpt3)/vmlinuz ${bronze_a_cmdline} bronze.slot=A
       initrd (${bronze_disk},gpt3)/initramfs.img
     }
+    set bronze_a_entry=0
+    set bronze_entries=1
   fi
 fi
 unset bronze_version
@@ -132,11 +139,14 @@ if [ -f "(${bronze_disk},gpt4)/slot.env" ]; then
       linux (${bronze_disk},gpt4)/vmlinuz ${bronze_b_cmdline} bronze.slot=B
       initrd (${bronze_disk},gpt4)/initramfs.img
     }
+    set bronze_b_entry="$bronze_entries"
   fi
 fi
 
 set default="slot-${bronze_boot}"
-set fallback="slot-${bronze_cur_default}"
+unset fallback
+if [ "$bronze_cur_default" = A -a -n "$bronze_a_entry" ]; then set fallback="$bronze_a_entry"; fi
+if [ "$bronze_cur_default" = B -a -n "$bronze_b_entry" ]; then set fallback="$bronze_b_entry"; fi
 )GRUB";
 }
 

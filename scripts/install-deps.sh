@@ -10,7 +10,7 @@ for pkg in "${wanted[@]}"; do
   [ "$status" = "install ok installed" ] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${missing[*]}" >&2
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
   exit 1

@@ -1,5 +1,5 @@
 // machined: the node daemon, PID 1 on a booted Bronze node. It reports the
-// boot on the console, runs the health checks that gate the commit of an
+// boot on the console, applies the KSPP sysctls, runs the health checks that gate the commit of an
 // upgraded slot (or reports the upgrade that failed), feeds the watchdog
 // init armed, and, for tests, powers the machine off when the kernel command
 // line says bronze.test.poweroff.
@@ -16,6 +16,7 @@
 #include "base/kernel_cmdline.h"
 #include "rootfs/machined/banner.h"
 #include "rootfs/machined/boot_health.h"
+#include "rootfs/machined/kspp_sysctls.h"
 #include "rootfs/machined/watchdog.h"
 
 namespace {
@@ -53,6 +54,7 @@ int main() {
   std::string cmdline_text = slurp("/proc/cmdline");
   auto facts = bronze::machined::boot_facts(slurp("/etc/os-release"), cmdline_text);
   say(bronze::machined::boot_banner(facts));
+  for (const auto& line : bronze::machined::describe(bronze::machined::apply_kspp_sysctls())) say(line);
 
   auto health = bronze::machined::check_and_settle(facts.slot, watchdog, kTrustStore);
   for (const auto& line : health.lines) say(line);

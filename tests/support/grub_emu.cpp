@@ -23,9 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Every line the wrapper prints starts with this, on a line of its own: each
-// echo of a marker is preceded by an empty echo, since GRUB's progress
-// display leaves the cursor mid-line.
+// What the wrapper reports starts with this. Each marker follows an empty
+// echo, since GRUB's progress display ("[ grub.cfg 4.61KiB 100% ]") leaves
+// the cursor mid-line; the parser still looks for it anywhere in a line.
 constexpr std::string_view kMarker = "@@bronze-emu ";
 
 // GRUB prints this when the default and every fallback failed, then waits
@@ -38,7 +38,9 @@ constexpr std::string_view kAllFailed = "Failed to boot both default and fallbac
 // "probe" to "decide" once the probe passed, and to "list" once an entry
 // booted: then the fallback list is pointed at every entry in turn, each
 // reports itself, and the harness's own last entry halts.
-// (pager=0 and bronze_emu_list are set in front of it.)
+// root is the ESP, as core.img's prefix (,gpt1) and BOOTX64.EFI leave it;
+// `source` adds the cfg's entries to this menu as a boot's own config load
+// does. pager=0 and bronze_emu_list are set in front of it.
 constexpr const char* kWrapper = R"GRUB(set root=hd0,gpt1
 set bronze_emu_mode=probe
 function serial {

@@ -11,9 +11,12 @@ const char* firmware_name(Firmware firmware) { return firmware == Firmware::Bios
 QemuResult boot(const QemuRun& r) {
   std::vector<std::string> argv = {"timeout", "--kill-after=10", std::to_string(r.timeout_seconds),
                                    "qemu-system-x86_64", "-accel", "tcg", "-m", std::to_string(r.memory_mib),
-                                   "-display", "none", "-monitor", "none", "-no-reboot",
+                                   "-display", "none", "-monitor", "none",
                                    "-serial", "file:" + r.serial_log.string(),
-                                   "-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"};
+                                   "-drive", "file=" + r.disk.string() + ",format=raw,if=virtio",
+                                   // The watchdog init arms; when it fires, the machine resets.
+                                   "-device", "i6300esb", "-action", "watchdog=reset"};
+  if (!r.allow_reboot) argv.push_back("-no-reboot");
   TempDir vars_dir("bronze-ovmf");
   if (r.firmware == Firmware::Uefi) {
     // OVMF writes its variable store: give each run a fresh copy.

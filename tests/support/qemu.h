@@ -17,6 +17,9 @@ struct QemuRun {
   std::filesystem::path serial_log;
   int timeout_seconds = 180;
   int memory_mib = 512;
+  // A reset (panic, watchdog) restarts the machine instead of ending QEMU;
+  // then only a power-off ends the run.
+  bool allow_reboot = false;
   std::vector<std::string> extra_args;
 };
 
