@@ -54,7 +54,10 @@ test: test-build
 
 bench: build
 	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
-	bench/image-build.sh $(BUILD_DIR)/imager/imager
+	echo "## Image build ($$(date -u +%F), $$(nproc) cores)" && \
+	bench/image-build.sh $(BUILD_DIR)/imager/imager && echo && \
+	echo "## Upgrade" && \
+	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer
 
 clean:
 	rm -rf _build $(OUT)

@@ -40,7 +40,7 @@ full=$(best build)
 unsquashfs -q -d "$work/tree" "$work/out/metal-amd64/rootfs.sqfs" >/dev/null
 zstd -q -d -f "$work/out/metal-amd64/initramfs.img" -o "$work/initramfs.cpio"
 t=$SOURCE_DATE_EPOCH
-squash=$(best env -u SOURCE_DATE_EPOCH mksquashfs "$work/tree" "$work/floor.sqfs" -noappend -quiet -no-progress -comp zstd -all-root -no-xattrs -mkfs-time "$t" -all-time "$t")
+squash=$(best env -u SOURCE_DATE_EPOCH mksquashfs "$work/tree" "$work/floor.sqfs" -noappend -quiet -no-progress -comp zstd -Xcompression-level 6 -all-root -no-xattrs -mkfs-time "$t" -all-time "$t")
 compress=$(best zstd -q -f -3 "$work/initramfs.cpio" -o "$work/floor.zst")
 write=$(best cp --sparse=always "$work/out/metal-amd64.raw" "$work/floor.raw")
 floor=$(echo "$squash + $compress + $write" | bc -l)

@@ -19,24 +19,36 @@ function(bronze_node_target target)
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
 endfunction()
 
-# bronze_library(NAME n SOURCES ... [LIBS external...] [DEPS bronze_libs...])
-# Makes `n` for host tools and tests and, in a sanitized build, `n_node`:
-# the same sources without sanitizers, for binaries that go into an image.
-# Elsewhere `n_node` is another name for `n`.
+# libarchive for binaries that go into an image: linked statically, so that
+# only the readers they use come along. The shared library drags in libxml2
+# and ICU's 30 MiB of data for formats a node never reads.
+add_library(bronze_libarchive_static INTERFACE)
+target_include_directories(bronze_libarchive_static INTERFACE ${LIBARCHIVE_INCLUDE_DIRS})
+target_link_libraries(bronze_libarchive_static INTERFACE
+  -Wl,-Bstatic archive -Wl,-Bdynamic
+  -Wl,--push-state,--as-needed zstd lzma bz2 z :liblz4.so.1 :libacl.so.1 :libnettle.so.8 -Wl,--pop-state)
+
+# bronze_library(NAME n SOURCES ... [LIBS external...] [NODE_LIBS ...] [DEPS bronze_libs...])
+# Makes `n` for host tools and tests and `n_node` for binaries that go into
+# an image: the same sources without sanitizers, and linked with NODE_LIBS
+# instead of LIBS when given. When neither differs, `n_node` is `n`.
 function(bronze_library)
-  cmake_parse_arguments(L "" "NAME" "SOURCES;LIBS;DEPS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME" "SOURCES;LIBS;NODE_LIBS;DEPS" ${ARGN})
   add_library(${L_NAME} STATIC ${L_SOURCES})
   target_include_directories(${L_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${L_NAME} PUBLIC ${L_LIBS} ${L_DEPS})
   bronze_host_target(${L_NAME})
-  if(BRONZE_SANITIZE)
+  if(NOT L_NODE_LIBS)
+    set(L_NODE_LIBS ${L_LIBS})
+  endif()
+  if(BRONZE_SANITIZE OR NOT "${L_NODE_LIBS}" STREQUAL "${L_LIBS}")
     set(node_deps)
     foreach(dep ${L_DEPS})
       list(APPEND node_deps ${dep}_node)
     endforeach()
     add_library(${L_NAME}_node STATIC ${L_SOURCES})
     target_include_directories(${L_NAME}_node PUBLIC ${PROJECT_SOURCE_DIR})
-    target_link_libraries(${L_NAME}_node PUBLIC ${L_LIBS} ${node_deps})
+    target_link_libraries(${L_NAME}_node PUBLIC ${L_NODE_LIBS} ${node_deps})
     bronze_node_target(${L_NAME}_node)
   else()
     add_library(${L_NAME}_node ALIAS ${L_NAME})

@@ -107,7 +107,10 @@ AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, cons
 
   progress.stage("initramfs");
   slot.initramfs = work / "initramfs.img";
-  make_initramfs(r.init, slot.rootfs_sqfs, slot.initramfs, r.epoch);
+  fs::path init = work / "init";
+  fs::copy_file(r.init, init);
+  strip_debug(init, r.arch);
+  make_initramfs(init, slot.rootfs_sqfs, slot.initramfs, r.epoch);
 
   progress.stage("manifest");
   signing::Manifest manifest;

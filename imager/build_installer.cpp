@@ -16,6 +16,7 @@ void stage_installer_layer(const BuildRequest& r, const fs::path& slot_image, co
   fs::create_directories(dir / "bin");
   fs::create_directories(dir / "payload");
   fs::copy_file(r.installer, dir / "bin/installer");
+  strip_debug(dir / "bin/installer", r.arch);
   for (const auto& library : resolve_libraries(r.installer, default_library_dirs(r.arch))) {
     fs::path target = dir / library.relative_path();
     fs::create_directories(target.parent_path());

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "base/subprocess.h"
 
 namespace bronze::imager {
 
@@ -82,6 +83,10 @@ std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path
     }
   }
   return out;
+}
+
+void strip_debug(const std::filesystem::path& binary, const std::string& arch) {
+  run_checked({arch == "arm64" ? "aarch64-linux-gnu-strip" : "strip", "--strip-debug", binary.string()});
 }
 
 std::vector<std::filesystem::path> default_library_dirs(const std::string& arch) {

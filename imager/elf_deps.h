@@ -21,6 +21,10 @@ ElfInfo read_elf_info(const std::filesystem::path& binary);
 std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path& binary,
                                                      const std::vector<std::filesystem::path>& search_dirs);
 
+// Removes debug information from a copy of our own binary (node images carry
+// no debugger), with the strip of the binary's arch.
+void strip_debug(const std::filesystem::path& binary, const std::string& arch);
+
 // Debian's library folders for an arch ("amd64" or "arm64").
 std::vector<std::filesystem::path> default_library_dirs(const std::string& arch);
 

@@ -37,6 +37,7 @@ void stage_rootfs(const RootfsSpec& spec, const fs::path& dir) {
 
   if (!fs::exists(spec.machined)) throw Error("machined binary " + spec.machined.string() + " not found (build it with `make build`)");
   copy_into(spec.machined, dir, "/sbin/machined", exec);
+  strip_debug(dir / "sbin/machined", spec.arch);
   for (const auto& library : resolve_libraries(spec.machined, spec.library_dirs)) {
     copy_into(library, dir, library, exec);
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/files.h"
+#include "kernel/audit/kspp_audit.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/qemu.h"
 
@@ -46,6 +47,18 @@ TEST_P(BootTest, ReachesTheBannerAndPowersOff) {
   EXPECT_NE(result.console.find(banner), std::string::npos) << "no banner on the " << name << " console:\n"
                                                             << result.console.substr(result.console.size() > 4000 ? result.console.size() - 4000 : 0);
   EXPECT_NE(result.console.find("reboot: Power down"), std::string::npos) << name;
+  // machined applied every KSPP sysctl that this kernel has.
+  auto sysctls = kspp::recommended_sysctls(kspp::load_config(kernel_dir() / "config"), {});
+  int applicable = 0;
+  for (const auto& s : sysctls) {
+    if (!s.applicable) continue;
+    ++applicable;
+    std::string line = "kspp sysctl " + s.name + "=" + s.value + " applied";
+    EXPECT_NE(result.console.find(line), std::string::npos) << "missing: " << line;
+  }
+  EXPECT_GT(applicable, 10);
+  EXPECT_NE(result.console.find("kspp sysctls: " + std::to_string(applicable) + " applied, 0 failed"), std::string::npos)
+      << result.console.substr(result.console.size() > 4000 ? result.console.size() - 4000 : 0);
   std::printf("%s boot to power-off: %.1f s\n", name.c_str(), result.seconds);
 }
 
