@@ -47,9 +47,10 @@ $(TEST_BUILD_DIR)/build.ninja:
 test-build: deps $(TEST_BUILD_DIR)/build.ninja
 	@ninja -C $(TEST_BUILD_DIR) --quiet
 
-# The suites find the cached kernel through BRONZE_KERNEL_DIR.
+# The suites find the cached kernels through BRONZE_KERNEL_DIR(_ARM64).
 test: test-build
 	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
+	export BRONZE_KERNEL_DIR_ARM64=$$(kernel/build-kernel.sh arm64) && \
 	ctest --test-dir $(TEST_BUILD_DIR) --output-on-failure -j $(CTEST_JOBS) $(CTEST_ARGS)
 
 bench: build

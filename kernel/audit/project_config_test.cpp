@@ -47,6 +47,23 @@ TEST(ProjectConfigTest, PassesWithOnlyReasonedExceptions) {
   EXPECT_EQ(report.accepted_exceptions().size(), options.exceptions.size());
 }
 
+// The arm64 kernel (make kernel ARCH=arm64, a cross build) passes with no
+// exception at all. `make test` sets BRONZE_KERNEL_DIR_ARM64.
+TEST(ProjectConfigTest, Arm64PassesWithoutExceptions) {
+  const char* dir = std::getenv("BRONZE_KERNEL_DIR_ARM64");
+  ASSERT_TRUE(dir && *dir) << "set BRONZE_KERNEL_DIR_ARM64 to the folder kernel/build-kernel.sh arm64 prints (make test does)";
+  auto path = std::filesystem::path(dir) / "config";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path << " does not exist";
+  auto report = audit(load_config(path), AuditOptions{});
+  EXPECT_EQ(report.arch, "arm64");
+  for (const auto& row : report.rows) {
+    EXPECT_NE(row.outcome, Outcome::Fail) << row.option << ": wanted " << row.wanted << ", found " << row.found
+                                          << " (" << row.reason << ")";
+  }
+  EXPECT_TRUE(report.passed());
+  EXPECT_GT(report.count(Outcome::Ok), 80);
+}
+
 TEST(ProjectConfigTest, KernelImageCarriesTheSameConfig) {
   auto path = config_path();
   ASSERT_FALSE(path.empty()) << "set " << kConfigVariable;
