@@ -8,6 +8,10 @@ namespace bronze {
 
 Progress::Progress(bool enabled) : enabled_(enabled), tty_(::isatty(2) == 1) {}
 
+Progress::~Progress() {
+  if (enabled_ && tty_ && !current_.empty()) std::fprintf(stderr, " failed\n");
+}
+
 void Progress::stage(const std::string& name) {
   done();
   current_ = name;

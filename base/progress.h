@@ -12,6 +12,11 @@ namespace bronze {
 class Progress {
  public:
   explicit Progress(bool enabled = true);
+  // A stage still running (the work failed) ends its line, so that the error
+  // printed next starts on its own.
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
 
   // Starts a stage; the previous one, if any, ends.
   void stage(const std::string& name);

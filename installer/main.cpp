@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "base/arch.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "installer/ab_update.h"
@@ -28,16 +29,6 @@ using bronze::Error;
 namespace {
 
 constexpr const char* kNodeTrustStore = "/etc/bronze/trust/image-signing.pub";
-
-const char* build_arch() {
-#if defined(__x86_64__)
-  return "amd64";
-#elif defined(__aarch64__)
-  return "arm64";
-#else
-#error "Bronze nodes are amd64 or arm64"
-#endif
-}
 
 fs::path trust_key(const std::string& given) {
   if (!given.empty()) return given;
@@ -90,13 +81,13 @@ int main(int argc, char** argv) {
   try {
     if (*upgrade) {
       bronze::Progress progress(!quiet && !json);
-      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(image, build_arch());
+      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(image, bronze::build_arch());
       bronze::installer::UpgradeRequest r;
       r.disk = disk;
       r.slot_image = unpacked.slot_image();
       r.trust_key = trust_key(trust);
       r.tries = tries;
-      r.node_arch = build_arch();
+      r.node_arch = bronze::build_arch();
       auto result = bronze::installer::upgrade(r, progress);
       if (json) {
         print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version},

@@ -1,19 +1,10 @@
 #include "rootfs/machined/banner.h"
 
+#include "base/arch.h"
 #include "base/kernel_cmdline.h"
 #include "rootfs/machined/os_release.h"
 
 namespace bronze::machined {
-
-const char* build_arch() {
-#if defined(__x86_64__)
-  return "amd64";
-#elif defined(__aarch64__)
-  return "arm64";
-#else
-#error "Bronze nodes are amd64 or arm64"
-#endif
-}
 
 std::string boot_banner(const BootFacts& f) {
   return "bronze " + f.version + " slot=" + f.slot + " arch=" + f.arch + " platform=" + f.platform + " booted";
@@ -26,7 +17,7 @@ BootFacts boot_facts(const std::string& os_release_text, const std::string& cmdl
   facts.version = release.count("VERSION") ? release["VERSION"] : "unknown";
   facts.slot = cmdline.get("bronze.slot").value_or("unknown");
   facts.platform = cmdline.get("bronze.platform").value_or("unknown");
-  facts.arch = build_arch();
+  facts.arch = bronze::build_arch();
   return facts;
 }
 

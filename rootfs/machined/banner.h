@@ -18,7 +18,4 @@ std::string boot_banner(const BootFacts& facts);
 // Gathers the facts from os-release text and the kernel command line.
 BootFacts boot_facts(const std::string& os_release_text, const std::string& cmdline_text);
 
-// amd64 or arm64, as Bronze names arches.
-const char* build_arch();
-
 }  // namespace bronze::machined

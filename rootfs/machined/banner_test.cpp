@@ -1,5 +1,7 @@
 #include "rootfs/machined/banner.h"
 
+#include "base/arch.h"
+
 #include <gtest/gtest.h>
 
 namespace bronze::machined {
@@ -7,7 +9,7 @@ namespace bronze::machined {
 TEST(Banner, ReadsVersionSlotAndPlatform) {
   auto facts = boot_facts("NAME=\"Bronze\"\nVERSION=\"v1.2.3\"\n",
                           "console=ttyS0 bronze.platform=metal panic=10 bronze.slot=B\n");
-  EXPECT_EQ(boot_banner(facts), std::string("bronze v1.2.3 slot=B arch=") + build_arch() + " platform=metal booted");
+  EXPECT_EQ(boot_banner(facts), std::string("bronze v1.2.3 slot=B arch=") + bronze::build_arch() + " platform=metal booted");
 }
 
 TEST(Banner, MissingFactsSayUnknown) {

@@ -25,16 +25,21 @@ RunResult run_imager(const std::vector<std::string>& args) {
   return run(argv);
 }
 
-void build_image(const fs::path& out_dir, const std::string& version, const fs::path& signing_key,
-                 const std::vector<std::string>& extra_args, const std::string& platform) {
-  std::vector<std::string> argv = {BRONZE_IMAGER, platform, "--arch", "amd64", "--version", version,
+std::vector<std::string> imager_build_argv(const std::string& command, const fs::path& out_dir, const std::string& version,
+                                           const fs::path& signing_key, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {BRONZE_IMAGER, command, "--arch", "amd64", "--version", version,
                                    "--kernel", kernel_image().string(), "--out", out_dir.string(),
                                    "--signing-key", signing_key.string(), "--quiet"};
   for (const auto& a : extra_args) {
     argv.push_back("--extra-kernel-arg");
     argv.push_back(a);
   }
-  run_checked(argv);
+  return argv;
+}
+
+void build_image(const fs::path& out_dir, const std::string& version, const fs::path& signing_key,
+                 const std::vector<std::string>& extra_args, const std::string& platform) {
+  run_checked(imager_build_argv(platform, out_dir, version, signing_key, extra_args));
 }
 
 void make_key_pair(const fs::path& dir, const std::string& name) {

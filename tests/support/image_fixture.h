@@ -14,6 +14,12 @@ namespace bronze::test {
 std::filesystem::path kernel_dir();
 std::filesystem::path kernel_image();
 
+// The imager's argv for `command` (a platform, or "installer") building
+// `version` for amd64 into `out_dir` with the cached kernel and `signing_key`.
+std::vector<std::string> imager_build_argv(const std::string& command, const std::filesystem::path& out_dir,
+                                           const std::string& version, const std::filesystem::path& signing_key,
+                                           const std::vector<std::string>& extra_args);
+
 // Runs the imager with `args` (no implicit flags).
 RunResult run_imager(const std::vector<std::string>& args);
 

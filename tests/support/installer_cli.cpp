@@ -20,14 +20,7 @@ nlohmann::json disk_status(const fs::path& disk) {
 
 fs::path build_installer_image(const fs::path& out_dir, const std::string& version, const fs::path& signing_key,
                                const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv = {BRONZE_IMAGER, "installer", "--arch", "amd64", "--version", version,
-                                   "--kernel", kernel_image().string(), "--out", out_dir.string(),
-                                   "--signing-key", signing_key.string(), "--quiet"};
-  for (const auto& a : extra_args) {
-    argv.push_back("--extra-kernel-arg");
-    argv.push_back(a);
-  }
-  run_checked(argv);
+  run_checked(imager_build_argv("installer", out_dir, version, signing_key, extra_args));
   return out_dir / "installer-amd64.tar";
 }
 
