@@ -68,10 +68,13 @@ KernelConfig KernelConfig::parse(std::string_view text) {
     }
     constexpr std::string_view kNotSetHead = "# CONFIG_";
     constexpr std::string_view kNotSetTail = " is not set";
-    if (line.starts_with(kNotSetHead) && line.ends_with(kNotSetTail)) {
+    if (line.size() > kNotSetHead.size() + kNotSetTail.size() && line.starts_with(kNotSetHead) &&
+        line.ends_with(kNotSetTail)) {
       std::string_view name =
           line.substr(kNotSetHead.size(), line.size() - kNotSetHead.size() - kNotSetTail.size());
-      if (is_option_name(name)) config.options_[std::string(name)] = "n";
+      // insert_or_assign with a string, not operator= with a literal: GCC 12's
+      // -Wrestrict misfires on the latter at -O2 (GCC bug 105329).
+      if (is_option_name(name)) config.options_.insert_or_assign(std::string(name), std::string("n"));
       continue;
     }
     if (!config.version_) config.version_ = parse_header(line);
