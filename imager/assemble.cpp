@@ -83,7 +83,10 @@ CheckedInputs check_inputs(const BuildRequest& r) {
                         read_file(r.data_dir / "platforms" / (r.platform + ".yaml")), kernel_args_text, public_pem, cmdline}) {
     add(s);
   }
-  for (const auto& file : {r.kernel, r.init, r.machined, fs::path("/proc/self/exe")}) add(sha256_file_hex(file));
+  for (const auto& file : {r.kernel, r.init, r.machined}) add(sha256_file_hex(file));
+  // The imager itself: its build-id names its content without reading it all.
+  std::string self = build_id("/proc/self/exe");
+  add(self.empty() ? sha256_file_hex("/proc/self/exe") : self);
   if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
   for (const auto& [option, reason] : exceptions) add(option + "=" + reason);
 

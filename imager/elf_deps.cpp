@@ -10,6 +10,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "base/sha256.h"
 #include "base/subprocess.h"
 
 namespace bronze::imager {
@@ -83,6 +84,32 @@ std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path
     }
   }
   return out;
+}
+
+std::string build_id(const std::filesystem::path& binary) {
+  if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
+  int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open " + binary.string());
+  std::unique_ptr<int, void (*)(int*)> fd_guard(&fd, [](int* f) { ::close(*f); });
+  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
+  if (!elf) return "";
+  std::unique_ptr<Elf, decltype(&elf_end)> guard(elf, &elf_end);
+  Elf_Scn* section = nullptr;
+  while ((section = elf_nextscn(elf, section)) != nullptr) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(section, &shdr) || shdr.sh_type != SHT_NOTE) continue;
+    Elf_Data* data = elf_getdata(section, nullptr);
+    if (!data) continue;
+    size_t offset = 0, name_offset = 0, desc_offset = 0;
+    GElf_Nhdr note;
+    while ((offset = gelf_getnote(data, offset, &note, &name_offset, &desc_offset)) > 0) {
+      if (note.n_type != NT_GNU_BUILD_ID || note.n_namesz != 4) continue;
+      const auto* bytes = static_cast<const uint8_t*>(data->d_buf);
+      if (std::memcmp(bytes + name_offset, "GNU", 4) != 0) continue;
+      return to_hex(bytes + desc_offset, note.n_descsz);
+    }
+  }
+  return "";
 }
 
 void strip_debug(const std::filesystem::path& binary, const std::string& arch) {

@@ -21,6 +21,10 @@ ElfInfo read_elf_info(const std::filesystem::path& binary);
 std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path& binary,
                                                      const std::vector<std::filesystem::path>& search_dirs);
 
+// The GNU build-id note (hex) the linker computed over the binary's
+// content, or "" when it has none. Names a build without hashing it.
+std::string build_id(const std::filesystem::path& binary);
+
 // Removes debug information from a copy of our own binary (node images carry
 // no debugger), with the strip of the binary's arch.
 void strip_debug(const std::filesystem::path& binary, const std::string& arch);

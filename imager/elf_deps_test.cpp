@@ -29,3 +29,15 @@ TEST(ElfDeps, RefusesANonElfFile) {
 }
 
 }  // namespace bronze::imager
+
+namespace bronze::imager {
+
+TEST(ElfDeps, BuildIdNamesADebianBinary) {
+  std::string id = build_id("/bin/sh");
+  EXPECT_EQ(id.size(), 40u) << id;  // SHA-1 sized, as GNU ld makes it
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(id, build_id("/bin/sh"));
+  EXPECT_NE(id, build_id("/bin/ls"));
+}
+
+}  // namespace bronze::imager

@@ -91,7 +91,13 @@ void write_meta(DiskWriter& disk, const Partition& meta, MetaStore store) {
   // Overwrite the copy that is not the newest valid one.
   int target = (first && (!second || first->sequence >= second->sequence)) ? 1 : 0;
   store.sequence = newest + 1;
-  disk.write(meta.start + static_cast<uint64_t>(target) * kMetaCopySize, encode_meta_copy(store));
+  // Only the header and the payload, in whole 4 KiB blocks: what follows is
+  // outside the digest and never read, so an update costs kilobytes, not the
+  // copy's 512 KiB.
+  std::string copy = encode_meta_copy(store);
+  uint64_t used = kHeaderSize + get_le(copy, 16, 4);
+  copy.resize(static_cast<size_t>((used + 4095) / 4096 * 4096));
+  disk.write(meta.start + static_cast<uint64_t>(target) * kMetaCopySize, copy);
 }
 
 void init_meta(DiskWriter& disk, const Partition& meta, MetaStore store) {
