@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "base/guid.h"
 #include "base/kernel_cmdline.h"
@@ -55,6 +57,12 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     throw Error("platform " + platform.name + " has no arch " + r.arch + " (it has: " + list + ")");
   }
   check_version(r.version);
+  std::string format = r.format.empty() ? platform.format : r.format;
+  if (std::find(platform.formats.begin(), platform.formats.end(), format) == platform.formats.end()) {
+    std::string list;
+    for (const auto& f : platform.formats) list += (list.empty() ? "" : ", ") + f;
+    throw Error("platform " + platform.name + " does not take format " + format + " (it takes: " + list + ")");
+  }
   require_file(r.kernel, "kernel", "build it with `make kernel` or pass --kernel PATH to a bzImage");
   require_file(r.init, "init binary", "build it with `make build` or pass --init PATH");
   require_file(r.machined, "machined binary", "build it with `make build` or pass --machined PATH");
@@ -79,7 +87,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     h.update(std::to_string(s.size()) + ":");
     h.update(s);
   };
-  for (const auto& s : {r.platform, r.arch, r.version, std::to_string(r.epoch), std::to_string(disk_size),
+  for (const auto& s : {r.platform, r.arch, r.version, format, std::to_string(r.epoch), std::to_string(disk_size),
                         read_file(r.data_dir / "platforms" / (r.platform + ".yaml")), kernel_args_text, public_pem, cmdline}) {
     add(s);
   }
@@ -90,7 +98,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
   for (const auto& [option, reason] : exceptions) add(option + "=" + reason);
 
-  return CheckedInputs{platform, platform.name + "-" + r.arch, cmdline, disk_size, std::move(key), public_pem,
+  return CheckedInputs{platform, platform.name + "-" + r.arch, cmdline, disk_size, format, std::move(key), public_pem,
                        exceptions, h.hex_digest()};
 }
 

@@ -30,6 +30,7 @@ struct BuildRequest {
   std::filesystem::path installer;  // the node installer, for installer images
   std::optional<std::filesystem::path> signing_key;  // none: the development key
   std::optional<uint64_t> disk_size;                  // none: the platform's
+  std::string format;                                 // empty: the platform's
   std::vector<std::string> extra_kernel_args;
   int64_t epoch = 0;
   installer::GrubPaths grub;
@@ -41,6 +42,7 @@ struct CheckedInputs {
   std::string image_name;  // "metal-amd64"
   std::string cmdline;
   uint64_t disk_size = 0;
+  std::string format;  // the disk format to write
   signing::PrivateKey key;
   std::string public_pem;
   std::map<std::string, std::string> kspp_exceptions;  // project's and platform's

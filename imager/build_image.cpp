@@ -1,8 +1,11 @@
 #include "imager/build_image.h"
 
+#include <optional>
+
 #include "base/error.h"
 #include "base/files.h"
 #include "base/sha256.h"
+#include "imager/disk_formats.h"
 #include "installer/install.h"
 #include "installer/layout.h"
 
@@ -21,13 +24,13 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   BuildResult result;
   result.image_name = in.image_name;
   result.cmdline = in.cmdline;
-  fs::path raw_path = r.out_dir / (in.image_name + ".raw");
+  fs::path disk_path = r.out_dir / (in.image_name + "." + format_extension(in.format));
   fs::path manifest_path = r.out_dir / (in.image_name + ".manifest.json");
   fs::path signature_path = r.out_dir / (in.image_name + ".manifest.sig");
   fs::path stamp_path = r.out_dir / (in.image_name + ".inputs");
   // The artifacts the manifest names, for `imager verify --manifest`.
   fs::path artifacts_dir = r.out_dir / in.image_name;
-  std::vector<fs::path> finals = {raw_path, manifest_path, signature_path, artifacts_dir / installer::slot_file::kKernel,
+  std::vector<fs::path> finals = {disk_path, manifest_path, signature_path, artifacts_dir / installer::slot_file::kKernel,
                                   artifacts_dir / installer::slot_file::kInitramfs, artifacts_dir / "rootfs.sqfs"};
 
   if (outputs_current(stamp_path, in.stamp, finals)) {
@@ -42,7 +45,9 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   TempDir work("bronze-imager");
   AssembledSlot slot = assemble_slot(r, in, work.path(), progress);
 
-  StagedFile staged_raw(raw_path);
+  // The raw disk is made aside, then converted when the platform wants
+  // another format.
+  StagedFile staged_raw(r.out_dir / (in.image_name + ".raw"));
   StagedFile staged_manifest(manifest_path);
   StagedFile staged_signature(signature_path);
   fs::copy_file(slot.manifest, staged_manifest.path());
@@ -59,6 +64,12 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   install.slot_image = slot.slot_image;
   install.grub = r.grub;
   installer::install(install, progress);
+  std::optional<StagedFile> staged_disk;
+  if (in.format != "raw") {
+    progress.stage("convert to " + in.format);
+    staged_disk.emplace(disk_path);
+    convert_disk(staged_raw.path(), in.format, staged_disk->path(), in.image_name, r.epoch);
+  }
 
   progress.stage("publish");
   // Staged beside its destination, so the final rename stays on one filesystem.
@@ -75,7 +86,11 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
     fs::remove_all(staged_artifacts, ignored);
     throw;
   }
-  staged_raw.commit();
+  if (staged_disk) {
+    staged_disk->commit();
+  } else {
+    staged_raw.commit();
+  }
   staged_manifest.commit();
   staged_signature.commit();
   write_file(stamp_path, in.stamp);

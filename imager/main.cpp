@@ -143,6 +143,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   app.add_option("--extra-kernel-arg", extra, "kernel argument to append (repeatable)");
   app.add_option("--signing-key", key, "Ed25519 private key (PEM); default: the development key, created once");
   app.add_option("--disk-size", disk_size, "disk image size instead of the platform's (e.g. 2GiB)");
+  app.add_option("--format", r.format, "disk format: raw, qcow2, vhd, vmdk, ova, tar.gz, raw.gz (default: the platform's)");
   app.add_option("--epoch", epoch, "timestamp of every file (default: $SOURCE_DATE_EPOCH, else 1980-01-01)");
   app.add_option("--init", r.init, "init binary for the initramfs")->capture_default_str();
   app.add_option("--machined", r.machined, "machined binary for the root filesystem")->capture_default_str();

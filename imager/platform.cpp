@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/units.h"
+#include "imager/disk_formats.h"
 
 namespace bronze::imager {
 
@@ -82,7 +83,8 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
     throw Error(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                 ": malformed YAML: " + e.msg);
   }
-  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format", "kspp_exceptions"}, "the platform");
+  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format", "formats", "kspp_exceptions"},
+              "the platform");
   Platform p;
   p.name = r.scalar(r.require(root, "name", "the platform"), "name");
   p.arches = r.strings(r.require(root, "arch", "the platform"), "arch");
@@ -112,7 +114,18 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
       p.kspp_exceptions[option] = reason;
     }
   }
-  if (p.format != "raw") r.fail(root["format"], "format '" + p.format + "' is not supported yet (raw)");
+  p.formats = {p.format};
+  if (root["formats"]) {
+    for (const auto& f : r.strings(root["formats"], "formats")) {
+      if (std::find(p.formats.begin(), p.formats.end(), f) == p.formats.end()) p.formats.push_back(f);
+    }
+  }
+  const auto& known = known_disk_formats();
+  for (size_t i = 0; i < p.formats.size(); ++i) {
+    if (std::find(known.begin(), known.end(), p.formats[i]) == known.end()) {
+      r.fail(i == 0 ? root["format"] : root["formats"], "unknown disk format '" + p.formats[i] + "'");
+    }
+  }
   return p;
 }
 

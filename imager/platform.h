@@ -17,7 +17,8 @@ struct Platform {
   std::vector<std::string> kernel_args;
   uint64_t disk_size = 0;
   uint64_t boot_size = 0;
-  std::string format;  // "raw"
+  std::string format;                // the default output format
+  std::vector<std::string> formats;  // every format the platform takes (format first)
   // KSPP rules this platform accepts failing: option -> written reason.
   std::map<std::string, std::string> kspp_exceptions;
 

@@ -54,7 +54,7 @@ TEST(Platform, WrongTypesAndBadValuesAreErrors) {
   EXPECT_NE(error_of(std::string(yaml).replace(yaml.find("[amd64]"), 7, "amd64")).find("list"), std::string::npos);
   EXPECT_NE(error_of(std::string(yaml).replace(yaml.find("[amd64]"), 7, "[sparc]")).find("sparc"), std::string::npos);
   EXPECT_NE(error_of(std::string(yaml).replace(yaml.find("1GiB"), 4, "1GB")).find("disk.size"), std::string::npos);
-  EXPECT_NE(error_of(std::string(yaml).replace(yaml.find("format: raw"), 11, "format: vhd")).find("vhd"), std::string::npos);
+  EXPECT_NE(error_of(std::string(yaml).replace(yaml.find("format: raw"), 11, "format: floppy")).find("floppy"), std::string::npos);
   EXPECT_NE(error_of("name: [unclosed").find("malformed YAML"), std::string::npos);
 }
 
