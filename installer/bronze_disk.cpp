@@ -16,10 +16,7 @@ BronzeDisk BronzeDisk::open(const std::filesystem::path& disk) {
     }
   }
   const auto& meta = d.partitions_.at(label::kMeta);
-  Partition meta_partition;
-  meta_partition.start = meta.start;
-  meta_partition.size = meta.size;
-  MetaStore store = read_meta(disk, meta_partition);
+  MetaStore store = read_meta(disk, meta);
   if (store.sequence == 0) throw Error(disk.string() + ": META holds no valid copy; the disk was not installed by Bronze");
   d.node_ = NodeState::from_meta(store);
   if (d.node_.state1_offsets.size() * 512 != kEnvBlockSize || d.node_.state2_offsets.size() * 512 != kEnvBlockSize) {
@@ -62,10 +59,7 @@ char BronzeDisk::next_boot() const {
 
 void BronzeDisk::write_node(DiskWriter& writer, const NodeState& node) {
   const auto& meta = partitions_.at(label::kMeta);
-  Partition meta_partition;
-  meta_partition.start = meta.start;
-  meta_partition.size = meta.size;
-  write_meta(writer, meta_partition, node.to_meta());
+  write_meta(writer, meta, node.to_meta());
   node_ = node;
 }
 

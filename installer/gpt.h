@@ -18,13 +18,10 @@ struct GptIds {
 // Writes a fresh protective MBR and GPT for `layout` onto `disk`.
 void write_gpt(const std::filesystem::path& disk, const Layout& layout, const GptIds& ids);
 
-struct FoundPartition {
-  int number = 0;
-  std::string label;
-  std::string type_guid;  // upper case
-  std::string uuid;       // upper case
-  uint64_t start = 0;     // bytes
-  uint64_t size = 0;      // bytes
+// A partition as read back from a disk: the layout's fields (type GUID in
+// upper case) and its unique GUID.
+struct FoundPartition : Partition {
+  std::string uuid;  // upper case
 };
 
 // Reads the GPT of `disk`; throws when there is none.

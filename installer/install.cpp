@@ -43,15 +43,6 @@ std::string part_guid(const InstallRequest& r, const std::string& what) {
   return derive_guid({r.image_name, r.version, what});
 }
 
-FoundPartition found(const Partition& p) {
-  FoundPartition f;
-  f.number = p.number;
-  f.label = p.label;
-  f.type_guid = p.type_guid;
-  f.start = p.start;
-  f.size = p.size;
-  return f;
-}
 
 }  // namespace
 
@@ -94,7 +85,7 @@ void install(const InstallRequest& r, Progress& progress) {
 
   progress.stage("boot slots");
   DiskWriter writer(r.disk);
-  write_slot_image(writer, found(layout.get(label::kBootA)), r.slot_image);
+  write_slot_image(writer, layout.get(label::kBootA), r.slot_image);
   make_ext4(r.disk, layout.get(label::kBootB),
             {label::kBootB, part_guid(r, "fs:" + std::string(label::kBootB)), r.epoch, std::nullopt});
 

@@ -37,7 +37,7 @@ void make_slot_image(const SlotContent& content, const fs::path& out, const std:
   make_ext4(out, whole, {"BOOT", uuid, epoch, dir, {"-O", "^has_journal", "-N", "64", "-m", "0"}});
 }
 
-void write_slot_image(DiskWriter& writer, const FoundPartition& partition, const fs::path& image) {
+void write_slot_image(DiskWriter& writer, const Partition& partition, const fs::path& image) {
   uint64_t size = fs::file_size(image);
   if (size > partition.size) {
     throw Error("the slot image (" + format_size(size) + ") does not fit " + partition.label + " (" +

@@ -23,6 +23,6 @@ void make_slot_image(const SlotContent& content, const std::filesystem::path& ou
 // steps, with the filesystem label set to the slot's ("BOOT-B"), then reads
 // the written bytes back and compares their digest. Throws when the image
 // does not fit or the read-back differs.
-void write_slot_image(DiskWriter& writer, const FoundPartition& partition, const std::filesystem::path& image);
+void write_slot_image(DiskWriter& writer, const Partition& partition, const std::filesystem::path& image);
 
 }  // namespace bronze::installer

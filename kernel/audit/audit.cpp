@@ -19,6 +19,17 @@ struct Target {
   KernelVersion version;
 };
 
+// Why a rule does not apply to this kernel: its arch or versions, then its
+// prerequisites; nullopt when it applies. Every rule kind asks the same.
+template <typename Rule>
+std::optional<std::string> why_not_applicable(const Rule& rule, const Target& target, const Facts& facts,
+                                              bool offered_by_config) {
+  if (auto why = not_applicable_because(rule.arch, rule.versions, target.arch, target.version, offered_by_config)) {
+    return why;
+  }
+  return unmet_prerequisite(rule.prerequisites, facts);
+}
+
 std::string trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
@@ -99,12 +110,7 @@ JudgedRow judge_kconfig(const KconfigRule& rule, const Facts& facts, const Targe
   if (subject != rule.option) row.found += " (as " + subject + ")";
 
   if (rule.arch != Arch::Any && rule.arch != target.arch) judged.not_for_this_arch = true;
-  if (auto why = not_applicable_because(rule.arch, rule.versions, target.arch, target.version, offered_by_config)) {
-    row.outcome = Outcome::NotApplicable;
-    row.reason = *why;
-    return judged;
-  }
-  if (auto why = unmet_prerequisite(rule.prerequisites, facts)) {
+  if (auto why = why_not_applicable(rule, target, facts, offered_by_config)) {
     row.outcome = Outcome::NotApplicable;
     row.reason = *why;
     return judged;
@@ -166,12 +172,7 @@ Row judge_cmdline(const CmdlineRule& rule, const KernelCmdline& cmdline, const F
       break;
     }
   }
-  if (auto why = not_applicable_because(rule.arch, rule.versions, target.arch, target.version, true)) {
-    row.outcome = Outcome::NotApplicable;
-    row.reason = *why;
-    return row;
-  }
-  if (auto why = unmet_prerequisite(rule.prerequisites, facts)) {
+  if (auto why = why_not_applicable(rule, target, facts, true)) {
     row.outcome = Outcome::NotApplicable;
     row.reason = *why;
     return row;
@@ -302,9 +303,7 @@ std::vector<SysctlSetting> recommended_sysctls(const KernelConfig& config, const
   for (const auto& rule : sysctl_rules()) {
     if (rule.arch != Arch::Any && rule.arch != target.arch) continue;  // the other arch's variant
     SysctlSetting setting{rule.name, rule.value, true, rule.reason};
-    auto why = not_applicable_because(rule.arch, rule.versions, target.arch, target.version, true);
-    if (!why) why = unmet_prerequisite(rule.prerequisites, facts);
-    if (why) {
+    if (auto why = why_not_applicable(rule, target, facts, true)) {
       setting.applicable = false;
       setting.reason = *why;
     }

@@ -37,13 +37,7 @@ std::optional<Tally> BootDisk::tally() const { return decode_tally(tally_bytes()
 void BootDisk::write_tally(const Tally& tally) const { write_esp(kTallyFile, encode_tally(tally)); }
 
 void BootDisk::fill_slot_b(const std::string& version, bool with_kernel) const {
-  FoundPartition found = find_partition(raw_, label::kBootB);
-  Partition part;
-  part.number = found.number;
-  part.label = found.label;
-  part.type_guid = found.type_guid;
-  part.start = found.start;
-  part.size = found.size;
+  Partition part = find_partition(raw_, label::kBootB);
   TempDir staging("bronze-grub-slot");
   // GRUB only checks that the initramfs exists; its bytes do not matter.
   write_file(staging.path() / "initramfs.img", "initramfs");
