@@ -3,6 +3,7 @@
 #   make image   the signed metal image in _out/ (installs what is missing)
 #   make test    the whole test suite (what CI runs)
 #   make kernel  the hardened kernel alone, cached by content hash
+#   make installer  the installer image (OCI) that upgrades nodes
 #   make bench   image build stages against their floor, into BENCHMARKS.md
 
 SHELL := /bin/bash
@@ -19,10 +20,10 @@ export SOURCE_DATE_EPOCH
 CTEST_JOBS ?= 2
 CTEST_ARGS ?=
 
-.PHONY: help deps build kernel image test test-build bench clean
+.PHONY: help deps build kernel image installer test test-build bench clean
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -36,10 +37,17 @@ build: deps $(BUILD_DIR)/build.ninja
 kernel: deps
 	@kernel/build-kernel.sh $(ARCH)
 
-# KERNEL=path uses a given bzImage instead of the cached hardened build.
+# KERNEL=path uses a given bzImage instead of the cached hardened build;
+# CONFIG=node.yaml puts a machine config into the image's STATE.
 image: build
 	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
-	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT)
+	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT) \
+	  $(if $(CONFIG),--config $(CONFIG))
+
+# The installer image (OCI archive) that upgrades nodes to this version.
+installer: build
+	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
+	$(BUILD_DIR)/imager/imager installer --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT)
 
 $(TEST_BUILD_DIR)/build.ninja:
 	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON >/dev/null
@@ -58,7 +66,8 @@ bench: build
 	echo "## Image build ($$(date -u +%F), $$(nproc) cores)" && \
 	bench/image-build.sh $(BUILD_DIR)/imager/imager && echo && \
 	echo "## Upgrade" && \
-	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer
+	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
+	$(BUILD_DIR)/tests/cluster/cluster_bench
 
 clean:
 	rm -rf _build $(OUT)

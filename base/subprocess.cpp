@@ -61,6 +61,15 @@ std::string command_line(const std::vector<std::string>& argv) {
   return out;
 }
 
+// Passes every complete line of `text` after `relayed` to `sink`.
+void relay_lines(const std::string& text, size_t appended_at, size_t& relayed,
+                 const std::function<void(const std::string&)>& sink) {
+  for (size_t nl = text.find('\n', appended_at); nl != std::string::npos; nl = text.find('\n', nl + 1)) {
+    sink(text.substr(relayed, nl - relayed));
+    relayed = nl + 1;
+  }
+}
+
 }  // namespace
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
@@ -94,6 +103,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   err_pipe.close_write();
 
   RunResult result;
+  size_t relayed = 0;  // stderr bytes already passed to on_stderr_line
   struct pollfd fds[2] = {{out_pipe.read_end, POLLIN, 0}, {err_pipe.read_end, POLLIN, 0}};
   std::string* sinks[2] = {&result.out, &result.err};
   int open_count = 2;
@@ -107,7 +117,9 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
       if (n > 0) {
+        size_t before = sinks[i]->size();
         sinks[i]->append(buffer, static_cast<size_t>(n));
+        if (i == 1 && options.on_stderr_line) relay_lines(*sinks[i], before, relayed, options.on_stderr_line);
       } else if (n == 0 || errno != EINTR) {
         fds[i].fd = -1;
         --open_count;

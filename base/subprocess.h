@@ -2,6 +2,7 @@
 // carries the program's stderr so the user sees why it failed.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,9 @@ struct RunOptions {
   std::vector<std::string> unset_env;
   // Standard input; empty: /dev/null.
   std::string stdin_file = {};
+  // Called with each line of stderr as it arrives (without the newline), for
+  // relaying a long-running program's progress; stderr is still collected.
+  std::function<void(const std::string&)> on_stderr_line = {};
 };
 
 struct RunResult {

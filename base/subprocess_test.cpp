@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "base/error.h"
 
 namespace bronze {
@@ -48,6 +51,18 @@ TEST(Subprocess, LargeOutputOnBothStreamsDoesNotDeadlock) {
   auto r = run_checked({"sh", "-c", "head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2"});
   EXPECT_EQ(r.out.size(), 300000u);
   EXPECT_EQ(r.err.size(), 300000u);
+}
+
+TEST(Subprocess, RelaysStderrLinesAsTheyArrive) {
+  std::vector<std::string> lines;
+  RunOptions options;
+  options.on_stderr_line = [&](const std::string& line) { lines.push_back(line); };
+  RunResult r = run({"sh", "-c", "echo one >&2; echo out; printf 'two\\nthree' >&2"}, options);
+  EXPECT_EQ(r.exit_code, 0);
+  // The unterminated last line is collected but not relayed as a line.
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(r.err, "one\ntwo\nthree");
+  EXPECT_EQ(r.out, "out\n");
 }
 
 }  // namespace bronze

@@ -24,6 +24,9 @@ endfunction()
 # and ICU's 30 MiB of data for formats a node never reads.
 add_library(bronze_libarchive_static INTERFACE)
 target_include_directories(bronze_libarchive_static INTERFACE ${LIBARCHIVE_INCLUDE_DIRS})
+# libarchive's pax writer shares an object with the table of every writer
+# (xar's needs libxml2): --gc-sections drops what nothing calls.
+target_link_options(bronze_libarchive_static INTERFACE -Wl,--gc-sections)
 target_link_libraries(bronze_libarchive_static INTERFACE
   -Wl,-Bstatic archive -Wl,-Bdynamic
   -Wl,--push-state,--as-needed zstd lzma bz2 z :liblz4.so.1 :libacl.so.1 :libnettle.so.8 -Wl,--pop-state)

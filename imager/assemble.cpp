@@ -8,6 +8,7 @@
 #include "base/guid.h"
 #include "base/kernel_cmdline.h"
 #include "base/sha256.h"
+#include "config/machine_config.h"
 #include "imager/cmdline.h"
 #include "imager/elf_deps.h"
 #include "imager/initramfs.h"
@@ -73,7 +74,16 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   fs::path kernel_args_file = r.data_dir / "kernel" / "cmdline.yaml";
   std::string kernel_args_text = read_file(kernel_args_file);
   KernelArgs kernel_args = parse_kernel_args(kernel_args_text, kernel_args_file.string());
-  std::string cmdline = join_cmdline(assemble_cmdline(platform, r.arch, kernel_args, r.extra_kernel_args));
+  std::optional<std::string> machine_config;
+  std::vector<std::string> extra_kernel_args = r.extra_kernel_args;
+  if (r.machine_config) {
+    // Refused here, with file:line:column, rather than by the node at boot.
+    auto parsed = config::load_machine_config(*r.machine_config);
+    machine_config = read_file(*r.machine_config);
+    const auto& from_config = parsed.machine.install.extra_kernel_args;
+    extra_kernel_args.insert(extra_kernel_args.end(), from_config.begin(), from_config.end());
+  }
+  std::string cmdline = join_cmdline(assemble_cmdline(platform, r.arch, kernel_args, extra_kernel_args));
   prepare_out_dir(r.out_dir);
 
   fs::path key_path = r.signing_key ? *r.signing_key : signing::ensure_dev_key().private_key;
@@ -97,9 +107,10 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   add(self.empty() ? sha256_file_hex("/proc/self/exe") : self);
   if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
   for (const auto& [option, reason] : exceptions) add(option + "=" + reason);
+  add(machine_config ? "config:" + *machine_config : "no config");
 
-  return CheckedInputs{platform, platform.name + "-" + r.arch, cmdline, disk_size, format, std::move(key), public_pem,
-                       exceptions, h.hex_digest()};
+  return CheckedInputs{platform,   platform.name + "-" + r.arch, cmdline, disk_size, format, std::move(key),
+                       public_pem, exceptions, machine_config, h.hex_digest()};
 }
 
 AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, const fs::path& work, Progress& progress) {

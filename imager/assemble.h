@@ -32,6 +32,8 @@ struct BuildRequest {
   std::optional<uint64_t> disk_size;                  // none: the platform's
   std::string format;                                 // empty: the platform's
   std::vector<std::string> extra_kernel_args;
+  // A machine config to put into STATE (checked first); none: maintenance mode.
+  std::optional<std::filesystem::path> machine_config;
   int64_t epoch = 0;
   installer::GrubPaths grub;
 };
@@ -46,6 +48,7 @@ struct CheckedInputs {
   signing::PrivateKey key;
   std::string public_pem;
   std::map<std::string, std::string> kspp_exceptions;  // project's and platform's
+  std::optional<std::string> machine_config;  // its text, once it parsed
   std::string stamp;  // hash of every input: equal stamps, equal outputs
 };
 

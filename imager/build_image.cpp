@@ -63,6 +63,7 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   install.epoch = r.epoch;
   install.slot_image = slot.slot_image;
   install.grub = r.grub;
+  install.machine_config = in.machine_config;
   installer::install(install, progress);
   std::optional<StagedFile> staged_disk;
   if (in.format != "raw") {

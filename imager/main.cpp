@@ -148,6 +148,12 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   app.add_option("--init", r.init, "init binary for the initramfs")->capture_default_str();
   app.add_option("--machined", r.machined, "machined binary for the root filesystem")->capture_default_str();
   app.add_option("--data-dir", r.data_dir, "folder with platforms/ and kernel/")->capture_default_str();
+  std::string machine_config;
+  if (!installer_image) {
+    app.add_option("--config", machine_config,
+                   "machine config to put into STATE (from `bronzectl gen config`); without one the node boots into "
+                   "maintenance mode");
+  }
   if (installer_image) {
     app.add_option("--platform", r.platform, "platform whose kernel arguments the upgraded nodes boot with")->capture_default_str();
     app.add_option("--installer", r.installer, "node installer binary to carry")->capture_default_str();
@@ -159,6 +165,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   try {
     r.kernel = kernel;
     r.extra_kernel_args = extra;
+    if (!machine_config.empty()) r.machine_config = fs::path(machine_config);
     if (!key.empty()) r.signing_key = fs::path(key);
     if (!disk_size.empty()) r.disk_size = bronze::parse_size(disk_size);
     r.epoch = epoch >= 0 ? checked_epoch(epoch, "--epoch") : default_epoch();

@@ -94,6 +94,12 @@ void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const st
   f.close();
 }
 
+bool ext4_has_file(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
+  Filesystem f(disk, offset, 0);
+  ext2_ino_t ino = 0;
+  return ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino) == 0;
+}
+
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
   Filesystem f(disk, offset, 0);
   ext2_ino_t ino = 0;

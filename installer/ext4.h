@@ -30,6 +30,9 @@ void make_ext4(const std::filesystem::path& disk, const Partition& partition, co
 // timestamps as they are.
 void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const std::string& fs_label);
 
+// True when `path` exists in the ext4 filesystem at `offset` (which must be one).
+bool ext4_has_file(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
+
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
 

@@ -98,8 +98,17 @@ void install(const InstallRequest& r, Progress& progress) {
   node.state2_offsets = locate_fat_file(r.disk, esp, kStateFile2);
   node.tally_offsets = locate_fat_file(r.disk, esp, kTallyFile);
   init_meta(writer, layout.get(label::kMeta), node.to_meta());
+  std::optional<TempDir> state_files;
+  if (r.machine_config) {
+    state_files.emplace("bronze-state");
+    fs::path config = state_files->path() / "config.yaml";
+    write_file(config, *r.machine_config);
+    // It holds the CA key: readable by root only.
+    fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write);
+  }
   make_ext4(r.disk, layout.get(label::kState),
-            {label::kState, part_guid(r, "fs:" + std::string(label::kState)), r.epoch, std::nullopt});
+            {label::kState, part_guid(r, "fs:" + std::string(label::kState)), r.epoch,
+             state_files ? std::optional<fs::path>(state_files->path()) : std::nullopt});
   progress.done();
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "base/progress.h"
@@ -40,6 +41,9 @@ struct InstallRequest {
   int64_t epoch = 0;  // every timestamp written
   std::filesystem::path slot_image;  // see slot_image.h; goes into BOOT-A
   GrubPaths grub;
+  // The machine config's text, put into STATE as config.yaml; none: STATE
+  // stays empty and the node boots into maintenance mode.
+  std::optional<std::string> machine_config;
 };
 
 // The size of a regular file or a block device.

@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*upgrade) {
-      bronze::Progress progress(!quiet && !json);
+      // Progress goes to stderr, so it stays on with --json (machined relays it).
+      bronze::Progress progress(!quiet);
       bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(image, bronze::build_arch());
       bronze::installer::UpgradeRequest r;
       r.disk = disk;

@@ -6,6 +6,8 @@
 //   3. the watchdog is armed and being fed (when the machine has one).
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,9 @@ struct HealthReport {
 };
 
 // Runs the checks and, when they pass, settles the boot (commit, or record a
-// failed trial). `slot` is bronze.slot from the kernel command line.
-HealthReport check_and_settle(const std::string& slot, const Watchdog& watchdog, const std::string& trust_key_path);
+// failed trial). `slot` is bronze.slot from the kernel command line; `disk`
+// the boot disk, when one was found.
+HealthReport check_and_settle(const std::string& slot, const std::optional<std::filesystem::path>& disk,
+                              const Watchdog& watchdog, const std::string& trust_key_path);
 
 }  // namespace bronze::machined

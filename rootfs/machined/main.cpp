@@ -1,27 +1,51 @@
 // machined: the node daemon, PID 1 on a booted Bronze node. It reports the
-// boot on the console, applies the KSPP sysctls, runs the health checks that gate the commit of an
-// upgraded slot (or reports the upgrade that failed), feeds the watchdog
-// init armed, and, for tests, powers the machine off when the kernel command
-// line says bronze.test.poweroff.
+// boot on the console, applies the KSPP sysctls, runs the health checks that
+// gate the commit of an upgraded slot (or reports the upgrade that failed),
+// reads the machine config from STATE and serves the node API with mutual
+// TLS, feeds the watchdog init armed, and, for tests, powers the machine off
+// when the kernel command line says bronze.test.poweroff.
+//
+// Given flags, it runs as an ordinary host process against a disk image file
+// instead (the cluster and API suites): see `machined --help`. A reboot there
+// ends the process with kRebootExitCode, and the harness starts it again.
 
 #include <sys/reboot.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <shared_mutex>
 #include <sstream>
 #include <string>
 
+#include "base/arch.h"
 #include "base/kernel_cmdline.h"
+#include "config/machine_config.h"
+#include "installer/bronze_disk.h"
+#include "installer/slot_verify.h"
+#include "rootfs/machined/api_server.h"
 #include "rootfs/machined/banner.h"
 #include "rootfs/machined/boot_health.h"
+#include "rootfs/machined/cluster_guard.h"
+#include "rootfs/machined/find_disk.h"
 #include "rootfs/machined/kspp_sysctls.h"
+#include "rootfs/machined/node_context.h"
+#include "rootfs/machined/serving_identity.h"
+#include "rootfs/machined/state_config.h"
 #include "rootfs/machined/watchdog.h"
 
 namespace {
 
+using namespace bronze::machined;
+
 constexpr const char* kTrustStore = "/etc/bronze/trust/image-signing.pub";
+constexpr const char* kApiAddress = "0.0.0.0:50000";
+// What a host-process machined exits with when asked to reboot.
+constexpr int kRebootExitCode = 10;
 
 std::string slurp(const char* path) {
   std::ifstream in(path);
@@ -30,41 +54,161 @@ std::string slurp(const char* path) {
   return buffer.str();
 }
 
-void say(const std::string& line) {
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
+// Loads the machine config (from STATE, or a file on the host) and serves
+// the API with it. Without a config the node stays in maintenance mode: it
+// boots and commits, but serves nothing.
+std::unique_ptr<ApiServer> serve_api(NodeContext& node, const std::optional<std::string>& config_text,
+                                     const std::string& source, const std::string& address) {
+  if (!config_text) {
+    node.say("machined: no machine config in STATE; maintenance mode, the API is not served "
+             "(put one there with `imager <platform> --config FILE`)");
+    return nullptr;
+  }
+  try {
+    auto config = bronze::config::parse_machine_config(*config_text, source);
+    node.machine_type = std::string(bronze::config::to_string(config.machine.type));
+    if (node.hostname.empty()) node.hostname = config.machine.network.hostname;
+    node.node_name = ClusterGuard::node_name_of(config, node.hostname);
+    node.config = config;
+    // An upgrade that brought this boot about ends here: rejoin etcd,
+    // uncordon, release the upgrade lease.
+    for (const auto& line : ClusterGuard::finish_at_boot(config, node.node_name)) node.say(line);
+    bronze::config::CertificateAuthority ca{bronze::config::Certificate::from_pem(config.machine.ca.crt),
+                                            bronze::config::PrivateKey::from_pem(config.machine.ca.key)};
+    auto identity = make_serving_identity(ca, node.hostname, config.machine.cert_sans);
+    auto server = std::make_unique<ApiServer>(node, address, ca.certificate, identity);
+    node.say("machined: API on " + address.substr(0, address.rfind(':') + 1) + std::to_string(server->port()) +
+             " (mutual TLS; " + node.machine_type + ", CA " + ca.certificate.common_name() + ")");
+    return server;
+  } catch (const std::exception& e) {
+    node.say(std::string("machined: cannot serve the API: ") + e.what());
+    return nullptr;
+  }
 }
 
-// PID 1 adopts orphans: reap them, and feed the watchdog between rounds.
-[[noreturn]] void serve_forever(const bronze::machined::Watchdog& watchdog) {
+// PID 1 adopts orphans: reap them (unless a runner is waiting for its own
+// child), and feed the watchdog between rounds.
+[[noreturn]] void serve_forever(const Watchdog& watchdog, std::shared_mutex& children) {
   int interval = watchdog.armed() && watchdog.timeout_seconds() > 0 ? std::max(1, watchdog.timeout_seconds() / 3) : 60;
   while (true) {
     watchdog.feed();
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    if (children.try_lock()) {
+      while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
+      children.unlock();
     }
-    ::sleep(static_cast<unsigned>(interval));
+    ::sleep(static_cast<unsigned>(std::min(interval, 5)));
   }
+}
+
+int run_as_node() {
+  static LogBuffer log;
+  static std::shared_mutex children;
+  auto watchdog = Watchdog::from_environment();
+  watchdog.feed();
+  std::string cmdline_text = slurp("/proc/cmdline");
+  static NodeContext node;
+  node.facts = boot_facts(slurp("/etc/os-release"), cmdline_text);
+  node.trust_key = kTrustStore;
+  node.work_dir = "/run/bronze";
+  node.log = &log;
+  node.children = &children;
+  node.reboot = [] {
+    ::sync();
+    ::reboot(RB_AUTOBOOT);
+  };
+  node.say(boot_banner(node.facts));
+  for (const auto& line : describe(apply_kspp_sysctls())) node.say(line);
+
+  node.disk = find_boot_disk();
+  auto health = check_and_settle(node.facts.slot, node.disk, watchdog, kTrustStore);
+  for (const auto& line : health.lines) node.say(line);
+  watchdog.feed();
+
+  std::optional<std::string> config_text;
+  if (node.disk) {
+    try {
+      config_text = read_state_config(*node.disk);
+    } catch (const std::exception& e) {
+      node.say(std::string("machined: cannot read STATE: ") + e.what());
+    }
+  }
+  auto api = serve_api(node, config_text, "STATE:/config.yaml", kApiAddress);
+
+  auto cmdline = bronze::KernelCmdline::parse(cmdline_text);
+  if (cmdline.has("bronze.test.poweroff")) {
+    node.say("machined: bronze.test.poweroff is set, powering off");
+    ::sync();
+    ::reboot(RB_POWER_OFF);
+  }
+  serve_forever(watchdog, children);
+}
+
+int run_on_host(int argc, char** argv) {
+  CLI::App app{"machined run as a host process against a disk image file, for the API and cluster test suites. "
+               "On a node it is PID 1 and takes no flags."};
+  std::string disk, slot, config_file, listen = "127.0.0.1:50000", trust, work_dir, platform = "metal", hostname;
+  app.add_option("--disk", disk, "the node's disk image")->required()->check(CLI::ExistingFile);
+  app.add_option("--slot", slot, "the slot GRUB chose for this boot")->required()->check(CLI::IsMember({"A", "B"}));
+  app.add_option("--config", config_file, "the machine config (default: the one in the disk's STATE)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--listen", listen, "address to serve the API on")->capture_default_str();
+  app.add_option("--trust", trust, "public key images must be signed with")->required()->check(CLI::ExistingFile);
+  app.add_option("--work-dir", work_dir, "where upgrade images are received and unpacked")->required();
+  app.add_option("--platform", platform, "platform to report")->capture_default_str();
+  app.add_option("--hostname", hostname, "host name to report");
+  CLI11_PARSE(app, argc, argv);
+
+  static LogBuffer log;
+  static std::shared_mutex children;
+  static NodeContext node;
+  node.disk = disk;
+  node.facts.slot = slot;
+  node.facts.arch = bronze::build_arch();
+  node.facts.platform = platform;
+  node.trust_key = trust;
+  node.work_dir = work_dir;
+  node.hostname = hostname;
+  node.log = &log;
+  node.children = &children;
+  node.reboot = [] {
+    std::fflush(stdout);
+    ::_exit(kRebootExitCode);
+  };
+  try {
+    auto opened = bronze::installer::BronzeDisk::open(disk);
+    node.facts.version = bronze::installer::verify_slot(disk, opened.slot_partition(slot[0]).start,
+                                                        bronze::signing::PublicKey::load(trust))
+                             .version;
+  } catch (const std::exception& e) {
+    node.facts.version = "unknown";
+    node.say(std::string("machined: slot ") + slot + " does not verify: " + e.what());
+  }
+  node.say(boot_banner(node.facts));
+  auto health = check_and_settle(slot, node.disk, Watchdog::from_environment(), trust);
+  for (const auto& line : health.lines) node.say(line);
+
+  std::optional<std::string> config_text;
+  std::string source = "STATE:/config.yaml";
+  try {
+    if (!config_file.empty()) {
+      config_text = slurp(config_file.c_str());
+      source = config_file;
+    } else {
+      config_text = read_state_config(disk);
+    }
+  } catch (const std::exception& e) {
+    node.say(std::string("machined: cannot read the machine config: ") + e.what());
+    return 1;
+  }
+  auto api = serve_api(node, config_text, source, listen);
+  if (!api) return 1;
+  while (true) ::pause();
 }
 
 }  // namespace
 
-int main() {
-  auto watchdog = bronze::machined::Watchdog::from_environment();
-  watchdog.feed();
-  std::string cmdline_text = slurp("/proc/cmdline");
-  auto facts = bronze::machined::boot_facts(slurp("/etc/os-release"), cmdline_text);
-  say(bronze::machined::boot_banner(facts));
-  for (const auto& line : bronze::machined::describe(bronze::machined::apply_kspp_sysctls())) say(line);
-
-  auto health = bronze::machined::check_and_settle(facts.slot, watchdog, kTrustStore);
-  for (const auto& line : health.lines) say(line);
-  watchdog.feed();
-
-  auto cmdline = bronze::KernelCmdline::parse(cmdline_text);
-  if (cmdline.has("bronze.test.poweroff")) {
-    say("machined: bronze.test.poweroff is set, powering off");
-    ::sync();
-    ::reboot(RB_POWER_OFF);
-  }
-  serve_forever(watchdog);
+int main(int argc, char** argv) {
+  if (::getpid() != 1) return run_on_host(argc, argv);
+  return run_as_node();
 }

@@ -20,6 +20,10 @@ struct QemuRun {
   // A reset (panic, watchdog) restarts the machine instead of ending QEMU;
   // then only a power-off ends the run.
   bool allow_reboot = false;
+  // Host loopback port forwarded to the node API (50000); 0: none. The NIC
+  // is there either way (restrict=on: the guest reaches nothing outside),
+  // so that ip=dhcp does not wait for one.
+  int api_port = 0;
   std::vector<std::string> extra_args;
 };
 
@@ -32,6 +36,36 @@ struct QemuResult {
 };
 
 QemuResult boot(const QemuRun& run);
+
+// A QEMU run in the background, for tests that talk to the node while it
+// runs. The destructor ends it (by its pid) if it still runs.
+class QemuMachine {
+ public:
+  explicit QemuMachine(const QemuRun& run);
+  ~QemuMachine();
+  QemuMachine(const QemuMachine&) = delete;
+  QemuMachine& operator=(const QemuMachine&) = delete;
+
+  // Waits until the console has shown `text` `occurrence` times; false at
+  // the timeout or when QEMU ended.
+  bool wait_for(const std::string& text, int timeout_seconds, int occurrence = 1) const;
+  std::string console() const;
+  bool running() const;
+  // Ends QEMU and returns its exit code.
+  int stop();
+
+ private:
+  QemuRun run_;
+  std::filesystem::path vars_dir_;
+  int pid_ = -1;
+  int exit_code_ = -1;
+};
+
+// The argv that boots `run` (without the timeout wrapper).
+std::vector<std::string> qemu_argv(const QemuRun& run, const std::filesystem::path& vars_dir);
+
+// A free TCP port on 127.0.0.1 (bound and released, so a race is possible but unlikely).
+int free_local_port();
 
 const char* firmware_name(Firmware firmware);
 

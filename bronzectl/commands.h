@@ -1,0 +1,35 @@
+// bronzectl's commands. Each returns the process exit code: 0 when every
+// node did it, 1 when a node failed or refused (its row says why).
+#pragma once
+
+#include <string>
+
+#include "bronzectl/session.h"
+
+namespace bronze::ctl {
+
+int version_command(const Session& session);
+int status_command(const Session& session);
+
+struct UpgradeCommand {
+  std::string image;  // a local OCI archive (.tar) to stream, or a registry reference
+  bool stage = false;
+  bool preserve = false;
+  bool force = false;
+  bool insecure = false;
+  bool wait = false;  // after the reboot, wait until the node runs the new version, committed
+  int wait_seconds = 600;
+  int max_unavailable = 1;  // workers upgraded at once in a rolling upgrade
+};
+int upgrade_command(const Session& session, const UpgradeCommand& command);
+
+int rollback_command(const Session& session);
+int reboot_command(const Session& session);
+
+struct LogsCommand {
+  bool follow = false;
+  int tail = 0;
+};
+int logs_command(const Session& session, const LogsCommand& command);
+
+}  // namespace bronze::ctl

@@ -1,0 +1,41 @@
+// A mutual-TLS connection to one node's API, made from the client config's
+// identity: the node's certificate must chain to the cluster CA, and ours is
+// what the node checks against the same CA.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "api/machine.grpc.pb.h"
+
+namespace bronze::ctl {
+
+namespace v1 = bronze::machine::v1alpha1;
+
+constexpr int kApiPort = 50000;
+
+struct Identity {
+  std::string ca_pem;   // the cluster CA, to check nodes against
+  std::string crt_pem;  // ours
+  std::string key_pem;
+};
+
+// "10.0.0.5" -> "10.0.0.5:50000"; "host:1234", "[::1]:1234" and "[::1]" as expected.
+std::string api_target(const std::string& node);
+
+struct Connection {
+  std::string node;    // as the user named it
+  std::string target;  // host:port
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::MachineService::Stub> stub;
+};
+
+Connection connect(const std::string& node, const Identity& identity);
+
+// A gRPC failure in words a user can act on: an unreachable node, a refused
+// handshake (certificate from another CA, expired), a missing role.
+std::string describe_failure(const Connection& c, const grpc::Status& status);
+
+}  // namespace bronze::ctl

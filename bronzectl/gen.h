@@ -1,0 +1,26 @@
+// `bronzectl gen config` and `bronzectl gen client`: new cluster secrets and
+// configs, or one more client identity (a reader, say) from a machine
+// config's CA.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/gen_config.h"
+
+namespace bronze::ctl {
+
+int gen_config_command(const config::GenConfigOptions& options, bool json);
+
+struct GenClientCommand {
+  std::string machine_config;  // whose CA signs the new identity
+  std::string role = "os:reader";
+  std::string name = "reader";
+  std::vector<std::string> endpoints;
+  std::string output;
+  int validity_hours = 24 * 365;
+  bool force = false;
+};
+int gen_client_command(const GenClientCommand& command, bool json);
+
+}  // namespace bronze::ctl

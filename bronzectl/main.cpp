@@ -1,0 +1,106 @@
+// bronzectl: the client for the node API, like talosctl.
+//
+//   bronzectl [--bronzeconfig FILE] [--context NAME] [-e EP,...] [-n NODE,...] [--json] COMMAND
+//   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--wait]
+//           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
+//   rollback | reboot | logs [-f] [--tail N]
+//   gen config --name NAME --endpoint HOST [--output-dir DIR] [--install-disk D] [--install-image REF] [--force]
+//   gen client --machine-config FILE --role os:reader --output FILE
+//
+// Exit codes: 0 done on every node, 1 a node failed or refused (or bad
+// input), 2 bad usage.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "base/error.h"
+#include "bronzectl/commands.h"
+#include "bronzectl/gen.h"
+
+int main(int argc, char** argv) {
+  using namespace bronze::ctl;
+  CLI::App app{"bronzectl: talk to Bronze nodes over their API (mutual TLS), and make the configs and identities for it."};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--bronzeconfig", global.config_path, "client config (default: $BRONZECONFIG, else ~/.bronze/config)");
+  app.add_option("--context", global.context, "context of the client config to use (default: its current one)");
+  app.add_option("-e,--endpoints", global.endpoints, "API endpoints (host or host:port), overriding the context's")
+      ->delimiter(',');
+  app.add_option("-n,--nodes", global.nodes, "nodes to act on, one row each (default: the endpoints)")->delimiter(',');
+  app.add_flag("--json", global.json, "print machine-readable JSON on stdout");
+
+  auto* version = app.add_subcommand("version", "the version, slot, arch and platform each node runs");
+  auto* status = app.add_subcommand("status", "each node's slots, what boots next and the last failed upgrade");
+
+  UpgradeCommand upgrade_options;
+  auto* upgrade = app.add_subcommand("upgrade", "write a new version to the inactive slot and reboot into it");
+  upgrade->add_option("-i,--image", upgrade_options.image,
+                      "installer image: a local OCI archive (.tar) streamed to the node, or a registry reference the node pulls")
+      ->required();
+  upgrade->add_flag("--stage", upgrade_options.stage, "write the slot but do not reboot; the next reboot tries it");
+  upgrade->add_flag("--preserve", upgrade_options.preserve, "keep EPHEMERAL's data");
+  upgrade->add_flag("--force", upgrade_options.force, "skip the cluster safety checks");
+  upgrade->add_flag("--insecure", upgrade_options.insecure, "pull from the registry over plain HTTP");
+  upgrade->add_flag("--wait", upgrade_options.wait, "wait until the node has booted the new version and committed it");
+  upgrade->add_option("--wait-timeout", upgrade_options.wait_seconds, "seconds --wait waits per node")->capture_default_str();
+  upgrade->add_option("--max-unavailable", upgrade_options.max_unavailable,
+                      "with several nodes: workers upgraded at once (control plane nodes always go one at a time)")
+      ->capture_default_str();
+
+  auto* rollback = app.add_subcommand("rollback", "boot the other committed slot again (the previous version)");
+  auto* reboot = app.add_subcommand("reboot", "reboot the nodes");
+
+  LogsCommand logs_options;
+  auto* logs = app.add_subcommand("logs", "machined's log of this boot");
+  logs->add_flag("-f,--follow", logs_options.follow, "keep printing new lines");
+  logs->add_option("--tail", logs_options.tail, "only the last N lines");
+
+  auto* gen = app.add_subcommand("gen", "make configs and identities");
+  gen->require_subcommand(1);
+  bronze::config::GenConfigOptions gen_options;
+  gen_options.output_dir = ".";
+  auto* gen_config = gen->add_subcommand("config", "a new cluster: CA, controlplane.yaml, worker.yaml and an admin bronzeconfig");
+  gen_config->add_option("--name", gen_options.cluster_name, "cluster name")->required();
+  gen_config->add_option("--endpoint", gen_options.endpoint, "host name or IP address the node API is reached at")->required();
+  gen_config->add_option("-o,--output-dir", gen_options.output_dir, "where to write the files")->capture_default_str();
+  gen_config->add_option("--install-disk", gen_options.install_disk, "disk nodes install to")->capture_default_str();
+  gen_config->add_option("--install-image", gen_options.install_image, "installer image reference nodes install from");
+  gen_config->add_flag("--force", gen_options.force, "replace existing files");
+
+  GenClientCommand client_options;
+  auto* gen_client = gen->add_subcommand("client", "one more client identity, signed by a machine config's CA");
+  gen_client->add_option("--machine-config", client_options.machine_config, "machine config whose CA signs it")
+      ->required()->check(CLI::ExistingFile);
+  gen_client->add_option("--role", client_options.role, "os:admin or os:reader")->capture_default_str();
+  gen_client->add_option("--name", client_options.name, "the identity's common name")->capture_default_str();
+  gen_client->add_option("-e,--endpoints", client_options.endpoints, "API endpoints for its context")->delimiter(',');
+  gen_client->add_option("-o,--output", client_options.output, "client config file to write")->required();
+  gen_client->add_option("--validity-hours", client_options.validity_hours, "how long it is valid")->capture_default_str();
+  gen_client->add_flag("--force", client_options.force, "replace an existing file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*gen_config) return gen_config_command(gen_options, global.json);
+    if (*gen_client) return gen_client_command(client_options, global.json);
+    Session session = open_session(global);
+    if (*version) return version_command(session);
+    if (*status) return status_command(session);
+    if (*upgrade) return upgrade_command(session, upgrade_options);
+    if (*rollback) return rollback_command(session);
+    if (*reboot) return reboot_command(session);
+    if (*logs) return logs_command(session, logs_options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bronzectl: error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}

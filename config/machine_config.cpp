@@ -1,0 +1,240 @@
+#include "config/machine_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "base/error.h"
+#include "base/files.h"
+#include "config/base64.h"
+#include "config/pem_fields.h"
+#include "config/pki.h"
+#include "config/strict_yaml.h"
+
+namespace bronze::config {
+
+namespace {
+
+bool has_space_or_quote(const std::string& text) { return text.find_first_of(" \t\"'") != std::string::npos; }
+
+// A non-empty single word: names, paths and references never hold spaces,
+// and a kernel argument with one would be split by the boot loader.
+std::string word(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  std::string value = yaml.string(node, path);
+  if (value.empty()) yaml.fail(node, path, "must not be empty");
+  if (has_space_or_quote(value)) yaml.fail(node, path, "must not contain spaces or quotes");
+  return value;
+}
+
+std::string url(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, bool https_only) {
+  std::string value = word(yaml, node, path);
+  bool https = value.rfind("https://", 0) == 0 && value.size() > 8;
+  bool http = value.rfind("http://", 0) == 0 && value.size() > 7;
+  if (!https && !(http && !https_only)) {
+    yaml.fail(node, path,
+              std::string("expected an ") + (https_only ? "https" : "http or https") + " URL, got '" + value + "'");
+  }
+  return value;
+}
+
+std::string host_name_or_address(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  std::string value = yaml.string(node, path);
+  if (!is_ip_address(value) && !is_dns_name(value)) {
+    yaml.fail(node, path, "expected an IP address or a DNS name, got '" + value + "'");
+  }
+  return value;
+}
+
+MachineType machine_type(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  std::string value = yaml.string(node, path);
+  if (value == "controlplane") return MachineType::controlplane;
+  if (value == "worker") return MachineType::worker;
+  yaml.fail(node, path, "unknown machine type '" + value + "' (expected controlplane or worker)");
+}
+
+PemCertificateAndKey read_ca(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  yaml.expect_fields(node, path, {"crt", "key"});
+  YAML::Node crt_node = yaml.required(node, path, "crt");
+  YAML::Node key_node = yaml.required(node, path, "key");
+  auto crt = read_certificate_field(yaml, crt_node, path + ".crt");
+  if (!crt.certificate.is_ca())
+    yaml.fail(crt_node, path + ".crt", "the certificate is not a CA (basicConstraints CA:TRUE)");
+  auto key = read_private_key_field(yaml, key_node, path + ".key");
+  if (!crt.certificate.matches(key.key)) {
+    yaml.fail(key_node, path + ".key", "the key does not belong to the certificate in " + path + ".crt");
+  }
+  return {crt.pem, key.pem};
+}
+
+InstallConfig read_install(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  yaml.expect_fields(node, path, {"disk", "image", "wipe", "extraKernelArgs"});
+  InstallConfig install;
+  YAML::Node disk = yaml.required(node, path, "disk");
+  install.disk = word(yaml, disk, path + ".disk");
+  if (install.disk.rfind("/dev/", 0) != 0) {
+    yaml.fail(disk, path + ".disk", "expected a block device path under /dev/, got '" + install.disk + "'");
+  }
+  if (auto image = yaml.optional(node, "image")) {
+    install.image = yaml.string(*image, path + ".image");
+    if (has_space_or_quote(install.image)) yaml.fail(*image, path + ".image", "must not contain spaces or quotes");
+  }
+  if (auto wipe = yaml.optional(node, "wipe")) install.wipe = yaml.boolean(*wipe, path + ".wipe");
+  if (auto args = yaml.optional(node, "extraKernelArgs")) {
+    std::string args_path = path + ".extraKernelArgs";
+    install.extra_kernel_args = yaml.strings(*args, args_path);
+    size_t i = 0;
+    for (const auto& arg : *args) word(yaml, arg, args_path + "[" + std::to_string(i++) + "]");
+  }
+  return install;
+}
+
+MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
+  const std::string path = "machine";
+  yaml.expect_fields(node, path, {"type", "ca", "certSANs", "network", "install"});
+  MachineSection machine;
+  machine.type = machine_type(yaml, yaml.required(node, path, "type"), "machine.type");
+  machine.ca = read_ca(yaml, yaml.required(node, path, "ca"), "machine.ca");
+  if (auto sans = yaml.optional(node, "certSANs")) {
+    machine.cert_sans = yaml.strings(*sans, "machine.certSANs");
+    size_t i = 0;
+    for (const auto& san : *sans) host_name_or_address(yaml, san, "machine.certSANs[" + std::to_string(i++) + "]");
+  }
+  if (auto network = yaml.optional(node, "network")) {
+    yaml.expect_fields(*network, "machine.network", {"hostname"});
+    if (auto hostname = yaml.optional(*network, "hostname")) {
+      machine.network.hostname = yaml.string(*hostname, "machine.network.hostname");
+      if (!machine.network.hostname.empty() && !is_dns_name(machine.network.hostname)) {
+        yaml.fail(*hostname, "machine.network.hostname",
+                  "expected letters, digits, hyphens and dots, got '" + machine.network.hostname + "'");
+      }
+    }
+  }
+  machine.install = read_install(yaml, yaml.required(node, path, "install"), "machine.install");
+  return machine;
+}
+
+EtcdConfig read_etcd(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  yaml.expect_fields(node, path, {"endpoints", "memberName"});
+  EtcdConfig etcd;
+  if (auto endpoints = yaml.optional(node, "endpoints")) {
+    etcd.endpoints = yaml.strings(*endpoints, path + ".endpoints");
+    size_t i = 0;
+    for (const auto& endpoint : *endpoints)
+      url(yaml, endpoint, path + ".endpoints[" + std::to_string(i++) + "]", false);
+  }
+  if (auto member = yaml.optional(node, "memberName")) etcd.member_name = word(yaml, *member, path + ".memberName");
+  return etcd;
+}
+
+KubernetesConfig read_kubernetes(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  yaml.expect_fields(node, path, {"apiServer", "token"});
+  KubernetesConfig kubernetes;
+  if (auto api_server = yaml.optional(node, "apiServer")) {
+    kubernetes.api_server = url(yaml, *api_server, path + ".apiServer", false);
+  }
+  if (auto token = yaml.optional(node, "token")) {
+    kubernetes.token = word(yaml, *token, path + ".token");
+    if (kubernetes.token.front() != '/')
+      yaml.fail(*token, path + ".token", "expected an absolute path of a token file");
+  }
+  return kubernetes;
+}
+
+ClusterSection read_cluster(const StrictYaml& yaml, const YAML::Node& node) {
+  const std::string path = "cluster";
+  yaml.expect_fields(node, path, {"name", "controlPlane", "etcd", "kubernetes"});
+  ClusterSection cluster;
+  cluster.name = word(yaml, yaml.required(node, path, "name"), "cluster.name");
+  YAML::Node control_plane = yaml.required(node, path, "controlPlane");
+  yaml.expect_fields(control_plane, "cluster.controlPlane", {"endpoint"});
+  cluster.control_plane_endpoint = url(yaml, yaml.required(control_plane, "cluster.controlPlane", "endpoint"),
+                                       "cluster.controlPlane.endpoint", true);
+  if (auto etcd = yaml.optional(node, "etcd")) cluster.etcd = read_etcd(yaml, *etcd, "cluster.etcd");
+  if (auto kubernetes = yaml.optional(node, "kubernetes")) {
+    cluster.kubernetes = read_kubernetes(yaml, *kubernetes, "cluster.kubernetes");
+  }
+  return cluster;
+}
+
+void emit_strings(YAML::Emitter& out, const char* key, const std::vector<std::string>& values) {
+  out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& value : values) out << value;
+  out << YAML::EndSeq;
+}
+
+}  // namespace
+
+std::string_view to_string(MachineType type) { return type == MachineType::controlplane ? "controlplane" : "worker"; }
+
+MachineConfig parse_machine_config(std::string_view text, const std::string& source_name) {
+  StrictYaml yaml(source_name);
+  YAML::Node root = yaml.load(text);
+  yaml.expect_fields(root, "", {"version", "machine", "cluster"});
+  MachineConfig config;
+  YAML::Node version = yaml.required(root, "", "version");
+  config.version = yaml.string(version, "version");
+  if (config.version != kMachineConfigVersion) {
+    yaml.fail(version, "version",
+              "unknown version '" + config.version + "' (expected " + std::string(kMachineConfigVersion) + ")");
+  }
+  config.machine = read_machine(yaml, yaml.required(root, "", "machine"));
+  config.cluster = read_cluster(yaml, yaml.required(root, "", "cluster"));
+  return config;
+}
+
+MachineConfig load_machine_config(const std::filesystem::path& path) {
+  return parse_machine_config(read_file(path), path.string());
+}
+
+std::string to_yaml(const MachineConfig& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "version" << YAML::Value << config.version;
+
+  const MachineSection& machine = config.machine;
+  out << YAML::Key << "machine" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "type" << YAML::Value << std::string(to_string(machine.type));
+  out << YAML::Key << "ca" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "crt" << YAML::Value << base64_encode(machine.ca.crt);
+  out << YAML::Key << "key" << YAML::Value << base64_encode(machine.ca.key);
+  out << YAML::EndMap;
+  emit_strings(out, "certSANs", machine.cert_sans);
+  if (!machine.network.hostname.empty()) {
+    out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "hostname" << YAML::Value << machine.network.hostname;
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "install" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "disk" << YAML::Value << machine.install.disk;
+  if (!machine.install.image.empty()) out << YAML::Key << "image" << YAML::Value << machine.install.image;
+  out << YAML::Key << "wipe" << YAML::Value << machine.install.wipe;
+  emit_strings(out, "extraKernelArgs", machine.install.extra_kernel_args);
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+
+  const ClusterSection& cluster = config.cluster;
+  out << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << cluster.name;
+  out << YAML::Key << "controlPlane" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "endpoint" << YAML::Value << cluster.control_plane_endpoint;
+  out << YAML::EndMap;
+  if (cluster.etcd) {
+    out << YAML::Key << "etcd" << YAML::Value << YAML::BeginMap;
+    emit_strings(out, "endpoints", cluster.etcd->endpoints);
+    if (!cluster.etcd->member_name.empty())
+      out << YAML::Key << "memberName" << YAML::Value << cluster.etcd->member_name;
+    out << YAML::EndMap;
+  }
+  if (cluster.kubernetes) {
+    out << YAML::Key << "kubernetes" << YAML::Value << YAML::BeginMap;
+    if (!cluster.kubernetes->api_server.empty()) {
+      out << YAML::Key << "apiServer" << YAML::Value << cluster.kubernetes->api_server;
+    }
+    if (!cluster.kubernetes->token.empty()) out << YAML::Key << "token" << YAML::Value << cluster.kubernetes->token;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  out << YAML::EndMap;
+  if (!out.good()) throw Error("cannot write the machine config as YAML: " + out.GetLastError());
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace bronze::config

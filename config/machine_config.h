@@ -1,0 +1,102 @@
+// The machine config: one YAML document per machine, shaped like Talos's
+// v1alpha1, that says what the node is (control plane or worker), which CA
+// it trusts and signs with, where it installs, and which cluster it joins.
+//
+//   version: v1alpha1
+//   machine:
+//     type: controlplane            # or worker
+//     ca: {crt: <base64 PEM>, key: <base64 PEM>}
+//     certSANs: []                  # extra names/IPs for the serving certificate
+//     network: {hostname: node-1}   # optional
+//     install: {disk: /dev/vda, image: <ref>, wipe: false, extraKernelArgs: []}
+//   cluster:
+//     name: demo
+//     controlPlane: {endpoint: https://10.0.0.1:6443}
+//     etcd: {endpoints: [http://127.0.0.1:2379], memberName: node-1}   # optional
+//     kubernetes: {apiServer: https://127.0.0.1:6443, token: /var/...} # optional
+//
+// A field set to null (`hostname:` or `hostname: ~`) counts as not given.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bronze::config {
+
+inline constexpr std::string_view kMachineConfigVersion = "v1alpha1";
+
+enum class MachineType { controlplane, worker };
+std::string_view to_string(MachineType type);
+
+// PEM text (not base64: that is only how the file carries it).
+struct PemCertificateAndKey {
+  std::string crt;
+  std::string key;
+  bool operator==(const PemCertificateAndKey&) const = default;
+};
+
+struct NetworkConfig {
+  std::string hostname;  // empty: the node picks one
+  bool operator==(const NetworkConfig&) const = default;
+};
+
+struct InstallConfig {
+  std::string disk;   // a block device path, /dev/...
+  std::string image;  // installer image reference; empty: the one the node booted from
+  bool wipe = false;  // zero the whole disk before partitioning
+  std::vector<std::string> extra_kernel_args;
+  bool operator==(const InstallConfig&) const = default;
+};
+
+struct MachineSection {
+  MachineType type = MachineType::worker;
+  // The OS CA. Its key is here too: the node signs its own serving
+  // certificate with it at boot (see gen_config.h).
+  PemCertificateAndKey ca;
+  std::vector<std::string> cert_sans;  // IP addresses and DNS names
+  NetworkConfig network;
+  InstallConfig install;
+  bool operator==(const MachineSection&) const = default;
+};
+
+struct EtcdConfig {
+  std::vector<std::string> endpoints;  // http(s) URLs of the etcd client API
+  std::string member_name;             // empty: the hostname
+  bool operator==(const EtcdConfig&) const = default;
+};
+
+struct KubernetesConfig {
+  std::string api_server;  // http(s) URL
+  std::string token;       // absolute path on the node of a file holding the bearer token
+  bool operator==(const KubernetesConfig&) const = default;
+};
+
+struct ClusterSection {
+  std::string name;
+  std::string control_plane_endpoint;  // https URL
+  std::optional<EtcdConfig> etcd;
+  std::optional<KubernetesConfig> kubernetes;
+  bool operator==(const ClusterSection&) const = default;
+};
+
+struct MachineConfig {
+  std::string version = std::string(kMachineConfigVersion);
+  MachineSection machine;
+  ClusterSection cluster;
+  bool operator==(const MachineConfig&) const = default;
+};
+
+// Strict: anything unknown, mistyped, missing or inconsistent (a CA key that
+// is not the CA certificate's) throws bronze::Error starting
+// "<source_name>:<line>:<column>:" and naming the field, e.g.
+// "controlplane.yaml:12:11: machine.install.wipe: expected true or false, got the string \"yes\"".
+MachineConfig parse_machine_config(std::string_view text, const std::string& source_name);
+MachineConfig load_machine_config(const std::filesystem::path& path);
+
+// The config as YAML that parse_machine_config reads back to an equal value.
+std::string to_yaml(const MachineConfig& config);
+
+}  // namespace bronze::config

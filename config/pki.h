@@ -1,0 +1,100 @@
+// The OS's PKI: ECDSA P-256 keys and X.509 certificates through OpenSSL 3.
+// One CA per cluster signs the nodes' serving certificates and the clients'
+// certificates; the API checks both ends against it (mutual TLS). A client's
+// role travels in its certificate's subject Organization, as in Talos.
+//
+// Every time is a parameter, so tests can make certificates that are not
+// yet valid or have expired.
+#pragma once
+
+#include <openssl/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bronze::config {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+inline constexpr std::string_view kRoleAdmin = "os:admin";    // every API call
+inline constexpr std::string_view kRoleReader = "os:reader";  // read-only calls
+bool is_known_role(std::string_view role);
+
+class PrivateKey {
+ public:
+  static PrivateKey generate();  // ECDSA P-256
+  // An unencrypted PEM private key (PKCS#8 or SEC1); never prompts for a
+  // passphrase.
+  static PrivateKey from_pem(std::string_view pem);
+  std::string to_pem() const;  // PKCS#8
+  EVP_PKEY* get() const { return key_.get(); }
+
+ private:
+  std::shared_ptr<EVP_PKEY> key_;
+};
+
+class Certificate {
+ public:
+  static Certificate from_pem(std::string_view pem);
+  std::string to_pem() const;
+  X509* get() const { return cert_.get(); }
+
+  std::string common_name() const;
+  std::vector<std::string> organizations() const;
+  // Subject alternative names: IP addresses and DNS names, as text.
+  std::vector<std::string> ip_addresses() const;
+  std::vector<std::string> dns_names() const;
+  TimePoint not_before() const;
+  TimePoint not_after() const;
+  std::string serial_hex() const;
+  bool is_ca() const;
+  bool matches(const PrivateKey& key) const;
+
+ private:
+  std::shared_ptr<X509> cert_;
+};
+
+struct CertificateAndKey {
+  Certificate certificate;
+  PrivateKey key;
+};
+using CertificateAuthority = CertificateAndKey;
+
+struct Validity {
+  TimePoint not_before;
+  TimePoint not_after;
+};
+// From a little before `now` (a node whose clock lags the workstation's by a
+// few minutes must still accept what was just made) to `now + duration`.
+Validity valid_for(std::chrono::seconds duration, TimePoint now = std::chrono::system_clock::now());
+
+CertificateAuthority make_ca(const std::string& common_name, const Validity& validity);
+
+// A TLS client certificate with subject O=<role>, CN=<common_name>.
+CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                           std::string_view role, TimePoint not_before, TimePoint not_after);
+
+// A TLS server certificate; each of `sans` is an IP address or a DNS name.
+CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                           const std::vector<std::string>& sans, const Validity& validity);
+
+// The role a client certificate grants: os:admin when its Organizations name
+// it, else os:reader; a certificate naming neither is an error.
+std::string role_of(const Certificate& certificate);
+std::string role_of(std::string_view certificate_pem);
+
+// True when `ca` issued `certificate` (names match and its signature checks).
+bool is_signed_by(const Certificate& certificate, const Certificate& ca);
+// The full check a TLS peer makes, at time `at`: chain to `ca`, validity
+// period, CA constraints. Throws bronze::Error saying what failed.
+void verify_certificate(const Certificate& certificate, const Certificate& ca, TimePoint at);
+
+bool is_ip_address(std::string_view text);
+// A host name as a certificate may carry it: dot-separated labels of letters,
+// digits and hyphens (a leading "*." label allowed).
+bool is_dns_name(std::string_view text);
+
+}  // namespace bronze::config

@@ -1,0 +1,38 @@
+// What the API needs to know about, and do to, the node it runs on. On a
+// booted node machined fills this in from the kernel command line, os-release
+// and the boot disk; run as a host process (the cluster suite) it comes from
+// flags, and a reboot is a process exit the harness turns into a restart.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include "config/machine_config.h"
+#include "rootfs/machined/banner.h"
+#include "rootfs/machined/log_buffer.h"
+
+namespace bronze::machined {
+
+struct NodeContext {
+  BootFacts facts;                          // version, slot, arch, platform
+  std::optional<std::filesystem::path> disk;  // the boot disk, when found
+  std::filesystem::path trust_key;          // the running image's trust store
+  std::filesystem::path work_dir;           // upgrade images are received and unpacked here
+  std::string hostname;
+  std::string machine_type;                 // controlplane or worker
+  std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
+  std::string node_name;                    // its etcd member and upgrade lease name
+  LogBuffer* log = nullptr;
+  // Restarts the machine; called once the answer to the caller went out.
+  std::function<void()> reboot;
+  // Held (shared) while a child process runs, so that PID 1's reaper does
+  // not collect the exit status its runner waits for.
+  std::shared_mutex* children = nullptr;
+
+  void say(const std::string& line) const;
+};
+
+}  // namespace bronze::machined

@@ -1,0 +1,359 @@
+// The node API against machined run as a host process on a disk image file
+// (the node's code, without a VM): version, status and logs; every client
+// the API must refuse; upgrades streamed and pulled from a registry (Debian's
+// docker-registry on 127.0.0.1, the image pushed with skopeo); one upgrade at
+// a time; bad images and configs. Every refusal leaves the disk as it was.
+
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "api/machine.grpc.pb.h"
+#include "base/files.h"
+#include "base/sha256.h"
+#include "config/client_config.h"
+#include "config/gen_config.h"
+#include "config/machine_config.h"
+#include "installer/registry/docker_registry_process.h"
+#include "tests/support/bronzectl_cli.h"
+#include "tests/support/host_node.h"
+#include "tests/support/image_fixture.h"
+#include "tests/support/installer_cli.h"
+
+namespace bronze::test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace v1 = bronze::machine::v1alpha1;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir("bronze-api-test");
+    fs::path d = dir_->path();
+    make_key_pair(d);
+    gen_config(d / "cluster", "demo");
+    gen_config(d / "other", "other");
+    auto argv = imager_build_argv("metal", d / "v1", "v1", d / "key.pem", {});
+    argv.insert(argv.end(), {"--config", (d / "cluster/controlplane.yaml").string()});
+    run_checked(argv);
+    v2_ = new fs::path(build_installer_image(d / "v2", "v2", d / "key.pem"));
+
+    // A reader, and an admin whose certificate has expired.
+    auto machine = config::load_machine_config(d / "cluster/controlplane.yaml");
+    auto ca = config::certificate_authority_of(machine);
+    auto reader = config::issue_client_config(ca, config::kRoleReader, "reader", {}, std::chrono::hours(1));
+    config::write_client_config(reader, d / "reader-config");
+    auto now = std::chrono::system_clock::now();
+    auto old = config::issue_client_certificate(ca, "old-admin", config::kRoleAdmin, now - std::chrono::hours(48),
+                                                now - std::chrono::hours(24));
+    auto expired = reader;
+    auto& context = expired.contexts.begin()->second;
+    context.crt = old.certificate.to_pem();
+    context.key = old.key.to_pem();
+    config::write_client_config(expired, d / "expired-config");
+  }
+  static void TearDownTestSuite() {
+    delete v2_;
+    delete dir_;
+  }
+
+  void SetUp() override {
+    static int n = 0;
+    work_ = dir_->path() / ("node-" + std::to_string(++n));
+    fs::create_directories(work_);
+    disk_ = work_ / "disk.raw";
+    copy_sparse(dir_->path() / "v1/metal-amd64.raw", disk_);
+  }
+
+  std::unique_ptr<HostNode> start(const std::string& slot = "A") {
+    HostNodeOptions o;
+    o.disk = disk_;
+    o.slot = slot;
+    o.trust = dir_->path() / "key.pub";
+    o.work_dir = work_;
+    return std::make_unique<HostNode>(o);
+  }
+
+  static fs::path admin() { return dir_->path() / "cluster/bronzeconfig"; }
+
+  RunResult ctl_run(const HostNode& node, const fs::path& config, std::vector<std::string> args) const {
+    auto argv = ctl(config, node.endpoint());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_bronzectl(argv);
+  }
+
+  std::string disk_digest() const { return sha256_file_hex(disk_); }
+
+  // A raw channel, for clients bronzectl would not make.
+  static std::unique_ptr<v1::MachineService::Stub> raw_stub(const std::string& endpoint, const std::string& crt,
+                                                             const std::string& key) {
+    auto cluster = config::load_client_config(admin()).select();
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = cluster.ca;
+    tls.pem_cert_chain = crt;
+    tls.pem_private_key = key;
+    return v1::MachineService::NewStub(grpc::CreateChannel(endpoint, grpc::SslCredentials(tls)));
+  }
+
+  static TempDir* dir_;
+  static fs::path* v2_;
+  fs::path work_, disk_;
+};
+
+TempDir* ApiTest::dir_ = nullptr;
+fs::path* ApiTest::v2_ = nullptr;
+
+TEST_F(ApiTest, VersionStatusAndLogsOfARunningNode) {
+  auto node = start();
+  auto version = ctl_run(*node, admin(), {"--json", "version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  auto v = nlohmann::json::parse(version.out).at(0);
+  EXPECT_EQ(v["version"], "v1");
+  EXPECT_EQ(v["slot"], "A");
+  EXPECT_EQ(v["arch"], "amd64");
+  EXPECT_EQ(v["machine_type"], "controlplane");
+
+  auto status = ctl_run(*node, admin(), {"--json", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  auto s = nlohmann::json::parse(status.out).at(0);
+  EXPECT_EQ(s["slots"]["A"]["version"], "v1");
+  EXPECT_TRUE(s["slots"]["A"]["committed"].get<bool>());
+  EXPECT_EQ(s["slots"]["B"]["version"], "");
+  EXPECT_EQ(s["next_boot"], "A");
+  EXPECT_FALSE(s["upgrade_running"].get<bool>());
+
+  auto logs = ctl_run(*node, admin(), {"logs"});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_TRUE(contains(logs.out, "bronze v1 slot=A arch=amd64 platform=metal booted")) << logs.out;
+  EXPECT_TRUE(contains(logs.out, "machined: API on 127.0.0.1:")) << logs.out;
+  auto tail = ctl_run(*node, admin(), {"logs", "--tail", "1"});
+  EXPECT_EQ(std::count(tail.out.begin(), tail.out.end(), '\n'), 1) << tail.out;
+
+  // Two nodes named at once: one row each (here the same node twice).
+  auto rows = run_bronzectl({"--bronzeconfig", admin().string(), "-n", node->endpoint() + "," + node->endpoint(), "version"});
+  EXPECT_EQ(rows.exit_code, 0) << rows.err;
+  EXPECT_EQ(std::count(rows.out.begin(), rows.out.end(), '\n'), 3) << rows.out;  // header and two rows
+}
+
+TEST_F(ApiTest, RefusesEveryClientWithoutAnAdminCertificateFromTheClusterCa) {
+  auto node = start();
+  std::string before = disk_digest();
+  auto upgrade = std::vector<std::string>{"upgrade", "--image", v2_->string(), "--stage"};
+
+  auto foreign = ctl_run(*node, dir_->path() / "other/bronzeconfig", upgrade);
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_TRUE(contains(foreign.err, "refused the TLS handshake")) << foreign.err;
+
+  // An expired admin certificate: bronzectl says so before it connects, and
+  // the node refuses it when a client presents it anyway.
+  auto expired = ctl_run(*node, dir_->path() / "expired-config", upgrade);
+  EXPECT_EQ(expired.exit_code, 1);
+  EXPECT_TRUE(contains(expired.err, "(old-admin) expired on")) << expired.err;
+  auto expired_context = config::load_client_config(dir_->path() / "expired-config").select();
+  {
+    auto stub = raw_stub(node->endpoint(), expired_context.crt, expired_context.key);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::VersionResponse response;
+    auto status = stub->Version(&context, v1::VersionRequest{}, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_TRUE(response.version().empty());
+  }
+
+  auto reader = ctl_run(*node, dir_->path() / "reader-config", upgrade);
+  EXPECT_EQ(reader.exit_code, 1);
+  EXPECT_TRUE(contains(reader.err, "Upgrade needs a client certificate with role os:admin; this one has os:reader"))
+      << reader.err;
+  for (const char* call : {"rollback", "reboot"}) {
+    auto r = ctl_run(*node, dir_->path() / "reader-config", {call});
+    EXPECT_EQ(r.exit_code, 1) << call;
+    EXPECT_TRUE(contains(r.err, "needs a client certificate with role os:admin")) << call << ": " << r.err;
+  }
+  EXPECT_EQ(ctl_run(*node, dir_->path() / "reader-config", {"version"}).exit_code, 0);
+  EXPECT_EQ(ctl_run(*node, dir_->path() / "reader-config", {"status"}).exit_code, 0);
+
+  // No client certificate at all: the handshake itself fails.
+  auto stub = raw_stub(node->endpoint(), "", "");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::VersionResponse response;
+  auto status = stub->Version(&context, v1::VersionRequest{}, &response);
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_TRUE(response.version().empty());
+
+  EXPECT_EQ(disk_digest(), before);
+  EXPECT_FALSE(contains(node->log(), "upgrade: requested")) << node->log();
+}
+
+TEST_F(ApiTest, StreamedUpgradeStagesSlotBAndTheRebootedNodeCommitsIt) {
+  auto node = start();
+  auto staged = ctl_run(*node, admin(), {"upgrade", "--image", v2_->string(), "--stage"});
+  ASSERT_EQ(staged.exit_code, 0) << staged.err << node->log();
+  EXPECT_TRUE(contains(staged.out, "v1 -> v2 in slot B, staged for the next reboot")) << staged.out;
+  EXPECT_TRUE(contains(staged.err, "send 39.") || contains(staged.err, "send ")) << staged.err;
+
+  auto logs = ctl_run(*node, admin(), {"logs"});
+  for (const char* step : {"upgrade: requested with a streamed image (stage only)", "upgrade: received the installer image",
+                           "upgrade: checking every blob", "upgrade: running the new version's installer",
+                           "upgrade: slot B holds v2 on trial"}) {
+    EXPECT_TRUE(contains(logs.out, step)) << step << "\n" << logs.out;
+  }
+  auto status = disk_status(disk_);
+  EXPECT_TRUE(status["slots"]["B"]["trial"].get<bool>()) << status.dump();
+  EXPECT_EQ(status["next_boot"], "B");
+
+  // Reboot: the host process ends as a node would restart.
+  auto reboot = ctl_run(*node, admin(), {"reboot"});
+  EXPECT_EQ(reboot.exit_code, 0) << reboot.err;
+  EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
+
+  // GRUB boots B; machined there commits it.
+  auto again = start("B");
+  ASSERT_TRUE(wait_for_version(admin(), again->endpoint(), "v2", 30)) << again->log();
+  EXPECT_TRUE(contains(again->log(), "bronze v2 slot=B committed")) << again->log();
+  auto after = disk_status(disk_);
+  EXPECT_TRUE(after["slots"]["B"]["committed"].get<bool>()) << after.dump();
+
+  // Rollback makes A the default again and reboots.
+  auto rolled = ctl_run(*again, admin(), {"--json", "rollback"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  auto r = nlohmann::json::parse(rolled.out).at(0);
+  EXPECT_EQ(r["slot"], "A");
+  EXPECT_EQ(r["version"], "v1");
+  EXPECT_EQ(again->wait_exit(30), kRebootExitCode) << again->log();
+  EXPECT_EQ(disk_status(disk_)["next_boot"], "A");
+}
+
+TEST_F(ApiTest, UpgradeNotStagedRebootsByItself) {
+  auto node = start();
+  auto upgraded = ctl_run(*node, admin(), {"upgrade", "--image", v2_->string()});
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_TRUE(contains(upgraded.out, "v1 -> v2 in slot B, rebooting")) << upgraded.out;
+  EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
+  EXPECT_TRUE(contains(node->log(), "machined: rebooting (upgrade to v2)")) << node->log();
+}
+
+TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
+  registry::test::DockerRegistryProcess registry(work_ / "registry");
+  fs::path policy = work_ / "policy.json";
+  write_file(policy, R"({"default":[{"type":"insecureAcceptAnything"}]})");
+  fs::path digest_file = work_ / "digest";
+  std::string ref = registry.address() + "/bronze/installer:v2";
+  run_checked({"skopeo", "--policy", policy.string(), "copy", "--quiet", "--dest-tls-verify=false", "--digestfile",
+               digest_file.string(), "oci-archive:" + v2_->string(), "docker://" + ref},
+              {{{"TMPDIR", work_.string()}}, {}, {}});
+
+  auto node = start();
+  std::string before = disk_digest();
+  // Unknown tag, and a registry nobody runs: clear errors, nothing written.
+  auto unknown = ctl_run(*node, admin(), {"upgrade", "--image", registry.address() + "/bronze/installer:v9", "--insecure", "--stage"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_TRUE(contains(unknown.err, "v9")) << unknown.err;
+  auto down = ctl_run(*node, admin(), {"upgrade", "--image", "127.0.0.1:1/bronze/installer:v2", "--insecure", "--stage"});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_TRUE(contains(down.err, "cannot reach registry 127.0.0.1:1")) << down.err;
+  EXPECT_EQ(disk_digest(), before);
+
+  auto by_tag = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
+  ASSERT_EQ(by_tag.exit_code, 0) << by_tag.err << node->log();
+  EXPECT_TRUE(contains(by_tag.out, "v1 -> v2 in slot B")) << by_tag.out;
+  EXPECT_TRUE(contains(node->log(), "upgrade: pulled " + ref)) << node->log();
+
+  std::string by_digest_ref = registry.address() + "/bronze/installer@" + read_file(digest_file);
+  auto by_digest = ctl_run(*node, admin(), {"upgrade", "--image", by_digest_ref, "--insecure", "--stage"});
+  ASSERT_EQ(by_digest.exit_code, 0) << by_digest.err << node->log();
+  EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
+}
+
+TEST_F(ApiTest, OneUpgradeAtATime) {
+  auto node = start();
+  auto admin_context = config::load_client_config(admin()).select();
+  auto stub = raw_stub(node->endpoint(), admin_context.crt, admin_context.key);
+  // An upgrade whose client has sent its options but no image yet.
+  grpc::ClientContext context;
+  auto stream = stub->Upgrade(&context);
+  v1::UpgradeRequest first;
+  first.mutable_options()->set_stage(true);
+  ASSERT_TRUE(stream->Write(first));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!contains(node->log(), "upgrade: requested") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::string before = disk_digest();
+  auto second = ctl_run(*node, admin(), {"upgrade", "--image", v2_->string(), "--stage"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_TRUE(contains(second.err, "an upgrade is already running on this node")) << second.err;
+  auto rollback = ctl_run(*node, admin(), {"rollback"});
+  EXPECT_EQ(rollback.exit_code, 1);
+  EXPECT_TRUE(contains(rollback.err, "already running")) << rollback.err;
+  EXPECT_EQ(disk_digest(), before);
+  context.TryCancel();
+  stream->Finish();
+}
+
+TEST_F(ApiTest, BadImagesAreRefusedAndTheDiskStaysAsItWas) {
+  auto node = start();
+  std::string before = disk_digest();
+  // One flipped byte somewhere in the archive's blobs.
+  fs::path damaged = work_ / "damaged.tar";
+  fs::copy_file(*v2_, damaged);
+  std::string bytes = read_file(damaged);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+  write_file(damaged, bytes);
+  auto r = ctl_run(*node, admin(), {"upgrade", "--image", damaged.string(), "--stage"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "sha256") || contains(r.err, "digest")) << r.err;
+
+  // Signed with another key: refused against the running image's trust
+  // store before anything else happens.
+  make_key_pair(work_, "stranger");
+  fs::path foreign = build_installer_image(work_ / "foreign", "v2", work_ / "stranger.pem");
+  auto f = ctl_run(*node, admin(), {"upgrade", "--image", foreign.string(), "--stage"});
+  EXPECT_EQ(f.exit_code, 1);
+  EXPECT_TRUE(contains(f.err, "manifest signature does not verify")) << f.err;
+  EXPECT_FALSE(contains(node->log(), "running the new version's installer")) << node->log();
+
+  fs::path not_an_image = work_ / "notes.tar";
+  write_file(not_an_image, "not a tar");
+  auto n = ctl_run(*node, admin(), {"upgrade", "--image", not_an_image.string(), "--stage"});
+  EXPECT_EQ(n.exit_code, 1);
+  auto missing = ctl_run(*node, admin(), {"upgrade", "--image", (work_ / "missing.tar").string()});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(contains(missing.err, "neither a local installer image")) << missing.err;
+  EXPECT_EQ(disk_digest(), before);
+  EXPECT_FALSE(ctl_run(*node, admin(), {"--json", "status"}).out.empty());
+}
+
+TEST_F(ApiTest, MalformedMachineConfigsAreRefusedWithTheirPlace) {
+  fs::path bad = work_ / "bad.yaml";
+  std::string text = read_file(dir_->path() / "cluster/controlplane.yaml");
+  auto at = text.find("wipe: false");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, 11, "wipe: maybe");
+  write_file(bad, text);
+  auto r = run_machined({"--disk", disk_.string(), "--slot", "A", "--trust", (dir_->path() / "key.pub").string(),
+                         "--work-dir", (work_ / "run").string(), "--listen", "127.0.0.1:0", "--config", bad.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, bad.string() + ":")) << r.output;
+  EXPECT_TRUE(contains(r.output, "machine.install.wipe")) << r.output;
+
+  // The imager refuses it before building anything.
+  fs::path out = work_ / "out";
+  auto argv = imager_build_argv("metal", out, "v1", dir_->path() / "key.pem", {});
+  argv.insert(argv.end(), {"--config", bad.string()});
+  auto built = run(argv);
+  EXPECT_EQ(built.exit_code, 1);
+  EXPECT_TRUE(contains(built.err, "machine.install.wipe")) << built.err;
+  EXPECT_TRUE(list_dir(out).empty());
+}
+
+}  // namespace
+}  // namespace bronze::test
