@@ -1,58 +1,39 @@
 // Rollback and reboot: both end with the node restarting.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 
-#include "bronzectl/call_deadline.h"
 #include "bronzectl/commands.h"
+#include "bronzectl/each_node.h"
 
 namespace bronze::ctl {
 
 int rollback_command(const Session& session) {
-  int exit_code = 0;
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& node : session.targets) {
-    Connection c = connect(node, session.identity);
-    v1::RollbackResponse response;
-    auto status = c.stub->Rollback(call_context().get(), v1::RollbackRequest{}, &response);
-    if (!status.ok()) {
-      exit_code = 1;
-      std::string why = describe_failure(c, status);
-      if (session.json) rows.push_back({{"node", node}, {"ok", false}, {"error", why}});
-      else std::fprintf(stderr, "%s: error: %s\n", node.c_str(), why.c_str());
-      continue;
-    }
-    if (session.json) {
-      rows.push_back({{"node", node}, {"ok", true}, {"slot", response.slot()}, {"version", response.version()},
-                      {"from", response.from_version()}});
-    } else {
-      std::printf("%s: rolling back from %s to %s (slot %s); rebooting\n", node.c_str(), response.from_version().c_str(),
-                  response.version().c_str(), response.slot().c_str());
-    }
-  }
-  if (session.json) std::printf("%s\n", rows.dump(2).c_str());
-  return exit_code;
+  return for_each_node<v1::RollbackResponse>(
+      session, rows,
+      [](Connection& c, grpc::ClientContext* context, v1::RollbackResponse* response) {
+        return c.stub->Rollback(context, v1::RollbackRequest{}, response);
+      },
+      [&](const std::string& node, const v1::RollbackResponse& r) {
+        if (session.json) {
+          rows.push_back({{"node", node}, {"ok", true}, {"slot", r.slot()}, {"version", r.version()}, {"from", r.from_version()}});
+        } else {
+          std::printf("%s: rolling back from %s to %s (slot %s); rebooting\n", node.c_str(), r.from_version().c_str(),
+                      r.version().c_str(), r.slot().c_str());
+        }
+      });
 }
 
 int reboot_command(const Session& session) {
-  int exit_code = 0;
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& node : session.targets) {
-    Connection c = connect(node, session.identity);
-    v1::RebootResponse response;
-    auto status = c.stub->Reboot(call_context().get(), v1::RebootRequest{}, &response);
-    if (!status.ok()) {
-      exit_code = 1;
-      std::string why = describe_failure(c, status);
-      if (session.json) rows.push_back({{"node", node}, {"ok", false}, {"error", why}});
-      else std::fprintf(stderr, "%s: error: %s\n", node.c_str(), why.c_str());
-      continue;
-    }
-    if (session.json) rows.push_back({{"node", node}, {"ok", true}});
-    else std::printf("%s: rebooting\n", node.c_str());
-  }
-  if (session.json) std::printf("%s\n", rows.dump(2).c_str());
-  return exit_code;
+  return for_each_node<v1::RebootResponse>(
+      session, rows,
+      [](Connection& c, grpc::ClientContext* context, v1::RebootResponse* response) {
+        return c.stub->Reboot(context, v1::RebootRequest{}, response);
+      },
+      [&](const std::string& node, const v1::RebootResponse&) {
+        if (session.json) rows.push_back({{"node", node}, {"ok", true}});
+        else std::printf("%s: rebooting\n", node.c_str());
+      });
 }
 
 }  // namespace bronze::ctl

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "bronzectl/call_deadline.h"
 #include "bronzectl/commands.h"
+#include "bronzectl/each_node.h"
 
 namespace bronze::ctl {
 
@@ -15,6 +15,7 @@ nlohmann::json to_json(const std::string& node, const v1::StatusResponse& r) {
     slots[s.name()] = {{"version", s.version()}, {"committed", s.committed()}, {"trial", s.trial()}, {"tries_left", s.tries_left()}};
   }
   nlohmann::json out = {{"node", node},
+                        {"ok", true},
                         {"slots", slots},
                         {"booted", r.booted_slot()},
                         {"default", r.default_slot()},
@@ -39,36 +40,28 @@ std::string slot_text(const v1::SlotStatus& s) {
 }  // namespace
 
 int status_command(const Session& session) {
-  int exit_code = 0;
   nlohmann::json rows = nlohmann::json::array();
   if (!session.json) {
     std::printf("%-22s %-6s %-40s %-40s %-5s %s\n", "NODE", "BOOTED", "SLOT A", "SLOT B", "NEXT", "LAST FAILED UPGRADE");
   }
-  for (const auto& node : session.targets) {
-    Connection c = connect(node, session.identity);
-    v1::StatusResponse response;
-    auto status = c.stub->Status(call_context().get(), v1::StatusRequest{}, &response);
-    if (!status.ok()) {
-      exit_code = 1;
-      std::string why = describe_failure(c, status);
-      if (session.json) rows.push_back({{"node", node}, {"error", why}});
-      else std::fprintf(stderr, "%s: error: %s\n", node.c_str(), why.c_str());
-      continue;
-    }
-    if (session.json) {
-      rows.push_back(to_json(node, response));
-      continue;
-    }
-    std::string a = "empty", b = "empty";
-    for (const auto& s : response.slots()) (s.name() == "A" ? a : b) = slot_text(s);
-    std::string failed = response.last_failed_version().empty()
-                             ? "-"
-                             : response.last_failed_version() + " (back on " + response.last_failed_rolled_back_to() + ")";
-    std::printf("%-22s %-6s %-40s %-40s %-5s %s\n", node.c_str(), response.booted_slot().c_str(), a.c_str(), b.c_str(),
-                response.next_boot().c_str(), failed.c_str());
-  }
-  if (session.json) std::printf("%s\n", rows.dump(2).c_str());
-  return exit_code;
+  return for_each_node<v1::StatusResponse>(
+      session, rows,
+      [](Connection& c, grpc::ClientContext* context, v1::StatusResponse* response) {
+        return c.stub->Status(context, v1::StatusRequest{}, response);
+      },
+      [&](const std::string& node, const v1::StatusResponse& r) {
+        if (session.json) {
+          rows.push_back(to_json(node, r));
+          return;
+        }
+        std::string a = "empty", b = "empty";
+        for (const auto& s : r.slots()) (s.name() == "A" ? a : b) = slot_text(s);
+        std::string failed = r.last_failed_version().empty()
+                                 ? "-"
+                                 : r.last_failed_version() + " (back on " + r.last_failed_rolled_back_to() + ")";
+        std::printf("%-22s %-6s %-40s %-40s %-5s %s\n", node.c_str(), r.booted_slot().c_str(), a.c_str(), b.c_str(),
+                    r.next_boot().c_str(), failed.c_str());
+      });
 }
 
 }  // namespace bronze::ctl

@@ -78,3 +78,39 @@ function(bronze_test)
       DISCOVERY_TIMEOUT 60)
   endif()
 endfunction()
+
+# bronze_grpc_library(NAME n PROTOS a.proto b.proto): the C++ of .proto files
+# (messages, and services for gRPC) compiled with protoc and grpc_cpp_plugin.
+# Generated code is not ours to warn about: no -Werror here, and its headers
+# come in as system headers, included as "<folder>/<name>.pb.h" from the
+# repository root.
+function(bronze_grpc_library)
+  cmake_parse_arguments(G "" "NAME" "PROTOS" ${ARGN})
+  find_package(Protobuf REQUIRED)
+  find_package(gRPC CONFIG REQUIRED)
+  find_program(BRONZE_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+  set(generated_dir ${CMAKE_CURRENT_BINARY_DIR}/generated)
+  set(sources)
+  set(protos)
+  foreach(proto ${G_PROTOS})
+    set(path ${CMAKE_CURRENT_SOURCE_DIR}/${proto})
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR} ${path})
+    string(REGEX REPLACE "\\.proto$" "" stem ${relative})
+    list(APPEND sources ${generated_dir}/${stem}.pb.cc ${generated_dir}/${stem}.grpc.pb.cc)
+    list(APPEND protos ${path})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${sources}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${generated_dir}
+    COMMAND protobuf::protoc
+      --proto_path=${PROJECT_SOURCE_DIR}
+      --cpp_out=${generated_dir}
+      --grpc_out=${generated_dir}
+      --plugin=protoc-gen-grpc=${BRONZE_GRPC_CPP_PLUGIN}
+      ${protos}
+    DEPENDS ${protos}
+    COMMENT "protoc ${G_PROTOS}")
+  add_library(${G_NAME} STATIC ${sources})
+  target_include_directories(${G_NAME} SYSTEM PUBLIC ${generated_dir})
+  target_link_libraries(${G_NAME} PUBLIC gRPC::grpc++ protobuf::libprotobuf)
+endfunction()

@@ -142,6 +142,26 @@ TEST_F(ApiTest, VersionStatusAndLogsOfARunningNode) {
   EXPECT_EQ(std::count(rows.out.begin(), rows.out.end(), '\n'), 3) << rows.out;  // header and two rows
 }
 
+TEST_F(ApiTest, LogsFollowShowsLinesAsTheyAreWritten) {
+  auto node = start();
+  RunResult followed;
+  // `timeout` bounds the follower; it ends it after the upgrade below.
+  std::thread follower([&] {
+    auto argv = ctl(admin(), node->endpoint());
+    argv.insert(argv.begin(), {"timeout", "15", BRONZE_BRONZECTL});
+    argv.insert(argv.end(), {"logs", "-f", "--tail", "1"});
+    followed = run(argv);
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto staged = ctl_run(*node, admin(), {"upgrade", "--image", v2_->string(), "--stage"});
+  follower.join();
+  EXPECT_EQ(staged.exit_code, 0) << staged.err;
+  EXPECT_EQ(followed.exit_code, 124) << "logs -f ended by itself: " << followed.err;
+  EXPECT_FALSE(contains(followed.out, "bronze v1 slot=A arch=amd64 platform=metal booted")) << "--tail 1 printed more";
+  EXPECT_TRUE(contains(followed.out, "upgrade: requested with a streamed image (stage only)")) << followed.out;
+  EXPECT_TRUE(contains(followed.out, "upgrade: slot B holds v2 on trial")) << followed.out;
+}
+
 TEST_F(ApiTest, RefusesEveryClientWithoutAnAdminCertificateFromTheClusterCa) {
   auto node = start();
   std::string before = disk_digest();
