@@ -13,6 +13,7 @@
 #include "imager/elf_deps.h"
 #include "imager/initramfs.h"
 #include "imager/kspp_check.h"
+#include "imager/outputs.h"
 #include "imager/rootfs_tree.h"
 #include "imager/squashfs.h"
 #include "installer/install.h"
@@ -64,6 +65,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     for (const auto& f : platform.formats) list += (list.empty() ? "" : ", ") + f;
     throw Error("platform " + platform.name + " does not take format " + format + " (it takes: " + list + ")");
   }
+  check_output_options(r, format);
   require_file(r.kernel, "kernel", "build it with `make kernel` or pass --kernel PATH to a bzImage");
   require_file(r.init, "init binary", "build it with `make build` or pass --init PATH");
   require_file(r.machined, "machined binary", "build it with `make build` or pass --machined PATH");
@@ -97,7 +99,8 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     h.update(std::to_string(s.size()) + ":");
     h.update(s);
   };
-  for (const auto& s : {r.platform, r.arch, r.version, format, std::to_string(r.epoch), std::to_string(disk_size),
+  for (const auto& s : {r.platform, r.arch, r.version, format, r.output, r.compress, std::to_string(r.epoch),
+                        std::to_string(disk_size),
                         read_file(r.data_dir / "platforms" / (r.platform + ".yaml")), kernel_args_text, public_pem, cmdline}) {
     add(s);
   }
@@ -162,12 +165,19 @@ AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, cons
   return slot;
 }
 
-bool outputs_current(const fs::path& stamp_file, const std::string& stamp, const std::vector<fs::path>& paths) {
+std::string stamp_record(const std::string& stamp, const std::optional<fs::path>& manifest) {
+  if (!manifest) return stamp;
+  return stamp + "\nmanifest " + sha256_file_hex(*manifest);
+}
+
+bool outputs_current(const fs::path& stamp_file, const std::string& stamp, const std::vector<fs::path>& paths,
+                     const std::optional<fs::path>& manifest) {
   if (!fs::exists(stamp_file)) return false;
   for (const auto& p : paths) {
     if (!fs::exists(p)) return false;
   }
-  return read_file(stamp_file) == stamp;
+  if (manifest && !fs::exists(*manifest)) return false;
+  return read_file(stamp_file) == stamp_record(stamp, manifest);
 }
 
 }  // namespace bronze::imager

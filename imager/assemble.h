@@ -1,6 +1,7 @@
 // The part every output shares: check the inputs, then assemble a boot
 // slot — rootfs -> squashfs -> initramfs -> signed manifest -> slot image.
-// Disk images, installer images (and later ISOs) are made from its result.
+// Disk images, ISOs, installer images, kernel and initramfs outputs are made
+// from its result.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,8 @@ struct BuildRequest {
   std::optional<std::filesystem::path> signing_key;  // none: the development key
   std::optional<uint64_t> disk_size;                  // none: the platform's
   std::string format;                                 // empty: the platform's
+  std::string output = "image";                       // see outputs.h
+  std::string compress;                               // empty: none; zstd, xz or gz
   std::vector<std::string> extra_kernel_args;
   // A machine config to put into STATE (checked first); none: maintenance mode.
   std::optional<std::filesystem::path> machine_config;
@@ -68,9 +71,16 @@ struct AssembledSlot {
 AssembledSlot assemble_slot(const BuildRequest& request, const CheckedInputs& inputs, const std::filesystem::path& work,
                             Progress& progress);
 
+// What a stamp file records: the inputs' hash and, for an output with the
+// signed manifest beside it, that manifest's digest. Several outputs of one
+// image share the manifest's name, so another output built since (another
+// version, say) may have replaced it; then this output is no longer current.
+std::string stamp_record(const std::string& stamp, const std::optional<std::filesystem::path>& manifest);
+
 // Whether the outputs `paths` exist and were made from inputs with `stamp`
-// (kept in `stamp_file`).
+// (kept in `stamp_file`), beside `manifest` when given.
 bool outputs_current(const std::filesystem::path& stamp_file, const std::string& stamp,
-                     const std::vector<std::filesystem::path>& paths);
+                     const std::vector<std::filesystem::path>& paths,
+                     const std::optional<std::filesystem::path>& manifest = std::nullopt);
 
 }  // namespace bronze::imager

@@ -5,7 +5,9 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/sha256.h"
+#include "imager/compress.h"
 #include "imager/disk_formats.h"
+#include "imager/outputs.h"
 #include "installer/install.h"
 #include "installer/layout.h"
 
@@ -24,7 +26,7 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   BuildResult result;
   result.image_name = in.image_name;
   result.cmdline = in.cmdline;
-  fs::path disk_path = r.out_dir / (in.image_name + "." + format_extension(in.format));
+  fs::path disk_path = compressed_path(r.out_dir / (in.image_name + "." + format_extension(in.format)), r.compress);
   fs::path manifest_path = r.out_dir / (in.image_name + ".manifest.json");
   fs::path signature_path = r.out_dir / (in.image_name + ".manifest.sig");
   fs::path stamp_path = r.out_dir / (in.image_name + ".inputs");
@@ -33,7 +35,7 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   std::vector<fs::path> finals = {disk_path, manifest_path, signature_path, artifacts_dir / installer::slot_file::kKernel,
                                   artifacts_dir / installer::slot_file::kInitramfs, artifacts_dir / "rootfs.sqfs"};
 
-  if (outputs_current(stamp_path, in.stamp, finals)) {
+  if (outputs_current(stamp_path, in.stamp, finals, manifest_path)) {
     progress.done();
     result.up_to_date = true;
     result.outputs = describe_outputs(finals, with_digests);
@@ -65,11 +67,17 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   install.grub = r.grub;
   install.machine_config = in.machine_config;
   installer::install(install, progress);
-  std::optional<StagedFile> staged_disk;
+  std::optional<StagedFile> staged_converted;
   if (in.format != "raw") {
     progress.stage("convert to " + in.format);
-    staged_disk.emplace(disk_path);
-    convert_disk(staged_raw.path(), in.format, staged_disk->path(), in.image_name, r.epoch);
+    staged_converted.emplace(r.compress.empty() ? disk_path : r.out_dir / (in.image_name + "." + format_extension(in.format)));
+    convert_disk(staged_raw.path(), in.format, staged_converted->path(), in.image_name, r.epoch);
+  }
+  std::optional<StagedFile> staged_compressed;
+  if (!r.compress.empty()) {
+    progress.stage("compress with " + r.compress);
+    staged_compressed.emplace(disk_path);
+    compress_file(staged_converted ? staged_converted->path() : staged_raw.path(), staged_compressed->path(), r.compress);
   }
 
   progress.stage("publish");
@@ -87,14 +95,16 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
     fs::remove_all(staged_artifacts, ignored);
     throw;
   }
-  if (staged_disk) {
-    staged_disk->commit();
+  if (staged_compressed) {
+    staged_compressed->commit();
+  } else if (staged_converted) {
+    staged_converted->commit();
   } else {
     staged_raw.commit();
   }
   staged_manifest.commit();
   staged_signature.commit();
-  write_file(stamp_path, in.stamp);
+  write_file(stamp_path, stamp_record(in.stamp, manifest_path));
   progress.done();
   result.outputs = describe_outputs(finals, with_digests);
   return result;

@@ -1,6 +1,7 @@
 // imager: builds Bronze images for a platform and verifies them.
 //
 //   imager <platform> [--arch amd64] [--version V] [--out DIR] ...
+//          [--output image|iso|kernel|initramfs|installer] [--compress zstd|xz|gz]
 //   imager verify --key PUB IMAGE.raw
 //   imager verify --key PUB --manifest M.json [--artifacts DIR]
 //   imager platforms
@@ -17,8 +18,8 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/units.h"
-#include "imager/build_image.h"
-#include "imager/build_installer.h"
+#include "imager/build_output.h"
+#include "imager/outputs.h"
 #include "imager/platform.h"
 #include "imager/verify_image.h"
 
@@ -153,6 +154,15 @@ int run_build(const std::string& command, std::vector<std::string> args) {
     app.add_option("--config", machine_config,
                    "machine config to put into STATE (from `bronzectl gen config`); without one the node boots into "
                    "maintenance mode");
+    app.add_option("--output", r.output,
+                   "what to build: image (the disk, in --format), iso (hybrid BIOS/UEFI, CD or USB, boots in "
+                   "maintenance mode), kernel, initramfs, or installer (as `imager installer`)")
+        ->check(CLI::IsMember(bronze::imager::known_outputs()))
+        ->capture_default_str();
+    app.add_option("--compress", r.compress, "compress the output: zstd, xz or gz (adds .zst, .xz or .gz)")
+        ->check(CLI::IsMember(bronze::imager::known_compressions()));
+  } else {
+    r.output = "installer";
   }
   if (installer_image) {
     app.add_option("--platform", r.platform, "platform whose kernel arguments the upgraded nodes boot with")->capture_default_str();
@@ -172,10 +182,9 @@ int run_build(const std::string& command, std::vector<std::string> args) {
     bronze::Progress progress(!quiet);
     platform = r.platform;
     if (!quiet) std::fprintf(stderr, "imager: %s-%s %s\n", command.c_str(), r.arch.c_str(), r.version.c_str());
-    auto result = installer_image ? bronze::imager::build_installer_image(r, progress, json)
-                                  : bronze::imager::build_image(r, progress, json);
+    auto result = bronze::imager::build_output(r, progress, json);
     if (json) {
-      nlohmann::json out = {{"image", result.image_name}, {"version", r.version}, {"arch", r.arch},
+      nlohmann::json out = {{"image", result.image_name}, {"output", r.output}, {"version", r.version}, {"arch", r.arch},
                             {"platform", platform}, {"cmdline", result.cmdline}, {"up_to_date", result.up_to_date}};
       out["artifacts"] = nlohmann::json::array();
       for (const auto& o : result.outputs) out["artifacts"].push_back({{"path", o.path.string()}, {"size", o.size}, {"sha256", o.sha256}});
@@ -195,7 +204,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
 void print_usage() {
   std::printf(
       "imager: build and verify Bronze images\n\n"
-      "  imager PLATFORM [options]   build PLATFORM's image (imager PLATFORM --help for options)\n"
+      "  imager PLATFORM [options]   build PLATFORM's image, ISO, kernel or initramfs (imager PLATFORM --help)\n"
       "  imager installer [options]  build the installer image that upgrades nodes\n"
       "  imager verify [options]     verify an image against a public key\n"
       "  imager platforms            list the platforms\n\n"

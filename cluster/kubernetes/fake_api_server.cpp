@@ -9,14 +9,21 @@ namespace bronze::kube::test {
 
 namespace {
 
+using bronze::test::HttpReply;
+using bronze::test::HttpRequest;
 using nlohmann::json;
+
+// The real server answers JSON, errors included.
+HttpReply json_reply(int status, std::string body) {
+  return HttpReply{status, {{"Content-Type", "application/json"}}, std::move(body), std::nullopt};
+}
 
 // The shape of the real server's error answers.
 HttpReply status_reply(int code, const std::string& reason, const std::string& message) {
   json status = {{"kind", "Status"},     {"apiVersion", "v1"}, {"metadata", json::object()},
                  {"status", "Failure"},  {"message", message}, {"reason", reason},
                  {"code", code}};
-  return HttpReply{code, status.dump()};
+  return json_reply(code, status.dump());
 }
 
 HttpReply not_found(const std::string& resource, const std::string& name) {
@@ -135,10 +142,7 @@ std::vector<std::string> FakeApiServer::evicted() {
   return evicted_;
 }
 
-std::vector<HttpRequest> FakeApiServer::requests() {
-  std::lock_guard lock(mutex_);
-  return requests_;
-}
+std::vector<HttpRequest> FakeApiServer::requests() { return http_.requests(); }
 
 std::string FakeApiServer::next_uid() { return "uid-" + std::to_string(++uid_counter_); }
 
@@ -163,7 +167,6 @@ void FakeApiServer::remove_departed_pods() {
 
 HttpReply FakeApiServer::handle(const HttpRequest& request) {
   std::lock_guard lock(mutex_);
-  requests_.push_back(request);
   remove_departed_pods();
   if (required_token_ && request.header("authorization") != "Bearer " + *required_token_) {
     return status_reply(401, "Unauthorized", "Unauthorized");
@@ -185,7 +188,7 @@ HttpReply FakeApiServer::route(const HttpRequest& request) {
     if (method == "PATCH") return patch_node(segments[4], request);
     if (method == "GET") {
       auto it = nodes_.find(segments[4]);
-      return it == nodes_.end() ? not_found("nodes", segments[4]) : HttpReply{200, it->second.dump()};
+      return it == nodes_.end() ? not_found("nodes", segments[4]) : json_reply(200, it->second.dump());
     }
   }
   // /api/v1/pods
@@ -197,7 +200,7 @@ HttpReply FakeApiServer::route(const HttpRequest& request) {
     if (segments.size() == 8 && segments[7] == "eviction" && method == "POST") return evict(id, request);
     if (segments.size() == 7 && method == "GET") {
       auto it = pods_.find(id);
-      return it == pods_.end() ? not_found("pods", segments[6]) : HttpReply{200, it->second.object.dump()};
+      return it == pods_.end() ? not_found("pods", segments[6]) : json_reply(200, it->second.object.dump());
     }
   }
   return status_reply(404, "NotFound", "the server could not find the requested resource");
@@ -215,7 +218,7 @@ HttpReply FakeApiServer::patch_node(const std::string& name, const HttpRequest& 
   // For a node's scalar fields a strategic-merge patch works as a JSON merge
   // patch (RFC 7386): set what it names, delete what it sets to null.
   it->second.merge_patch(patch);
-  return HttpReply{200, it->second.dump()};
+  return json_reply(200, it->second.dump());
 }
 
 HttpReply FakeApiServer::list_pods(const std::string& query) {
@@ -234,7 +237,7 @@ HttpReply FakeApiServer::list_pods(const std::string& query) {
   }
   json list = {{"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", {{"resourceVersion", "1"}}},
                {"items", items}};
-  return HttpReply{200, list.dump()};
+  return json_reply(200, list.dump());
 }
 
 HttpReply FakeApiServer::evict(const std::string& id, const HttpRequest& request) {
@@ -262,7 +265,7 @@ HttpReply FakeApiServer::evict(const std::string& id, const HttpRequest& request
   }
   json success = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
                   {"status", "Success"}, {"code", 201}};
-  return HttpReply{201, success.dump()};
+  return json_reply(201, success.dump());
 }
 
 }  // namespace bronze::kube::test

@@ -5,7 +5,7 @@
 // 201 and deletes the pod (at once or after a delay), a pod protected by a
 // "budget" is answered 429 a set number of times before it may go, unknown
 // objects are 404, and errors come as Status objects like the real server's.
-// Every request is recorded.
+// Every request is recorded (by the loopback server it runs on).
 #pragma once
 
 #include <chrono>
@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/kubernetes/loopback_http_server.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace bronze::kube::test {
 
@@ -53,7 +53,7 @@ class FakeApiServer {
   std::optional<nlohmann::json> node(const std::string& name);
   bool has_pod(const std::string& pod_id);
   std::vector<std::string> evicted();  // "ns/name", in the order they were evicted
-  std::vector<HttpRequest> requests();
+  std::vector<bronze::test::HttpRequest> requests();
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -62,11 +62,11 @@ class FakeApiServer {
     std::optional<Clock::time_point> gone_at;  // set by an eviction
   };
 
-  HttpReply handle(const HttpRequest& request);
-  HttpReply route(const HttpRequest& request);
-  HttpReply patch_node(const std::string& name, const HttpRequest& request);
-  HttpReply list_pods(const std::string& query);
-  HttpReply evict(const std::string& pod_id, const HttpRequest& request);
+  bronze::test::HttpReply handle(const bronze::test::HttpRequest& request);
+  bronze::test::HttpReply route(const bronze::test::HttpRequest& request);
+  bronze::test::HttpReply patch_node(const std::string& name, const bronze::test::HttpRequest& request);
+  bronze::test::HttpReply list_pods(const std::string& query);
+  bronze::test::HttpReply evict(const std::string& pod_id, const bronze::test::HttpRequest& request);
   void remove_departed_pods();
   std::string next_uid();
 
@@ -79,10 +79,9 @@ class FakeApiServer {
   std::optional<std::string> forbidden_message_;
   std::optional<std::string> required_token_;
   std::vector<std::string> evicted_;
-  std::vector<HttpRequest> requests_;
   int uid_counter_ = 0;
   // Last, so that its thread stops before the state it reads goes away.
-  LoopbackHttpServer http_;
+  bronze::test::LoopbackHttpServer http_;
 };
 
 }  // namespace bronze::kube::test

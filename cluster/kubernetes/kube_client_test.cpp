@@ -47,7 +47,7 @@ DrainOptions quick(std::vector<std::string>* log = nullptr) {
 
 int count_requests(FakeApiServer& server, const std::string& method, const std::string& target) {
   auto requests = server.requests();
-  return static_cast<int>(std::count_if(requests.begin(), requests.end(), [&](const test::HttpRequest& r) {
+  return static_cast<int>(std::count_if(requests.begin(), requests.end(), [&](const bronze::test::HttpRequest& r) {
     return r.method == method && r.target == target;
   }));
 }
@@ -127,7 +127,7 @@ TEST_F(KubeClientTest, DrainEvictsOnlyEvictablePodsAndWaitsForThemToGo) {
   EXPECT_GT(count_requests(server, "GET", "/api/v1/namespaces/default/pods/web-1"), 1);
 
   auto requests = server.requests();
-  auto eviction = std::find_if(requests.begin(), requests.end(), [](const test::HttpRequest& r) {
+  auto eviction = std::find_if(requests.begin(), requests.end(), [](const bronze::test::HttpRequest& r) {
     return r.target == "/api/v1/namespaces/default/pods/web-1/eviction";
   });
   ASSERT_NE(eviction, requests.end());
@@ -200,7 +200,7 @@ TEST_F(KubeClientTest, PodReplacedUnderTheSameNameCountsAsGone) {
 }
 
 TEST(KubeClient, ApiServerThatIsDownGivesAnErrorNamingIt) {
-  std::string address = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  std::string address = "http://127.0.0.1:" + std::to_string(bronze::test::unused_port());
   Client kube(ApiOptions{address, "", "", "", "", 5});
 
   std::string message = error_of([&] { kube.cordon("n1"); });

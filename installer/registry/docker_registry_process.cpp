@@ -13,7 +13,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "installer/registry/test_http_server.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace bronze::registry::test {
 
@@ -39,7 +39,7 @@ bool accepts_connections(uint16_t port) {
 }  // namespace
 
 DockerRegistryProcess::DockerRegistryProcess(const fs::path& work_dir)
-    : storage_(work_dir / "storage"), log_(work_dir / "registry.log"), port_(unused_port()) {
+    : storage_(work_dir / "storage"), log_(work_dir / "registry.log"), port_(bronze::test::unused_port()) {
   fs::create_directories(storage_);
   fs::path config = work_dir / "registry.yml";
   write_file(config, "version: 0.1\n"

@@ -1,4 +1,4 @@
-// pull_to_archive against an in-memory registry (TestHttpServer) that
+// pull_to_archive against an in-memory registry (LoopbackHttpServer) that
 // demands a token, and that can be told to lie about blobs and manifests.
 
 #include "installer/registry/pull.h"
@@ -12,14 +12,14 @@
 #include "installer/oci/media_types.h"
 #include "installer/oci/test_archives.h"
 #include "installer/registry/docker_documents.h"
-#include "installer/registry/test_http_server.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace bronze::registry {
 namespace {
 
 namespace fs = std::filesystem;
-using test::HttpReply;
-using test::HttpRequest;
+using bronze::test::HttpReply;
+using bronze::test::HttpRequest;
 
 constexpr const char* kToken = "test-token-123";
 constexpr const char* kRepository = "bronze/installer";
@@ -120,7 +120,7 @@ class PullTest : public ::testing::Test {
   }
 
   FakeRegistry registry_;
-  test::TestHttpServer server_{[this](const HttpRequest& r) { return registry_.answer(r); }};
+  bronze::test::LoopbackHttpServer server_{[this](const HttpRequest& r) { return registry_.answer(r); }};
   TempDir dir_{"bronze-registry-test"};
   fs::path output_ = dir_.path() / "pulled.tar";
   oci::test::CraftedImage amd64_ = oci::test::craft_image(layer_tar("amd64 rootfs"), "amd64");
@@ -294,7 +294,7 @@ TEST_F(PullTest, BasicAuthIsRefusedClearly) {
 
 TEST(PullUnreachable, NamesTheRegistryAndTheCause) {
   TempDir dir("bronze-registry-test");
-  std::string address = "127.0.0.1:" + std::to_string(test::unused_port());
+  std::string address = "127.0.0.1:" + std::to_string(bronze::test::unused_port());
   PullOptions o;
   o.plain_http = true;
   try {

@@ -17,7 +17,7 @@
 #include "installer/oci/test_archives.h"
 #include "installer/registry/docker_registry_process.h"
 #include "installer/registry/pull.h"
-#include "installer/registry/test_http_server.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace bronze::registry {
 namespace {
@@ -227,7 +227,7 @@ TEST_F(RegistryPullTest, NamesAnUnknownTagOrRepository) {
 }
 
 TEST_F(RegistryPullTest, NamesARegistryThatIsDown) {
-  std::string address = "127.0.0.1:" + std::to_string(test::unused_port());
+  std::string address = "127.0.0.1:" + std::to_string(bronze::test::unused_port());
   std::string message = pull_error(parse_reference(address + "/bronze/installer:v1"), options());
   EXPECT_EQ(message, "cannot reach registry " + address + ": Connection refused; is it running, is the address right?");
 }

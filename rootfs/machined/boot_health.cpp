@@ -14,6 +14,10 @@ namespace bronze::machined {
 HealthReport check_and_settle(const std::string& slot, const std::optional<std::filesystem::path>& disk,
                               const Watchdog& watchdog, const std::string& trust_key_path) {
   HealthReport report;
+  if (slot == "live") {
+    report.lines.push_back("health: booted live (installation media); no slot to commit, not committing");
+    return report;
+  }
   if (slot != "A" && slot != "B") {
     report.lines.push_back("health: no bronze.slot on the kernel command line; not committing");
     return report;

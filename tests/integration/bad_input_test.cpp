@@ -82,6 +82,49 @@ TEST_F(BadInput, UnsignableKey) {
   expect_refused(a, 1, "junk.pem");
 }
 
+// Unknown choices are usage errors, as for --arch.
+TEST_F(BadInput, UnknownOutput) {
+  auto a = args();
+  a.insert(a.end(), {"--output", "floppy"});
+  expect_refused(a, 2, "floppy not in {image,iso,kernel,initramfs,installer}");
+}
+
+TEST_F(BadInput, UnknownCompression) {
+  auto a = args();
+  a.insert(a.end(), {"--compress", "bzip2"});
+  expect_refused(a, 2, "bzip2 not in {zstd,xz,gz}");
+}
+
+TEST_F(BadInput, CompressingAnInstallerImage) {
+  auto a = args();
+  a.insert(a.end(), {"--output", "installer", "--compress", "zstd"});
+  expect_refused(a, 1, "--compress zstd makes no sense with --output installer: the installer image is an OCI archive");
+}
+
+TEST_F(BadInput, CompressingAGzippedFormat) {
+  auto a = args("digitalocean");
+  a.insert(a.end(), {"--compress", "xz"});
+  expect_refused(a, 1, "--compress xz makes no sense with --output image: format raw.gz is gzipped already");
+  auto gcp = args("gcp");
+  gcp.insert(gcp.end(), {"--compress", "gz"});
+  expect_refused(gcp, 1, "format tar.gz is gzipped already");
+}
+
+TEST_F(BadInput, CompressingTheKernel) {
+  auto a = args();
+  a.insert(a.end(), {"--output", "kernel", "--compress", "gz"});
+  expect_refused(a, 1, "a kernel image (bzImage) compresses itself");
+}
+
+TEST_F(BadInput, DiskOptionsWithAnIso) {
+  auto format = args();
+  format.insert(format.end(), {"--output", "iso", "--format", "raw"});
+  expect_refused(format, 1, "--format raw makes no sense with --output iso");
+  auto size = args();
+  size.insert(size.end(), {"--output", "iso", "--disk-size", "2GiB"});
+  expect_refused(size, 1, "--disk-size makes no sense with --output iso");
+}
+
 TEST_F(BadInput, VerifyWithAWrongOrMissingKey) {
   auto r = run_imager({"verify", "--key", (dir_.path() / "nokey.pub").string(), (dir_.path() / "x.raw").string()});
   EXPECT_EQ(r.exit_code, 1);

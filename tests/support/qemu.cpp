@@ -25,12 +25,13 @@ const char* firmware_name(Firmware firmware) { return firmware == Firmware::Bios
 std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
   std::vector<std::string> argv = {"qemu-system-x86_64", "-accel", "tcg", "-m", std::to_string(r.memory_mib),
                                    "-display", "none", "-monitor", "none",
-                                   "-serial", "file:" + r.serial_log.string(),
-                                   "-drive", "file=" + r.disk.string() + ",format=raw,if=virtio",
-                                   // The watchdog init arms; when it fires, the machine resets.
-                                   "-device", "i6300esb", "-action", "watchdog=reset",
-                                   // Entropy for the keys machined makes at boot.
-                                   "-device", "virtio-rng-pci"};
+                                   "-serial", "file:" + r.serial_log.string()};
+  if (!r.disk.empty()) argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"});
+  if (!r.cdrom.empty()) argv.insert(argv.end(), {"-drive", "file=" + r.cdrom.string() + ",format=raw,media=cdrom,readonly=on"});
+  argv.insert(argv.end(), {// The watchdog init arms; when it fires, the machine resets.
+                           "-device", "i6300esb", "-action", "watchdog=reset",
+                           // Entropy for the keys machined makes at boot.
+                           "-device", "virtio-rng-pci"});
   std::string nic = "user,model=virtio-net-pci,restrict=on";
   if (r.api_port > 0) nic += ",hostfwd=tcp:127.0.0.1:" + std::to_string(r.api_port) + "-:50000";
   argv.insert(argv.end(), {"-nic", nic});

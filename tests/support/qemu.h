@@ -12,7 +12,10 @@ namespace bronze::test {
 enum class Firmware { Bios, Uefi };
 
 struct QemuRun {
-  std::filesystem::path disk;
+  std::filesystem::path disk;  // empty: no disk (with a cdrom)
+  // An ISO in the CD-ROM drive; empty: none. With no disk, the machine
+  // boots from it.
+  std::filesystem::path cdrom;
   Firmware firmware = Firmware::Bios;
   std::filesystem::path serial_log;
   int timeout_seconds = 180;

@@ -1,21 +1,26 @@
 // A small HTTP/1.1 server for tests: one thread on 127.0.0.1 (an ephemeral
-// port), one request per connection, bodies read by Content-Length, answers
-// from a handler. The registry tests have a similar server, but it reads no
-// request bodies, and the Kubernetes API is all PATCH and POST bodies.
+// port), one request per connection, request bodies read by Content-Length,
+// answers from a handler. It stands in for a container registry and its token
+// service (redirects, announced sizes that lie) and for the Kubernetes API
+// (PATCH and POST bodies). Every request is recorded.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
-namespace bronze::kube::test {
+namespace bronze::test {
 
 struct HttpRequest {
   std::string method;
-  std::string target;                         // "/api/v1/pods?fieldSelector=..."
+  std::string target;                         // "/v2/x/manifests/v1?query"
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string header(const std::string& name) const;
@@ -23,8 +28,11 @@ struct HttpRequest {
 
 struct HttpReply {
   int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // sent as given, Content-Type among them
   std::string body;
-  std::string content_type = "application/json";
+  // Announce this instead of the body's size, to play a server that sends
+  // less than it promised.
+  std::optional<uint64_t> content_length;
 };
 
 class LoopbackHttpServer {
@@ -36,6 +44,9 @@ class LoopbackHttpServer {
   LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
 
   uint16_t port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // In the order they came, each recorded before its handler runs.
+  std::vector<HttpRequest> requests() const;
 
  private:
   void serve();
@@ -45,10 +56,12 @@ class LoopbackHttpServer {
   int listener_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::vector<HttpRequest> requests_;
   std::thread thread_;
 };
 
 // A port on 127.0.0.1 that nothing listens on (bound, then released).
-uint16_t unused_loopback_port();
+uint16_t unused_port();
 
-}  // namespace bronze::kube::test
+}  // namespace bronze::test

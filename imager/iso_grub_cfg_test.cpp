@@ -1,0 +1,28 @@
+#include "imager/iso_grub_cfg.h"
+
+#include <gtest/gtest.h>
+
+namespace bronze::imager {
+namespace {
+
+TEST(IsoGrubCfg, BootsTheImageCmdlineLiveOnSerialAndScreen) {
+  std::string cfg = iso_grub_cfg("v1.2.3", "console=ttyS0,115200n8 ip=dhcp bronze.platform=metal");
+  EXPECT_NE(cfg.find("linux /boot/vmlinuz console=ttyS0,115200n8 ip=dhcp bronze.platform=metal bronze.slot=live "
+                     "bronze.maintenance\n"),
+            std::string::npos)
+      << cfg;
+  EXPECT_NE(cfg.find("initrd /boot/initramfs.img\n"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("terminal_output serial console\n"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("menuentry 'Bronze v1.2.3 (live, maintenance mode)' --id live {"), std::string::npos) << cfg;
+}
+
+TEST(IsoGrubCfg, QuotesWhatGrubsLexerWouldTakeApart) {
+  EXPECT_EQ(grub_quote("ip=dhcp"), "ip=dhcp");
+  EXPECT_EQ(grub_quote("a;b"), "'a;b'");
+  EXPECT_EQ(grub_quote("$x"), "'$x'");
+  EXPECT_EQ(grub_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(grub_quote(""), "''");
+}
+
+}  // namespace
+}  // namespace bronze::imager

@@ -1,0 +1,32 @@
+// Puts one finished output into the output folder with the signed manifest
+// beside it: every file is staged beside its destination and renamed only
+// once all are written, so a failure leaves nothing half-written; the stamp
+// that makes the next unchanged build a no-op comes last.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "imager/assemble.h"
+
+namespace bronze::imager {
+
+struct OutputPaths {
+  std::filesystem::path file;       // the output, with the compression's extension
+  std::filesystem::path manifest;   // NAME.manifest.json
+  std::filesystem::path signature;  // NAME.manifest.sig
+  std::filesystem::path stamp;      // the uncompressed file name + .inputs
+  std::vector<std::filesystem::path> all() const { return {file, manifest, signature}; }
+};
+
+// `file_name`: the uncompressed output's name in `out_dir` ("metal-amd64.iso").
+OutputPaths output_paths(const std::filesystem::path& out_dir, const std::string& image_name,
+                         const std::string& file_name, const std::string& compression);
+
+// Publishes `made` (compressed on the way when `compression` is set) and the
+// slot's signed manifest at `paths`, then writes the stamp.
+void publish_output(const OutputPaths& paths, const std::filesystem::path& made, const std::string& compression,
+                    const AssembledSlot& slot, const std::string& stamp, Progress& progress);
+
+}  // namespace bronze::imager
