@@ -36,7 +36,7 @@ best_floor=999999
 for _ in $(seq "$runs"); do
   cp --sparse=always "$work/v1/metal-amd64.raw" "$work/disk.raw"
   start=$(now)
-  "$installer" upgrade --disk "$work/disk.raw" --image "$archive" --trust "$work/key.pub" --json >"$work/upgrade.json"
+  "$installer" upgrade --disk "$work/disk.raw" --image "$archive" --trust "$work/key.pub" --json --quiet >"$work/upgrade.json"
   end=$(now)
   best_upgrade=$(echo "t=$end - $start; if (t < $best_upgrade) t else $best_upgrade" | bc -l)
 
