@@ -55,29 +55,17 @@ void make_iso(const BuildRequest& r, const CheckedInputs& in, const AssembledSlo
 }
 
 BuildResult build_iso(const BuildRequest& r, Progress& progress, bool with_digests) {
-  progress.stage("check inputs");
-  CheckedInputs in = check_inputs(r);
-  BuildResult result;
-  result.image_name = in.image_name;
-  result.cmdline = in.cmdline;
-  OutputPaths paths = output_paths(r.out_dir, in.image_name, in.image_name + ".iso", r.compress);
-  if (outputs_current(paths.stamp, in.stamp, paths.all(), paths.manifest)) {
-    progress.done();
-    result.up_to_date = true;
-    result.outputs = describe_outputs(paths.all(), with_digests);
-    return result;
-  }
-  std::error_code ignored;
-  fs::remove(paths.stamp, ignored);  // an interrupted build must not look current
+  OutputPlan plan = plan_output(r, ".iso", progress, with_digests);
+  if (plan.result.up_to_date) return plan.result;
 
   TempDir work("bronze-imager");
-  AssembledSlot slot = assemble_slot(r, in, work.path(), progress);
+  AssembledSlot slot = assemble_slot(r, plan.in, work.path(), progress);
   progress.stage("iso");
-  fs::path iso = work.path() / (in.image_name + ".iso");
-  make_iso(r, in, slot, work.path(), iso);
-  publish_output(paths, iso, r.compress, slot, in.stamp, progress);
-  result.outputs = describe_outputs(paths.all(), with_digests);
-  return result;
+  fs::path iso = work.path() / (plan.in.image_name + ".iso");
+  make_iso(r, plan.in, slot, work.path(), iso);
+  publish_output(plan.paths, iso, r.compress, slot, plan.in.stamp, progress);
+  plan.result.outputs = describe_outputs(plan.paths.all(), with_digests);
+  return plan.result;
 }
 
 }  // namespace bronze::imager

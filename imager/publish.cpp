@@ -17,6 +17,23 @@ OutputPaths output_paths(const fs::path& out_dir, const std::string& image_name,
   return p;
 }
 
+OutputPlan plan_output(const BuildRequest& r, const std::string& file_suffix, Progress& progress, bool with_digests) {
+  progress.stage("check inputs");
+  OutputPlan plan{check_inputs(r), {}, {}};
+  plan.result.image_name = plan.in.image_name;
+  plan.result.cmdline = plan.in.cmdline;
+  plan.paths = output_paths(r.out_dir, plan.in.image_name, plan.in.image_name + file_suffix, r.compress);
+  if (outputs_current(plan.paths.stamp, plan.in.stamp, plan.paths.all(), plan.paths.manifest)) {
+    progress.done();
+    plan.result.up_to_date = true;
+    plan.result.outputs = describe_outputs(plan.paths.all(), with_digests);
+    return plan;
+  }
+  std::error_code ignored;
+  fs::remove(plan.paths.stamp, ignored);  // an interrupted build must not look current
+  return plan;
+}
+
 void publish_output(const OutputPaths& paths, const fs::path& made, const std::string& compression,
                     const AssembledSlot& slot, const std::string& stamp, Progress& progress) {
   StagedFile staged_file(paths.file);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "imager/assemble.h"
+#include "imager/build_image.h"
 
 namespace bronze::imager {
 
@@ -23,6 +24,17 @@ struct OutputPaths {
 // `file_name`: the uncompressed output's name in `out_dir` ("metal-amd64.iso").
 OutputPaths output_paths(const std::filesystem::path& out_dir, const std::string& image_name,
                          const std::string& file_name, const std::string& compression);
+
+// The start every single-file output shares: the inputs checked, the paths
+// named (the output is `in.image_name` + `file_suffix`), and, when the files
+// on disk came from the same inputs, `result` complete with up_to_date set:
+// then there is nothing to build.
+struct OutputPlan {
+  CheckedInputs in;
+  OutputPaths paths;
+  BuildResult result;
+};
+OutputPlan plan_output(const BuildRequest& r, const std::string& file_suffix, Progress& progress, bool with_digests);
 
 // Publishes `made` (compressed on the way when `compression` is set) and the
 // slot's signed manifest at `paths`, then writes the stamp.
