@@ -94,19 +94,12 @@ void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const st
   f.close();
 }
 
-bool ext4_has_file(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
-  Filesystem f(disk, offset, 0);
-  ext2_ino_t ino = 0;
-  return ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino) == 0;
-}
+namespace {
 
-std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
-  Filesystem f(disk, offset, 0);
-  ext2_ino_t ino = 0;
-  errcode_t rc = ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino);
-  if (rc) throw Error(path + " not found in the filesystem at offset " + std::to_string(offset) + ": " + ext2_error(rc));
+// The whole file at `ino` of an open filesystem.
+std::string read_inode(const Filesystem& f, ext2_ino_t ino, const std::string& path) {
   ext2_file_t file = nullptr;
-  rc = ext2fs_file_open(f.fs, ino, 0, &file);
+  errcode_t rc = ext2fs_file_open(f.fs, ino, 0, &file);
   if (rc) throw Error("cannot open " + path + ": " + ext2_error(rc));
   std::unique_ptr<struct ext2_file, decltype(&ext2fs_file_close)> guard(file, &ext2fs_file_close);
   __u64 size = 0;
@@ -124,6 +117,24 @@ std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, c
   }
   out.resize(done);
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
+                                                     const std::string& path) {
+  Filesystem f(disk, offset, 0);
+  ext2_ino_t ino = 0;
+  if (ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino) != 0) return std::nullopt;
+  return read_inode(f, ino, path);
+}
+
+std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path) {
+  Filesystem f(disk, offset, 0);
+  ext2_ino_t ino = 0;
+  errcode_t rc = ext2fs_namei(f.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino);
+  if (rc) throw Error(path + " not found in the filesystem at offset " + std::to_string(offset) + ": " + ext2_error(rc));
+  return read_inode(f, ino, path);
 }
 
 }  // namespace bronze::installer

@@ -30,8 +30,9 @@ void make_ext4(const std::filesystem::path& disk, const Partition& partition, co
 // timestamps as they are.
 void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const std::string& fs_label);
 
-// True when `path` exists in the ext4 filesystem at `offset` (which must be one).
-bool ext4_has_file(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
+// Like read_from_ext4, but nothing when `path` does not exist there.
+std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
+                                                     const std::string& path);
 
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);

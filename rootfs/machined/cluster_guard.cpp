@@ -60,6 +60,45 @@ void remove_member_when_allowed(etcd::Client& client, uint64_t id) {
   }
 }
 
+// The Kubernetes node is the machine's hostname, else the name it upgrades under.
+std::string kube_node_name(const config::MachineConfig& c, const std::string& node) {
+  return c.machine.network.hostname.empty() ? node : c.machine.network.hostname;
+}
+
+std::string uncordon(const config::MachineConfig& c, const std::string& node) {
+  std::string name = kube_node_name(c, node);
+  try {
+    kube_client(c)->uncordon(name);
+    return "kubernetes: uncordoned " + name;
+  } catch (const std::exception& e) {
+    return std::string("kubernetes: cannot uncordon: ") + e.what();
+  }
+}
+
+// Joins etcd again if the upgrade left it, and releases the upgrade lease
+// when this node holds it.
+std::vector<std::string> rejoin_and_release(const config::MachineConfig& c, const std::string& node) {
+  std::vector<std::string> lines;
+  try {
+    auto client = etcd_client(c);
+    if (auto left = client->get(left_key(node))) {
+      auto peers = nlohmann::json::parse(*left).get<std::vector<std::string>>();
+      uint64_t id = client->add_member(peers);
+      client->erase(left_key(node));
+      lines.push_back("etcd: " + node + " joined the cluster again (member " + etcd::member_id_hex(id) + ")");
+    }
+    auto value = client->get(etcd::kUpgradeLeaseKey);
+    auto holder = value ? etcd::parse_lease_holder(*value) : std::nullopt;
+    if (holder && holder->node == node) {
+      client->revoke_lease(holder->lease);
+      lines.push_back("etcd: upgrade lease released by " + node);
+    }
+  } catch (const std::exception& e) {
+    lines.push_back(std::string("etcd: cannot finish the upgrade's cluster steps: ") + e.what());
+  }
+  return lines;
+}
+
 std::string join(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
@@ -130,7 +169,7 @@ void ClusterGuard::drain(const ClusterOptions& options) {
     say_("kubernetes: no API configured; cordon and drain skipped");
     return;
   }
-  std::string node = config_.machine.network.hostname.empty() ? node_ : config_.machine.network.hostname;
+  std::string node = kube_node_name(config_, node_);
   auto client = kube_client(config_);
   client->cordon(node);
   cordoned_ = true;
@@ -169,57 +208,23 @@ void ClusterGuard::prepare(const ClusterOptions& options) {
 
 void ClusterGuard::abandon() {
   if (cordoned_) {
-    try {
-      std::string node = config_.machine.network.hostname.empty() ? node_ : config_.machine.network.hostname;
-      kube_client(config_)->uncordon(node);
-      say_("kubernetes: uncordoned " + node);
-    } catch (const std::exception& e) {
-      say_(std::string("kubernetes: cannot uncordon: ") + e.what());
-    }
+    say_(uncordon(config_, node_));
     cordoned_ = false;
   }
   if (etcd_) {
-    for (const auto& line : finish_at_boot(config_, node_)) say_(line);
+    for (const auto& line : rejoin_and_release(config_, node_)) say_(line);
   }
-  if (lease_) {
-    try {
-      lease_->release();
-    } catch (const std::exception&) {
-      // finish_at_boot released it already, or etcd is away: it expires by itself.
-    }
-    lease_.reset();
-  }
+  // Released above (or etcd is away and it expires by itself): only the
+  // renewals stop here.
+  lease_.reset();
 }
 
 std::vector<std::string> ClusterGuard::finish_at_boot(const config::MachineConfig& c, const std::string& node) {
   std::vector<std::string> lines;
-  if (c.cluster.kubernetes) {
-    try {
-      std::string name = c.machine.network.hostname.empty() ? node : c.machine.network.hostname;
-      kube_client(c)->uncordon(name);
-      lines.push_back("kubernetes: uncordoned " + name);
-    } catch (const std::exception& e) {
-      lines.push_back(std::string("kubernetes: cannot uncordon: ") + e.what());
-    }
-  }
+  if (c.cluster.kubernetes) lines.push_back(uncordon(c, node));
   if (!is_control_plane(c) || !has_etcd(c)) return lines;
-  try {
-    auto client = etcd_client(c);
-    if (auto left = client->get(left_key(node))) {
-      auto peers = nlohmann::json::parse(*left).get<std::vector<std::string>>();
-      uint64_t id = client->add_member(peers);
-      client->erase(left_key(node));
-      lines.push_back("etcd: " + node + " joined the cluster again (member " + etcd::member_id_hex(id) + ")");
-    }
-    auto value = client->get(etcd::kUpgradeLeaseKey);
-    auto holder = value ? etcd::parse_lease_holder(*value) : std::nullopt;
-    if (holder && holder->node == node) {
-      client->revoke_lease(holder->lease);
-      lines.push_back("etcd: upgrade lease released by " + node);
-    }
-  } catch (const std::exception& e) {
-    lines.push_back(std::string("etcd: cannot finish the upgrade's cluster steps: ") + e.what());
-  }
+  auto etcd_lines = rejoin_and_release(c, node);
+  lines.insert(lines.end(), etcd_lines.begin(), etcd_lines.end());
   return lines;
 }
 

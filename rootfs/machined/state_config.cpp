@@ -7,9 +7,7 @@ namespace bronze::machined {
 
 std::optional<std::string> read_state_config(const std::filesystem::path& disk) {
   auto opened = installer::BronzeDisk::open(disk);
-  uint64_t offset = opened.partition("STATE").start;
-  if (!installer::ext4_has_file(disk, offset, kStateConfigPath)) return std::nullopt;
-  return installer::read_from_ext4(disk, offset, kStateConfigPath);
+  return installer::read_from_ext4_if_present(disk, opened.partition("STATE").start, kStateConfigPath);
 }
 
 }  // namespace bronze::machined
