@@ -5,6 +5,7 @@
 #   make kernel  the hardened kernel alone, cached by content hash
 #   make installer  the installer image (OCI) that upgrades nodes
 #   make bench   image build stages against their floor, into BENCHMARKS.md
+#   ARCH=arm64   image, kernel or installer for arm64 nodes
 
 SHELL := /bin/bash
 ARCH ?= amd64
@@ -23,7 +24,7 @@ CTEST_ARGS ?=
 .PHONY: help deps build kernel image installer test test-build bench clean
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -31,18 +32,28 @@ deps:
 $(BUILD_DIR)/build.ninja:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
-build: deps $(BUILD_DIR)/build.ninja
-	@ninja -C $(BUILD_DIR) --quiet
+# The arm64 node binaries (init, machined, installer) cross-built beside a
+# host build: DIR-arm64/node/, where DIR's imager looks for them.
+%-arm64/build.ninja:
+	@cmake -S . -B $*-arm64 -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRONZE_NODE_ONLY=ON \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/aarch64-linux-gnu.cmake >/dev/null
+
+# Host tools and node binaries, plus arm64's node binaries when ARCH=arm64.
+BUILD_DIRS = $(BUILD_DIR) $(if $(filter arm64,$(ARCH)),$(BUILD_DIR)-arm64)
+build: deps $(BUILD_DIRS:%=%/build.ninja)
+	@for dir in $(BUILD_DIRS); do ninja -C $$dir --quiet || exit 1; done
 
 kernel: deps
 	@kernel/build-kernel.sh $(ARCH)
 
-# KERNEL=path uses a given bzImage instead of the cached hardened build;
-# CONFIG=node.yaml puts a machine config into the image's STATE.
+# KERNEL=path uses a given kernel (bzImage, arm64: Image) instead of the
+# cached hardened build; CONFIG=node.yaml puts a machine config into the
+# image's STATE.
 image: build
 	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
+	grub=$$(scripts/grub-efi.sh $(ARCH)) && \
 	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT) \
-	  $(if $(CONFIG),--config $(CONFIG))
+	  --grub-efi-modules "$$grub" $(if $(CONFIG),--config $(CONFIG))
 
 # The installer image (OCI archive) that upgrades nodes to this version.
 installer: build
@@ -52,13 +63,17 @@ installer: build
 $(TEST_BUILD_DIR)/build.ninja:
 	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON >/dev/null
 
-test-build: deps $(TEST_BUILD_DIR)/build.ninja
+# The suites boot arm64 images too: their node binaries are cross-built.
+test-build: deps $(TEST_BUILD_DIR)/build.ninja $(TEST_BUILD_DIR)-arm64/build.ninja
 	@ninja -C $(TEST_BUILD_DIR) --quiet
+	@ninja -C $(TEST_BUILD_DIR)-arm64 --quiet
 
-# The suites find the cached kernels through BRONZE_KERNEL_DIR(_ARM64).
+# The suites find the cached kernels through BRONZE_KERNEL_DIR(_ARM64), and
+# GRUB's arm64-efi modules through BRONZE_GRUB_EFI_ARM64.
 test: test-build
 	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
 	export BRONZE_KERNEL_DIR_ARM64=$$(kernel/build-kernel.sh arm64) && \
+	export BRONZE_GRUB_EFI_ARM64=$$(scripts/grub-efi.sh arm64) && \
 	ctest --test-dir $(TEST_BUILD_DIR) --output-on-failure -j $(CTEST_JOBS) $(CTEST_ARGS)
 
 bench: build

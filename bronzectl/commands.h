@@ -32,4 +32,10 @@ struct LogsCommand {
 };
 int logs_command(const Session& session, const LogsCommand& command);
 
+struct ApplyConfigCommand {
+  std::string file;  // the machine config
+};
+// Needs an insecure session (open_insecure_session).
+int apply_config_command(const Session& session, const ApplyConfigCommand& command);
+
 }  // namespace bronze::ctl

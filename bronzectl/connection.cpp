@@ -15,11 +15,9 @@ std::string api_target(const std::string& node) {
   return node + ":" + std::to_string(kApiPort);
 }
 
-Connection connect(const std::string& node, const Identity& identity) {
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = identity.ca_pem;
-  tls.pem_private_key = identity.key_pem;
-  tls.pem_cert_chain = identity.crt_pem;
+namespace {
+
+Connection open_channel(const std::string& node, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(16 << 20);
   // Fail fast instead of retrying a refused handshake forever.
@@ -28,9 +26,27 @@ Connection connect(const std::string& node, const Identity& identity) {
   Connection c;
   c.node = node;
   c.target = api_target(node);
-  c.channel = grpc::CreateCustomChannel(c.target, grpc::SslCredentials(tls), args);
+  c.channel = grpc::CreateCustomChannel(c.target, credentials, args);
   c.stub = v1::MachineService::NewStub(c.channel);
   return c;
+}
+
+}  // namespace
+
+Connection connect(const std::string& node, const Identity& identity) {
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = identity.ca_pem;
+  tls.pem_private_key = identity.key_pem;
+  tls.pem_cert_chain = identity.crt_pem;
+  return open_channel(node, grpc::SslCredentials(tls));
+}
+
+Connection connect_insecure(const std::string& node) {
+  grpc::experimental::TlsChannelCredentialsOptions tls;
+  tls.set_verify_server_certs(false);
+  tls.set_check_call_host(false);
+  tls.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
+  return open_channel(node, grpc::experimental::TlsCredentials(tls));
 }
 
 std::string describe_failure(const Connection& c, const grpc::Status& status) {
@@ -42,7 +58,7 @@ std::string describe_failure(const Connection& c, const grpc::Status& status) {
       if (has("andshake") || has("alert") || has("certificate") || has("CERTIFICATE") || has("SSL")) {
         return "the node " + c.target +
                " refused the TLS handshake (is your client certificate from this cluster's CA and still valid? "
-               "is the node's?): " + m;
+               "is the node's? a node in maintenance mode takes only `apply-config --insecure`): " + m;
       }
       return "cannot reach the node API at " + c.target + " (is the node up and the address right?): " + m;
     case grpc::StatusCode::PERMISSION_DENIED:

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 #include <memory>
 #include <string>
@@ -33,6 +35,10 @@ struct Connection {
 };
 
 Connection connect(const std::string& node, const Identity& identity);
+
+// TLS that checks nothing of the node and shows no certificate of ours: for
+// a node in maintenance mode, which has none from the cluster's CA yet.
+Connection connect_insecure(const std::string& node);
 
 // A gRPC failure in words a user can act on: an unreachable node, a refused
 // handshake (certificate from another CA, expired), a missing role.

@@ -18,12 +18,13 @@ namespace bronze::ctl {
 template <typename Response>
 int for_each_node(const Session& session, nlohmann::json& rows,
                   const std::function<grpc::Status(Connection&, grpc::ClientContext*, Response*)>& call,
-                  const std::function<void(const std::string& node, const Response&)>& row) {
+                  const std::function<void(const std::string& node, const Response&)>& row,
+                  std::chrono::seconds deadline = std::chrono::seconds(30)) {
   int exit_code = 0;
   for (const auto& node : session.targets) {
-    Connection c = connect(node, session.identity);
+    Connection c = session.insecure ? connect_insecure(node) : connect(node, session.identity);
     Response response;
-    auto status = call(c, call_context().get(), &response);
+    auto status = call(c, call_context(deadline).get(), &response);
     if (!status.ok()) {
       exit_code = 1;
       std::string why = describe_failure(c, status);

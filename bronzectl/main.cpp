@@ -4,6 +4,8 @@
 //   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--wait]
 //           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
 //   rollback | reboot | logs [-f] [--tail N]
+//   apply-config --insecure --file CONFIG.yaml   (a node in maintenance mode: from the ISO it installs itself)
+//   version --insecure                           (a node in maintenance mode)
 //   gen config --name NAME --endpoint HOST [--output-dir DIR] [--install-disk D] [--install-image REF] [--force]
 //   gen client --machine-config FILE --role os:reader --output FILE
 //
@@ -31,6 +33,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", global.json, "print machine-readable JSON on stdout");
 
   auto* version = app.add_subcommand("version", "the version, slot, arch and platform each node runs");
+  bool version_insecure = false;
+  version->add_flag("--insecure", version_insecure,
+                    "ask a node in maintenance mode (no client certificate, the node's not checked)");
   auto* status = app.add_subcommand("status", "each node's slots, what boots next and the last failed upgrade");
 
   UpgradeCommand upgrade_options;
@@ -55,6 +60,17 @@ int main(int argc, char** argv) {
   auto* logs = app.add_subcommand("logs", "machined's log of this boot");
   logs->add_flag("-f,--follow", logs_options.follow, "keep printing new lines");
   logs->add_option("--tail", logs_options.tail, "only the last N lines");
+
+  ApplyConfigCommand apply_options;
+  bool apply_insecure = false;
+  auto* apply = app.add_subcommand(
+      "apply-config", "give a node in maintenance mode its machine config; booted from the ISO, it installs to "
+                      "the config's machine.install.disk and reboots into the installed system");
+  apply->add_option("-f,--file", apply_options.file, "the machine config (from `bronzectl gen config`)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  apply->add_flag("--insecure", apply_insecure,
+                  "required: the node has no certificate from the cluster CA yet, so TLS checks neither side");
 
   auto* gen = app.add_subcommand("gen", "make configs and identities");
   gen->require_subcommand(1);
@@ -91,6 +107,14 @@ int main(int argc, char** argv) {
   try {
     if (*gen_config) return gen_config_command(gen_options, global.json);
     if (*gen_client) return gen_client_command(client_options, global.json);
+    if (*apply) {
+      if (!apply_insecure) {
+        throw bronze::Error("apply-config needs --insecure: only a node in maintenance mode takes a config, and it "
+                            "has no certificate from the cluster CA to check yet");
+      }
+      return apply_config_command(open_insecure_session(global), apply_options);
+    }
+    if (*version && version_insecure) return version_command(open_insecure_session(global));
     Session session = open_session(global);
     if (*version) return version_command(session);
     if (*status) return status_command(session);

@@ -68,4 +68,15 @@ Session open_session(const GlobalOptions& options) {
   return session;
 }
 
+Session open_insecure_session(const GlobalOptions& options) {
+  Session session;
+  session.insecure = true;
+  session.json = options.json;
+  session.targets = !options.nodes.empty() ? options.nodes : options.endpoints;
+  if (session.targets.empty()) {
+    throw Error("no node to talk to: name it with -n NODE (with --insecure no client config is read)");
+  }
+  return session;
+}
+
 }  // namespace bronze::ctl

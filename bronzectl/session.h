@@ -21,6 +21,9 @@ struct Session {
   Identity identity;
   std::vector<std::string> targets;  // nodes if given, else endpoints
   bool json = false;
+  // A node in maintenance mode: TLS without checking the node's certificate
+  // and without ours (it has no CA to check either against yet).
+  bool insecure = false;
 };
 
 std::string default_config_path();
@@ -28,5 +31,8 @@ std::string default_config_path();
 // Throws a bronze::Error naming the file, the context or the missing
 // endpoint, and what to do.
 Session open_session(const GlobalOptions& options);
+
+// For --insecure: no client config, the nodes from -n or -e.
+Session open_insecure_session(const GlobalOptions& options);
 
 }  // namespace bronze::ctl

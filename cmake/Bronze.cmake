@@ -9,6 +9,10 @@ set(BRONZE_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all -fn
 
 function(bronze_host_target target)
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
+  if(BRONZE_NODE_ONLY)
+    # Built only when a node binary needs it.
+    set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL ON)
+  endif()
   if(BRONZE_SANITIZE)
     target_compile_options(${target} PRIVATE ${BRONZE_SANITIZERS})
     target_link_options(${target} PRIVATE ${BRONZE_SANITIZERS})
@@ -63,6 +67,13 @@ endfunction()
 # image build, a booted VM) is made once for all its cases.
 function(bronze_test)
   cmake_parse_arguments(T "WHOLE" "NAME;LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  if(BRONZE_NODE_ONLY)
+    # No tests in a node-only build (it has no GoogleTest for its arch). The
+    # target is declared, never built, so that the lines that set its
+    # properties still configure.
+    add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SOURCES})
+    return()
+  endif()
   add_executable(${T_NAME} ${T_SOURCES})
   bronze_host_target(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)

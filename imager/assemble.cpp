@@ -66,9 +66,20 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     throw Error("platform " + platform.name + " does not take format " + format + " (it takes: " + list + ")");
   }
   check_output_options(r, format);
-  require_file(r.kernel, "kernel", "build it with `make kernel` or pass --kernel PATH to a bzImage");
-  require_file(r.init, "init binary", "build it with `make build` or pass --init PATH");
-  require_file(r.machined, "machined binary", "build it with `make build` or pass --machined PATH");
+  std::string arch_arg = r.arch == "amd64" ? "" : " ARCH=" + r.arch;
+  require_file(r.kernel, "kernel", "build it with `make kernel" + arch_arg + "` or pass --kernel PATH to a bzImage (arm64: Image)");
+  // Only the outputs that write a disk run GRUB's grub-mkimage.
+  if (r.output == "image" || r.output == "iso") installer::check_grub_modules(r.grub);
+  // The node binaries of another arch come from its cross build.
+  std::string make_build = "`make build" + arch_arg + "`";
+  require_file(r.init, "init binary", "build it with " + make_build + " or pass --init PATH");
+  require_elf_arch(r.init, r.arch, "init binary", "pass --init PATH to the " + r.arch + " build's");
+  require_file(r.machined, "machined binary", "build it with " + make_build + " or pass --machined PATH");
+  require_elf_arch(r.machined, r.arch, "machined binary", "pass --machined PATH to the " + r.arch + " build's");
+  if (r.output == "installer") {
+    require_file(r.installer, "installer binary", "build it with " + make_build + " or pass --installer PATH");
+    require_elf_arch(r.installer, r.arch, "installer binary", "pass --installer PATH to the " + r.arch + " build's");
+  }
   uint64_t disk_size = r.disk_size.value_or(platform.disk_size);
   installer::LayoutSizes sizes;
   sizes.boot = platform.boot_size;
@@ -105,6 +116,8 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     add(s);
   }
   for (const auto& file : {r.kernel, r.init, r.machined}) add(sha256_file_hex(file));
+  // GRUB's modules, by folder: an amd64 host keeps arm64's in a folder per version.
+  add(r.grub.efi_target + ":" + r.grub.efi_modules.string() + ":" + r.grub.bios_modules.string());
   // The imager itself: its build-id names its content without reading it all.
   std::string self = build_id("/proc/self/exe");
   add(self.empty() ? sha256_file_hex("/proc/self/exe") : self);

@@ -20,6 +20,20 @@ std::vector<OutputFile> describe_outputs(const std::vector<fs::path>& paths, boo
   return out;
 }
 
+installer::InstallRequest disk_install_request(const BuildRequest& r, const CheckedInputs& in, const AssembledSlot& slot,
+                                               const fs::path& disk) {
+  installer::InstallRequest install;
+  install.disk = disk;
+  install.image_name = in.image_name;
+  install.version = r.version;
+  install.sizes.boot = in.platform.boot_size;
+  install.epoch = r.epoch;
+  install.slot_image = slot.slot_image;
+  install.grub = r.grub;
+  install.machine_config = in.machine_config;
+  return install;
+}
+
 BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_digests) {
   progress.stage("check inputs");
   CheckedInputs in = check_inputs(r);
@@ -57,16 +71,7 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   // A sparse file of the disk's size; install() writes the rest.
   write_file(staged_raw.path(), "");
   fs::resize_file(staged_raw.path(), in.disk_size);
-  installer::InstallRequest install;
-  install.disk = staged_raw.path();
-  install.image_name = in.image_name;
-  install.version = r.version;
-  install.sizes.boot = in.platform.boot_size;
-  install.epoch = r.epoch;
-  install.slot_image = slot.slot_image;
-  install.grub = r.grub;
-  install.machine_config = in.machine_config;
-  installer::install(install, progress);
+  installer::install(disk_install_request(r, in, slot, staged_raw.path()), progress);
   std::optional<StagedFile> staged_converted;
   if (in.format != "raw") {
     progress.stage("convert to " + in.format);

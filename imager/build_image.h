@@ -10,6 +10,7 @@
 
 #include "base/progress.h"
 #include "imager/assemble.h"
+#include "installer/install.h"
 
 namespace bronze::imager {
 
@@ -28,6 +29,11 @@ struct BuildResult {
 
 // `with_digests` fills size and sha256 of each output (reading them back).
 BuildResult build_image(const BuildRequest& request, Progress& progress, bool with_digests);
+
+// What install() needs to write `slot`'s disk onto `disk` (a sparse file of
+// the disk's size), with the machine config of the inputs, if any.
+installer::InstallRequest disk_install_request(const BuildRequest& request, const CheckedInputs& inputs,
+                                               const AssembledSlot& slot, const std::filesystem::path& disk);
 
 // Size and, when asked, digest of each file.
 std::vector<OutputFile> describe_outputs(const std::vector<std::filesystem::path>& paths, bool with_digests);

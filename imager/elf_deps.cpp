@@ -86,6 +86,30 @@ std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path
   return out;
 }
 
+std::string elf_arch(const std::filesystem::path& binary) {
+  if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
+  int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot open " + binary.string());
+  std::unique_ptr<int, void (*)(int*)> fd_guard(&fd, [](int* f) { ::close(*f); });
+  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
+  if (!elf || elf_kind(elf) != ELF_K_ELF) {
+    if (elf) elf_end(elf);
+    throw Error(binary.string() + " is not an ELF file");
+  }
+  std::unique_ptr<Elf, decltype(&elf_end)> guard(elf, &elf_end);
+  GElf_Ehdr header;
+  if (!gelf_getehdr(elf, &header)) throw Error(binary.string() + ": cannot read the ELF header");
+  if (header.e_machine == EM_X86_64) return "amd64";
+  if (header.e_machine == EM_AARCH64) return "arm64";
+  return "ELF machine " + std::to_string(header.e_machine);
+}
+
+void require_elf_arch(const std::filesystem::path& binary, const std::string& arch, const std::string& what,
+                      const std::string& hint) {
+  std::string has = elf_arch(binary);
+  if (has != arch) throw Error(what + " " + binary.string() + " is built for " + has + ", not " + arch + "; " + hint);
+}
+
 std::string build_id(const std::filesystem::path& binary) {
   if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
   int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
@@ -119,8 +143,10 @@ void strip_debug(const std::filesystem::path& binary, const std::string& arch) {
 std::vector<std::filesystem::path> default_library_dirs(const std::string& arch) {
   std::string triplet = arch == "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
   if (arch == "arm64") {
-    // Debian's cross toolchain keeps the target's libraries here.
-    return {"/usr/" + triplet + "/lib", "/lib/" + triplet, "/usr/lib/" + triplet};
+    // Debian multiarch's arm64 packages first: the loader is theirs
+    // (/lib/ld-linux-aarch64.so.1), and libc must come from the same build
+    // as the loader. The cross toolchain's own copies come last.
+    return {"/lib/" + triplet, "/usr/lib/" + triplet, "/usr/" + triplet + "/lib"};
   }
   return {"/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/usr/lib64"};
 }

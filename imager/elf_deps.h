@@ -21,6 +21,15 @@ ElfInfo read_elf_info(const std::filesystem::path& binary);
 std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path& binary,
                                                      const std::vector<std::filesystem::path>& search_dirs);
 
+// The arch an ELF file is built for, in Debian's spelling ("amd64",
+// "arm64"), or "ELF machine N" for any other. Throws when it is no ELF file.
+std::string elf_arch(const std::filesystem::path& binary);
+
+// Throws, naming `what` and the arch it has, unless `binary` is built for
+// `arch`: an image must not carry another arch's programs.
+void require_elf_arch(const std::filesystem::path& binary, const std::string& arch, const std::string& what,
+                      const std::string& hint);
+
 // The GNU build-id note (hex) the linker computed over the binary's
 // content, or "" when it has none. Names a build without hashing it.
 std::string build_id(const std::filesystem::path& binary);

@@ -18,6 +18,19 @@ TEST(ElfDeps, FindsLibcAndTheLoaderOfADynamicBinary) {
   EXPECT_TRUE(has("ld-linux-x86-64.so.2"));
 }
 
+TEST(ElfDeps, NamesTheArchOfABinary) {
+  EXPECT_EQ(elf_arch("/bin/sh"), "amd64");
+  EXPECT_NO_THROW(require_elf_arch("/bin/sh", "amd64", "shell", "use another"));
+  try {
+    require_elf_arch("/bin/sh", "arm64", "init binary", "pass --init PATH");
+    FAIL() << "an amd64 binary passed for arm64";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("init binary /bin/sh is built for amd64, not arm64; pass --init PATH"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ElfDeps, ReportsAMissingLibrary) {
   EXPECT_THROW(resolve_libraries("/bin/sh", {"/nonexistent"}), Error);
 }

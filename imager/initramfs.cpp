@@ -73,4 +73,15 @@ void make_initramfs(const std::filesystem::path& init, const std::filesystem::pa
   check(a.get(), archive_write_close(a.get()), "close " + out.string());
 }
 
+void make_install_initramfs(const std::filesystem::path& template_zst, const std::filesystem::path& out, int64_t epoch) {
+  ArchivePtr a(archive_write_new(), archive_write_free);
+  check(a.get(), archive_write_set_format_cpio_newc(a.get()), "newc format");
+  check(a.get(), archive_write_set_bytes_in_last_block(a.get(), 1), "block padding");
+  check(a.get(), archive_write_open_filename(a.get(), out.c_str()), "open " + out.string());
+  auto dir = new_entry("install", AE_IFDIR, 0755, epoch, 1);
+  check(a.get(), archive_write_header(a.get(), dir.get()), "write install");
+  add_file(a.get(), "install/disk.raw.zst", template_zst, 0600, epoch, 2);
+  check(a.get(), archive_write_close(a.get()), "close " + out.string());
+}
+
 }  // namespace bronze::imager

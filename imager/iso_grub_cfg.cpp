@@ -37,7 +37,7 @@ std::string iso_grub_cfg(const std::string& version, const std::string& cmdline)
          "menuentry " + grub_quote("Bronze " + version + " (live, maintenance mode)") + " --id live {\n"
          "  set gfxpayload=text\n"
          "  linux /boot/vmlinuz" + args + "\n"
-         "  initrd /boot/initramfs.img\n"
+         "  initrd /boot/initramfs.img /boot/install.img\n"
          "}\n";
 }
 

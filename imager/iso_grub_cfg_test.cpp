@@ -11,7 +11,8 @@ TEST(IsoGrubCfg, BootsTheImageCmdlineLiveOnSerialAndScreen) {
                      "bronze.maintenance\n"),
             std::string::npos)
       << cfg;
-  EXPECT_NE(cfg.find("initrd /boot/initramfs.img\n"), std::string::npos) << cfg;
+  // The image, then the installation template init hands to machined.
+  EXPECT_NE(cfg.find("initrd /boot/initramfs.img /boot/install.img\n"), std::string::npos) << cfg;
   EXPECT_NE(cfg.find("terminal_output serial console\n"), std::string::npos) << cfg;
   EXPECT_NE(cfg.find("menuentry 'Bronze v1.2.3 (live, maintenance mode)' --id live {"), std::string::npos) << cfg;
 }

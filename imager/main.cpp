@@ -22,6 +22,7 @@
 #include "imager/outputs.h"
 #include "imager/platform.h"
 #include "imager/verify_image.h"
+#include "installer/grub.h"
 
 namespace fs = std::filesystem;
 using bronze::Error;
@@ -121,6 +122,15 @@ int run_verify(std::vector<std::string> args) {
   }
 }
 
+// The node binaries this build made for `arch`: amd64's beside the imager,
+// arm64's in the cross build's node/ folder (BRONZE_NODE_DIR_ARM64).
+fs::path default_node_binary(const std::string& arch, const std::string& name) {
+  if (arch == "arm64") return fs::path(BRONZE_NODE_DIR_ARM64) / name;
+  if (name == "init") return BRONZE_DEFAULT_INIT;
+  if (name == "machined") return BRONZE_DEFAULT_MACHINED;
+  return BRONZE_DEFAULT_INSTALLER;
+}
+
 int run_build(const std::string& command, std::vector<std::string> args) {
   bool installer_image = command == "installer";
   CLI::App app{installer_image ? "Build the Bronze installer image (OCI) that upgrades nodes."
@@ -129,25 +139,27 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   bronze::imager::BuildRequest r;
   std::string platform = installer_image ? "metal" : command;
   r.platform = platform;
-  r.installer = BRONZE_DEFAULT_INSTALLER;
   r.data_dir = BRONZE_SOURCE_DIR;
-  r.init = BRONZE_DEFAULT_INIT;
-  r.machined = BRONZE_DEFAULT_MACHINED;
-  std::string kernel, key, disk_size;
+  std::string kernel, key, disk_size, grub_efi_modules;
   std::vector<std::string> extra;
   bool json = false, quiet = false;
   long long epoch = -1;
   app.add_option("--arch", r.arch, "target arch")->check(CLI::IsMember({"amd64", "arm64"}))->capture_default_str();
   app.add_option("--version", r.version, "version string (banner, os-release, manifest, boot menu)")->capture_default_str();
   app.add_option("--out", r.out_dir, "output folder")->capture_default_str();
-  app.add_option("--kernel", kernel, "kernel image (bzImage); `make kernel` builds the hardened one");
+  app.add_option("--kernel", kernel, "kernel image (bzImage; arm64: Image); `make kernel [ARCH=arm64]` builds the hardened one");
   app.add_option("--extra-kernel-arg", extra, "kernel argument to append (repeatable)");
   app.add_option("--signing-key", key, "Ed25519 private key (PEM); default: the development key, created once");
   app.add_option("--disk-size", disk_size, "disk image size instead of the platform's (e.g. 2GiB)");
   app.add_option("--format", r.format, "disk format: raw, qcow2, vhd, vmdk, ova, tar.gz, raw.gz (default: the platform's)");
   app.add_option("--epoch", epoch, "timestamp of every file (default: $SOURCE_DATE_EPOCH, else 1980-01-01)");
-  app.add_option("--init", r.init, "init binary for the initramfs")->capture_default_str();
-  app.add_option("--machined", r.machined, "machined binary for the root filesystem")->capture_default_str();
+  const std::string arm64_default = " (default: this build's; for arm64, the one in " BRONZE_NODE_DIR_ARM64 ")";
+  app.add_option("--init", r.init, "init binary for the initramfs" + arm64_default);
+  app.add_option("--machined", r.machined, "machined binary for the root filesystem" + arm64_default);
+  app.add_option("--installer", r.installer, "node installer binary for the installer image" + arm64_default);
+  app.add_option("--grub-efi-modules", grub_efi_modules,
+                 "GRUB's UEFI modules (default: /usr/lib/grub/x86_64-efi, or /usr/lib/grub/arm64-efi; on an amd64 "
+                 "host `scripts/grub-efi.sh arm64` unpacks arm64's and prints their folder)");
   app.add_option("--data-dir", r.data_dir, "folder with platforms/ and kernel/")->capture_default_str();
   std::string machine_config;
   if (!installer_image) {
@@ -166,13 +178,20 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   }
   if (installer_image) {
     app.add_option("--platform", r.platform, "platform whose kernel arguments the upgraded nodes boot with")->capture_default_str();
-    app.add_option("--installer", r.installer, "node installer binary to carry")->capture_default_str();
   }
   app.add_flag("--json", json, "print the outputs with sizes and digests as JSON on stdout");
   app.add_flag("-q,--quiet", quiet, "no progress lines");
   if (int rc = parse_or_exit(app, args); rc >= 0) return rc;
 
   try {
+    if (r.init.empty()) r.init = default_node_binary(r.arch, "init");
+    if (r.machined.empty()) r.machined = default_node_binary(r.arch, "machined");
+    if (r.installer.empty()) r.installer = default_node_binary(r.arch, "installer");
+    if (r.arch == "arm64") {
+      r.grub = bronze::installer::arm64_grub(grub_efi_modules.empty() ? "/usr/lib/grub/arm64-efi" : grub_efi_modules);
+    } else if (!grub_efi_modules.empty()) {
+      r.grub.efi_modules = grub_efi_modules;
+    }
     r.kernel = kernel;
     r.extra_kernel_args = extra;
     if (!machine_config.empty()) r.machine_config = fs::path(machine_config);

@@ -71,4 +71,16 @@ TEST(Platform, ShippedPlatformsParse) {
   EXPECT_THROW(load_platform(std::filesystem::path(BRONZE_SOURCE_DIR) / "platforms", "amiga"), Error);
 }
 
+TEST(Platform, ArmPlatformsUseTheirSerialConsole) {
+  std::filesystem::path dir = std::filesystem::path(BRONZE_SOURCE_DIR) / "platforms";
+  for (const char* name : {"metal", "qemu"}) {
+    Platform p = load_platform(dir, name);
+    EXPECT_TRUE(p.supports("arm64")) << name;
+    // The PL011 UART of QEMU's virt machine, last: /dev/console.
+    EXPECT_EQ(p.consoles.at("arm64").back(), "ttyAMA0,115200n8") << name;
+  }
+  // The imager's bad-input suite counts on one platform without arm64.
+  EXPECT_FALSE(load_platform(dir, "digitalocean").supports("arm64"));
+}
+
 }  // namespace bronze::imager

@@ -1,6 +1,10 @@
 #include "installer/disk_writer.h"
 
 #include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -49,6 +53,21 @@ DiskWriter::~DiskWriter() {
 
 uint64_t DiskWriter::writes_done() { return g_writes; }
 uint64_t DiskWriter::bytes_done() { return g_bytes; }
+
+void DiskWriter::zero(uint64_t offset, uint64_t length) {
+  if (auto cut = cut_after(); cut && g_writes >= *cut) ::_exit(kPowerCutExitCode);
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw_errno("cannot stat " + disk_.string());
+  if (S_ISBLK(st.st_mode)) {
+    uint64_t range[2] = {offset, length};
+    if (::ioctl(fd_, BLKZEROOUT, range) != 0) throw_errno("cannot zero " + std::to_string(length) + " bytes of " + disk_.string());
+  } else if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+                         static_cast<off_t>(length)) != 0) {
+    throw_errno("cannot zero " + std::to_string(length) + " bytes of " + disk_.string());
+  }
+  if (::fsync(fd_) != 0) throw_errno("cannot flush " + disk_.string());
+  ++g_writes;
+}
 
 void DiskWriter::write(uint64_t offset, std::string_view data) {
   auto cut = cut_after();

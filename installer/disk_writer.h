@@ -27,6 +27,10 @@ class DiskWriter {
 
   // Writes and flushes `data` at byte `offset`.
   void write(uint64_t offset, std::string_view data);
+  // Makes `length` bytes at `offset` read as zeros and flushes: the device
+  // zeroes them itself (BLKZEROOUT, cheap on disks that support it) and a
+  // file gets a hole. Counts as one write for the fault injection.
+  void zero(uint64_t offset, uint64_t length);
   const std::filesystem::path& disk() const { return disk_; }
 
   // Writes, and bytes written, so far by every DiskWriter of this process.

@@ -121,6 +121,62 @@ std::string read_inode(const Filesystem& f, ext2_ino_t ino, const std::string& p
 
 }  // namespace
 
+void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
+                      const std::string& content, unsigned mode, int64_t epoch) {
+  if (name.empty() || name.find('/') != std::string::npos) throw Error("add_file_to_ext4: '" + name + "' is not a plain name");
+  Filesystem f(disk, offset, EXT2_FLAG_RW);
+  ext2_filsys fs = f.fs;
+  fs->now = static_cast<time_t>(epoch);
+  ext2_ino_t existing = 0;
+  if (ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name.c_str(), &existing) == 0) {
+    throw Error(name + " already exists in the filesystem at offset " + std::to_string(offset) + " of " + disk.string());
+  }
+  errcode_t rc = ext2fs_read_bitmaps(fs);
+  if (rc) throw Error("cannot read the ext4 bitmaps: " + ext2_error(rc));
+  ext2_ino_t ino = 0;
+  rc = ext2fs_new_inode(fs, EXT2_ROOT_INO, LINUX_S_IFREG | mode, nullptr, &ino);
+  if (rc) throw Error("cannot allocate an inode for " + name + ": " + ext2_error(rc));
+  rc = ext2fs_link(fs, EXT2_ROOT_INO, name.c_str(), ino, EXT2_FT_REG_FILE);
+  if (rc == EXT2_ET_DIR_NO_SPACE) {
+    rc = ext2fs_expand_dir(fs, EXT2_ROOT_INO);
+    if (!rc) rc = ext2fs_link(fs, EXT2_ROOT_INO, name.c_str(), ino, EXT2_FT_REG_FILE);
+  }
+  if (rc) throw Error("cannot link " + name + " into the root folder: " + ext2_error(rc));
+  ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
+
+  // The inode the way mke2fs -d makes one: extents when the filesystem has
+  // them, then the data through libext2fs's file interface.
+  ext2_inode inode{};
+  inode.i_mode = static_cast<__u16>(LINUX_S_IFREG | mode);
+  inode.i_links_count = 1;
+  inode.i_atime = inode.i_ctime = inode.i_mtime = static_cast<__u32>(epoch);
+  rc = ext2fs_inode_size_set(fs, &inode, content.size());
+  if (rc) throw Error("cannot size " + name + ": " + ext2_error(rc));
+  if (ext2fs_has_feature_extents(fs->super)) {
+    ext2_extent_handle_t handle = nullptr;
+    rc = ext2fs_extent_open2(fs, ino, &inode, &handle);
+    if (rc) throw Error("cannot start the extent tree of " + name + ": " + ext2_error(rc));
+    ext2fs_extent_free(handle);
+  }
+  rc = ext2fs_write_new_inode(fs, ino, &inode);
+  if (rc) throw Error("cannot write the inode of " + name + ": " + ext2_error(rc));
+
+  ext2_file_t file = nullptr;
+  rc = ext2fs_file_open(fs, ino, EXT2_FILE_WRITE, &file);
+  if (rc) throw Error("cannot open " + name + " for writing: " + ext2_error(rc));
+  size_t done = 0;
+  while (done < content.size() && !rc) {
+    unsigned int wrote = 0;
+    auto chunk = static_cast<unsigned int>(std::min<size_t>(content.size() - done, 1u << 20));
+    rc = ext2fs_file_write(file, content.data() + done, chunk, &wrote);
+    done += wrote;
+    if (!rc && wrote == 0) rc = EXT2_ET_SHORT_WRITE;
+  }
+  errcode_t closed = ext2fs_file_close(file);
+  if (rc || closed) throw Error("cannot write " + name + ": " + ext2_error(rc ? rc : closed));
+  f.close();
+}
+
 std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
                                                      const std::string& path) {
   Filesystem f(disk, offset, 0);

@@ -30,6 +30,13 @@ void make_ext4(const std::filesystem::path& disk, const Partition& partition, co
 // timestamps as they are.
 void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const std::string& fs_label);
 
+// Creates `name` in the root folder of the ext4 filesystem at `offset`,
+// holding `content`, with permission bits `mode`, owned by root and dated
+// `epoch`. Throws when the name exists: this fills a fresh filesystem (the
+// machine config into STATE on a node, which has no mke2fs).
+void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
+                      const std::string& content, unsigned mode, int64_t epoch);
+
 // Like read_from_ext4, but nothing when `path` does not exist there.
 std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
                                                      const std::string& path);

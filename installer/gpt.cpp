@@ -64,17 +64,36 @@ void write_gpt(const std::filesystem::path& disk, const Layout& layout, const Gp
   check(fdisk_write_disklabel(cxt.get()), "write the GPT to " + disk.string());
 }
 
-std::vector<FoundPartition> read_gpt(const std::filesystem::path& disk) {
-  blkid_probe probe = blkid_new_probe_from_filename(disk.c_str());
+namespace {
+
+using Probe = std::unique_ptr<blkid_struct_probe, decltype(&blkid_free_probe)>;
+
+// A probe of `disk` whose partition list holds a GPT.
+Probe probe_gpt(const std::filesystem::path& disk, blkid_partlist* list) {
+  Probe probe(blkid_new_probe_from_filename(disk.c_str()), &blkid_free_probe);
   if (!probe) throw Error("cannot open " + disk.string() + " to read its partition table");
-  std::unique_ptr<blkid_struct_probe, decltype(&blkid_free_probe)> guard(probe, &blkid_free_probe);
-  blkid_probe_enable_partitions(probe, 1);
-  blkid_probe_set_partitions_flags(probe, BLKID_PARTS_ENTRY_DETAILS);
-  blkid_partlist list = blkid_probe_get_partitions(probe);
-  blkid_parttable table = list ? blkid_partlist_get_table(list) : nullptr;
+  blkid_probe_enable_partitions(probe.get(), 1);
+  blkid_probe_set_partitions_flags(probe.get(), BLKID_PARTS_ENTRY_DETAILS);
+  *list = blkid_probe_get_partitions(probe.get());
+  blkid_parttable table = *list ? blkid_partlist_get_table(*list) : nullptr;
   if (!table || std::strcmp(blkid_parttable_get_type(table), "gpt") != 0) {
     throw Error(disk.string() + " has no GPT partition table: it does not carry Bronze's layout");
   }
+  return probe;
+}
+
+}  // namespace
+
+std::string read_disk_guid(const std::filesystem::path& disk) {
+  blkid_partlist list = nullptr;
+  Probe probe = probe_gpt(disk, &list);
+  const char* id = blkid_parttable_get_id(blkid_partlist_get_table(list));
+  return upper(id ? id : "");
+}
+
+std::vector<FoundPartition> read_gpt(const std::filesystem::path& disk) {
+  blkid_partlist list = nullptr;
+  Probe probe = probe_gpt(disk, &list);
   std::vector<FoundPartition> out;
   int count = blkid_partlist_numof_partitions(list);
   for (int i = 0; i < count; ++i) {

@@ -27,6 +27,9 @@ struct FoundPartition : Partition {
 // Reads the GPT of `disk`; throws when there is none.
 std::vector<FoundPartition> read_gpt(const std::filesystem::path& disk);
 
+// The disk GUID of `disk`'s GPT (upper case); throws when there is none.
+std::string read_disk_guid(const std::filesystem::path& disk);
+
 // The partition labelled `name`; throws an Error saying the disk does not
 // carry Bronze's layout when it is missing.
 FoundPartition find_partition(const std::filesystem::path& disk, const std::string& name);

@@ -35,6 +35,37 @@ uint16_t get_le16(const std::string& buffer, size_t offset) {
 
 }  // namespace
 
+GrubPaths arm64_grub(const std::filesystem::path& efi_modules) {
+  GrubPaths paths;
+  paths.efi_target = "arm64-efi";
+  paths.efi_modules = efi_modules;
+  paths.bios_modules.clear();
+  return paths;
+}
+
+std::string efi_boot_path(const GrubPaths& paths) {
+  if (paths.efi_target == "x86_64-efi") return "/EFI/BOOT/BOOTX64.EFI";
+  if (paths.efi_target == "arm64-efi") return "/EFI/BOOT/BOOTAA64.EFI";
+  throw Error("no UEFI boot path known for GRUB target " + paths.efi_target);
+}
+
+void check_grub_modules(const GrubPaths& paths) {
+  auto check = [](const std::filesystem::path& dir, const std::string& target, const std::string& hint) {
+    if (!std::filesystem::is_regular_file(dir / "normal.mod")) {
+      throw Error("GRUB's " + target + " modules are not in " + (dir.empty() ? std::string("(none given)") : dir.string()) +
+                  "; " + hint);
+    }
+  };
+  if (paths.efi_target == "arm64-efi") {
+    check(paths.efi_modules, paths.efi_target,
+          "`scripts/grub-efi.sh arm64` unpacks them from Debian's grub-efi-arm64-bin and prints their folder, for "
+          "--grub-efi-modules");
+  } else {
+    check(paths.efi_modules, paths.efi_target, "install Debian's grub-efi-amd64-bin");
+  }
+  if (!paths.bios_modules.empty()) check(paths.bios_modules, "i386-pc", "install Debian's grub-pc-bin");
+}
+
 const std::vector<std::string>& grub_modules() {
   static const std::vector<std::string> modules = {
       "part_gpt", "fat", "ext2", "normal", "linux", "configfile", "search", "test", "regexp",
@@ -52,7 +83,7 @@ void make_bios_core_image(const GrubPaths& paths, const std::filesystem::path& o
 
 void make_efi_image(const GrubPaths& paths, const std::filesystem::path& out) {
   // With no device in the prefix, GRUB uses the partition it was loaded from.
-  std::vector<std::string> argv = {"grub-mkimage", "-O", "x86_64-efi", "-d", paths.efi_modules.string(),
+  std::vector<std::string> argv = {"grub-mkimage", "-O", paths.efi_target, "-d", paths.efi_modules.string(),
                                    "-p", "/boot/grub", "-o", out.string()};
   for (const auto& m : grub_modules()) argv.push_back(m);
   run_checked(argv);

@@ -12,9 +12,13 @@ std::string grub_cfg() {
 #                             generation at its end matches the one at its start)
 #   tally.env                 tries spent on the slot on trial (written here)
 
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
+# The first serial port too (com0), on a PC. arm64 UEFI has no com0: there
+# the firmware's console is the serial line already.
+if [ "$grub_cpu" != arm64 ]; then
+  serial --unit=0 --speed=115200
+  terminal_input serial console
+  terminal_output serial console
+fi
 set timeout=1
 
 regexp --set=1:bronze_disk '^([^,]+)' "$root"

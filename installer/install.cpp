@@ -56,11 +56,16 @@ void install(const InstallRequest& r, Progress& progress) {
 
   TempDir work("bronze-install");
   progress.stage("bootloader");
-  fs::path core = work.path() / "core.img";
-  fs::path efi = work.path() / "BOOTX64.EFI";
-  make_bios_core_image(r.grub, core);
+  std::string efi_path = efi_boot_path(r.grub);
+  fs::path efi = work.path() / fs::path(efi_path).filename();
   make_efi_image(r.grub, efi);
-  embed_bios(r.disk, layout.get(label::kBios), r.grub, core);
+  // Without BIOS GRUB (arm64), the BIOS boot partition stays in the layout,
+  // empty, so that every arch numbers its partitions the same way.
+  if (!r.grub.bios_modules.empty()) {
+    fs::path core = work.path() / "core.img";
+    make_bios_core_image(r.grub, core);
+    embed_bios(r.disk, layout.get(label::kBios), r.grub, core);
+  }
 
   fs::path cfg = work.path() / "grub.cfg";
   write_file(cfg, grub_cfg());
@@ -76,7 +81,7 @@ void install(const InstallRequest& r, Progress& progress) {
   const Partition& esp = layout.get(label::kEfi);
   make_vfat(r.disk, esp, "EFI", derive_volume_id({r.image_name, r.version, "EFI"}), r.epoch);
   copy_into_vfat(r.disk, esp,
-                 {{efi, "/EFI/BOOT/BOOTX64.EFI"},
+                 {{efi, efi_path},
                   {cfg, "/boot/grub/grub.cfg"},
                   {state1, kStateFile1},
                   {state2, kStateFile2},

@@ -16,9 +16,10 @@ std::string mtools_image(const std::filesystem::path& disk, uint64_t start) {
 }
 
 RunOptions mtools_env(int64_t epoch) {
-  // SOURCE_DATE_EPOCH fixes the times mtools writes into directory entries;
-  // MTOOLS_SKIP_CHECK accepts the FAT geometry of an image file.
-  return RunOptions{{{"SOURCE_DATE_EPOCH", std::to_string(epoch)}, {"MTOOLS_SKIP_CHECK", "1"}}, {}, {}};
+  // SOURCE_DATE_EPOCH fixes the times mtools writes into directory entries,
+  // which FAT keeps in local time: TZ=UTC, so that the host's zone does not
+  // change them. MTOOLS_SKIP_CHECK accepts the FAT geometry of an image file.
+  return RunOptions{{{"SOURCE_DATE_EPOCH", std::to_string(epoch)}, {"TZ", "UTC"}, {"MTOOLS_SKIP_CHECK", "1"}}, {}, {}};
 }
 
 }  // namespace
@@ -30,6 +31,11 @@ void make_vfat(const std::filesystem::path& disk, const Partition& partition, co
   run_checked({"mkfs.vfat", "-F", "32", "-s", "1", "-S", "512", "--invariant",
                "--offset", std::to_string(partition.start_sector()),
                "-h", std::to_string(partition.start_sector()),
+               // A fixed geometry: mkfs.vfat would derive it from the size
+               // of the whole disk, and the ESP must not depend on that (the
+               // ISO's installation template is smaller than the disks it
+               // is installed to).
+               "-g", "64/32",
                "-n", fs_label, "-i", volume_id, disk.string(), std::to_string(partition.size / 1024)},
               RunOptions{{{"SOURCE_DATE_EPOCH", std::to_string(epoch)}}, {}, {}});
 }

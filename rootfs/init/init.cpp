@@ -1,7 +1,7 @@
 // The initramfs init (PID 1 until it execs machined). It mounts the SquashFS
 // root that travels inside the initramfs, switches to it and hands over to
 // machined. Statically linked: the initramfs holds nothing but this file and
-// rootfs.sqfs.
+// rootfs.sqfs (and, booted from the ISO, install/ from a second initramfs).
 //
 // Any failure is fatal: init prints why and exits, the kernel panics, and the
 // panic= timeout resets the machine, which is what lets GRUB fall back to the
@@ -30,6 +30,7 @@ namespace {
 constexpr const char* kRootImage = "/rootfs.sqfs";
 constexpr const char* kNewRoot = "/newroot";
 constexpr const char* kMachined = "/sbin/machined";
+constexpr const char* kInstallTemplate = "/install";
 constexpr int kDefaultWatchdogSeconds = 30;
 
 [[noreturn]] void die(const std::string& what) {
@@ -133,6 +134,14 @@ int main() {
   mount_or_die("tmpfs", (root + "/run").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
   mount_or_die("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
   mount_or_die("tmpfs", (root + "/var").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+  // The live ISO's installation template came as a second initramfs:
+  // machined installs from it, so it stays reachable under /run.
+  struct stat install {};
+  if (::stat(kInstallTemplate, &install) == 0 && S_ISDIR(install.st_mode)) {
+    std::string target = root + "/run/install";
+    make_dir(target.c_str());
+    if (::mount(kInstallTemplate, target.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind /install to /run/install");
+  }
   move_mount("/dev", root + "/dev");
   move_mount("/proc", root + "/proc");
   move_mount("/sys", root + "/sys");

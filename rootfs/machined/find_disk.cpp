@@ -9,18 +9,22 @@
 namespace bronze::machined {
 namespace fs = std::filesystem;
 
-std::optional<fs::path> find_boot_disk() {
+std::vector<fs::path> list_disks() {
   std::vector<std::string> names;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator("/sys/block", error)) {
     std::string name = entry.path().filename().string();
-    // Loop devices hold our own root filesystem; RAM disks hold nothing.
     if (name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0) continue;
     names.push_back(name);
   }
   std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    fs::path device = fs::path("/dev") / name;
+  std::vector<fs::path> out;
+  for (const auto& name : names) out.push_back(fs::path("/dev") / name);
+  return out;
+}
+
+std::optional<fs::path> find_boot_disk() {
+  for (const auto& device : list_disks()) {
     try {
       installer::BronzeDisk::open(device);
       return device;

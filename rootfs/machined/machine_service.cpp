@@ -21,15 +21,19 @@ grpc::Status failed(grpc::StatusCode code, const std::string& message) { return 
 
 }  // namespace
 
+void describe_version(const NodeContext& node, v1::VersionResponse* response) {
+  response->set_version(node.facts.version);
+  response->set_arch(node.facts.arch);
+  response->set_platform(node.facts.platform);
+  response->set_slot(node.facts.slot);
+  response->set_hostname(node.hostname);
+  response->set_machine_type(node.machine_type);
+}
+
 grpc::Status MachineService::Version(grpc::ServerContext* context, const v1::VersionRequest*,
                                      v1::VersionResponse* response) {
   if (auto s = require_role(*context, Role::Reader, "Version"); !s.ok()) return s;
-  response->set_version(node_.facts.version);
-  response->set_arch(node_.facts.arch);
-  response->set_platform(node_.facts.platform);
-  response->set_slot(node_.facts.slot);
-  response->set_hostname(node_.hostname);
-  response->set_machine_type(node_.machine_type);
+  describe_version(node_, response);
   return grpc::Status::OK;
 }
 
@@ -181,7 +185,7 @@ grpc::Status MachineService::Upgrade(grpc::ServerContext* context,
                    (options.stage() ? "; the next reboot tries it" : "; rebooting into it"));
   node_.say("upgrade: " + done.message());
   stream->Write(done);
-  if (!options.stage()) reboot_soon("upgrade to " + outcome.version);
+  if (!options.stage()) node_.reboot_soon("upgrade to " + outcome.version);
   return grpc::Status::OK;
 }
 
@@ -205,7 +209,7 @@ grpc::Status MachineService::Rollback(grpc::ServerContext* context, const v1::Ro
     return failed(grpc::StatusCode::FAILED_PRECONDITION, e.what());
   }
   // The gate stays closed: nothing else may start before the reboot.
-  reboot_soon("rollback");
+  node_.reboot_soon("rollback");
   return grpc::Status::OK;
 }
 
@@ -215,7 +219,7 @@ grpc::Status MachineService::Reboot(grpc::ServerContext* context, const v1::Rebo
   if (!gate_.try_enter("reboot", holder)) {
     return failed(grpc::StatusCode::FAILED_PRECONDITION, "an " + holder + " is running on this node; reboot after it ends");
   }
-  reboot_soon("requested through the API");
+  node_.reboot_soon("requested through the API");
   return grpc::Status::OK;
 }
 
@@ -240,15 +244,6 @@ grpc::Status MachineService::Logs(grpc::ServerContext* context, const v1::LogsRe
     if (!send(node_.log->since(after))) break;
   }
   return grpc::Status::OK;
-}
-
-void MachineService::reboot_soon(const std::string& why) {
-  node_.say("machined: rebooting (" + why + ")");
-  // The answer is still on its way to the client: give it a moment.
-  std::thread([this] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    node_.reboot();
-  }).detach();
 }
 
 }  // namespace bronze::machined

@@ -10,6 +10,9 @@ namespace bronze::machined {
 
 namespace v1 = bronze::machine::v1alpha1;
 
+// What Version answers, in both modes.
+void describe_version(const NodeContext& node, v1::VersionResponse* response);
+
 class MachineService final : public v1::MachineService::Service {
  public:
   explicit MachineService(NodeContext& node) : node_(node) {}
@@ -28,8 +31,6 @@ class MachineService final : public v1::MachineService::Service {
                     grpc::ServerWriter<v1::LogEntry>* writer) override;
 
  private:
-  // Reboots a moment after the current call has answered.
-  void reboot_soon(const std::string& why);
   // Receives the streamed image into `path`; false when the client went away.
   grpc::Status receive_image(grpc::ServerContext* context,
                              grpc::ServerReaderWriter<v1::UpgradeEvent, v1::UpgradeRequest>* stream,

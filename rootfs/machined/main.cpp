@@ -2,8 +2,10 @@
 // boot on the console, applies the KSPP sysctls, runs the health checks that
 // gate the commit of an upgraded slot (or reports the upgrade that failed),
 // reads the machine config from STATE and serves the node API with mutual
-// TLS, feeds the watchdog init armed, and, for tests, powers the machine off
-// when the kernel command line says bronze.test.poweroff.
+// TLS (without a config: the maintenance API, which takes one and, booted
+// live from the ISO, installs the node), feeds the watchdog init armed, and,
+// for tests, powers the machine off when the kernel command line says
+// bronze.test.poweroff.
 //
 // Given flags, it runs as an ordinary host process against a disk image file
 // instead (the cluster and API suites): see `machined --help`. A reboot there
@@ -44,6 +46,8 @@ using namespace bronze::machined;
 
 constexpr const char* kTrustStore = "/etc/bronze/trust/image-signing.pub";
 constexpr const char* kApiAddress = "0.0.0.0:50000";
+// Where init put the live ISO's installation template.
+constexpr const char* kInstallTemplate = "/run/install/disk.raw.zst";
 // What a host-process machined exits with when asked to reboot.
 constexpr int kRebootExitCode = 10;
 
@@ -55,14 +59,25 @@ std::string slurp(const char* path) {
 }
 
 // Loads the machine config (from STATE, or a file on the host) and serves
-// the API with it. Without a config the node stays in maintenance mode: it
-// boots and commits, but serves nothing.
+// the API with it. Without a config the node is in maintenance mode: it
+// boots and commits, and its API takes a config (and, booted live from the
+// ISO, installs to the disk the config names).
 std::unique_ptr<ApiServer> serve_api(NodeContext& node, const std::optional<std::string>& config_text,
-                                     const std::string& source, const std::string& address) {
+                                     const std::string& source, const std::string& address,
+                                     const std::optional<std::filesystem::path>& install_template) {
   if (!config_text) {
-    node.say("machined: no machine config in STATE; maintenance mode, the API is not served "
-             "(put one there with `imager <platform> --config FILE`)");
-    return nullptr;
+    try {
+      auto server = ApiServer::maintenance(node, address, install_template);
+      std::string where = address.substr(0, address.rfind(':') + 1) + std::to_string(server->port());
+      node.say(std::string("machined: no machine config") + (node.facts.slot == "live" ? "" : " in STATE") +
+               "; maintenance mode: the API on " + where + " takes one (TLS, no client certificate: " +
+               "`bronzectl apply-config --insecure -n NODE --file CONFIG.yaml`)" +
+               (node.facts.slot == "live" ? " and installs to its machine.install.disk" : ""));
+      return server;
+    } catch (const std::exception& e) {
+      node.say(std::string("machined: cannot serve the maintenance API: ") + e.what());
+      return nullptr;
+    }
   }
   try {
     auto config = bronze::config::parse_machine_config(*config_text, source);
@@ -76,7 +91,7 @@ std::unique_ptr<ApiServer> serve_api(NodeContext& node, const std::optional<std:
     bronze::config::CertificateAuthority ca{bronze::config::Certificate::from_pem(config.machine.ca.crt),
                                             bronze::config::PrivateKey::from_pem(config.machine.ca.key)};
     auto identity = make_serving_identity(ca, node.hostname, config.machine.cert_sans);
-    auto server = std::make_unique<ApiServer>(node, address, ca.certificate, identity);
+    auto server = ApiServer::configured(node, address, ca.certificate, identity);
     node.say("machined: API on " + address.substr(0, address.rfind(':') + 1) + std::to_string(server->port()) +
              " (mutual TLS; " + node.machine_type + ", CA " + ca.certificate.common_name() + ")");
     return server;
@@ -133,7 +148,9 @@ int run_as_node() {
       node.say(std::string("machined: cannot read STATE: ") + e.what());
     }
   }
-  auto api = serve_api(node, config_text, "STATE:/config.yaml", kApiAddress);
+  std::optional<std::filesystem::path> install_template;
+  if (node.facts.slot == "live" && std::filesystem::exists(kInstallTemplate)) install_template = kInstallTemplate;
+  auto api = serve_api(node, config_text, "STATE:/config.yaml", kApiAddress, install_template);
 
   auto cmdline = bronze::KernelCmdline::parse(cmdline_text);
   if (cmdline.has("bronze.test.poweroff")) {
@@ -147,9 +164,19 @@ int run_as_node() {
 int run_on_host(int argc, char** argv) {
   CLI::App app{"machined run as a host process against a disk image file, for the API and cluster test suites. "
                "On a node it is PID 1 and takes no flags."};
-  std::string disk, slot, config_file, listen = "127.0.0.1:50000", trust, work_dir, platform = "metal", hostname;
-  app.add_option("--disk", disk, "the node's disk image")->required()->check(CLI::ExistingFile);
-  app.add_option("--slot", slot, "the slot GRUB chose for this boot")->required()->check(CLI::IsMember({"A", "B"}));
+  std::string disk, slot, config_file, listen = "127.0.0.1:50000", trust, work_dir, platform = "metal", hostname,
+      install_template, dev_dir;
+  app.add_option("--disk", disk, "the node's disk image (not with --slot live)")->check(CLI::ExistingFile);
+  app.add_option("--slot", slot, "the slot GRUB chose for this boot, or live (booted from the ISO)")
+      ->required()
+      ->check(CLI::IsMember({"A", "B", "live"}));
+  app.add_option("--install-template", install_template,
+                 "with --slot live: the ISO's installation template (install/disk.raw.zst of its boot/install.img)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--dev-dir", dev_dir,
+                 "with --slot live: the folder whose files are the disks a machine config names (/dev/vdb is "
+                 "DIR/vdb)")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--config", config_file, "the machine config (default: the one in the disk's STATE)")
       ->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address to serve the API on")->capture_default_str();
@@ -158,11 +185,17 @@ int run_on_host(int argc, char** argv) {
   app.add_option("--platform", platform, "platform to report")->capture_default_str();
   app.add_option("--hostname", hostname, "host name to report");
   CLI11_PARSE(app, argc, argv);
+  bool live = slot == "live";
+  if (live == !disk.empty() || live != !install_template.empty()) {
+    std::fprintf(stderr, "machined: give --disk with --slot A or B, and --install-template with --slot live\n");
+    return 2;
+  }
 
   static LogBuffer log;
   static std::shared_mutex children;
   static NodeContext node;
-  node.disk = disk;
+  if (!live) node.disk = disk;
+  if (!dev_dir.empty()) node.dev_dir = dev_dir;
   node.facts.slot = slot;
   node.facts.arch = bronze::build_arch();
   node.facts.platform = platform;
@@ -175,14 +208,16 @@ int run_on_host(int argc, char** argv) {
     std::fflush(stdout);
     ::_exit(kRebootExitCode);
   };
-  try {
-    auto opened = bronze::installer::BronzeDisk::open(disk);
-    node.facts.version = bronze::installer::verify_slot(disk, opened.slot_partition(slot[0]).start,
-                                                        bronze::signing::PublicKey::load(trust))
-                             .version;
-  } catch (const std::exception& e) {
-    node.facts.version = "unknown";
-    node.say(std::string("machined: slot ") + slot + " does not verify: " + e.what());
+  node.facts.version = live ? "live" : "unknown";
+  if (!live) {
+    try {
+      auto opened = bronze::installer::BronzeDisk::open(disk);
+      node.facts.version = bronze::installer::verify_slot(disk, opened.slot_partition(slot[0]).start,
+                                                          bronze::signing::PublicKey::load(trust))
+                               .version;
+    } catch (const std::exception& e) {
+      node.say(std::string("machined: slot ") + slot + " does not verify: " + e.what());
+    }
   }
   node.say(boot_banner(node.facts));
   auto health = check_and_settle(slot, node.disk, Watchdog::from_environment(), trust);
@@ -194,14 +229,16 @@ int run_on_host(int argc, char** argv) {
     if (!config_file.empty()) {
       config_text = slurp(config_file.c_str());
       source = config_file;
-    } else {
+    } else if (!live) {
       config_text = read_state_config(disk);
     }
   } catch (const std::exception& e) {
     node.say(std::string("machined: cannot read the machine config: ") + e.what());
     return 1;
   }
-  auto api = serve_api(node, config_text, source, listen);
+  std::optional<std::filesystem::path> template_path;
+  if (live) template_path = install_template;
+  auto api = serve_api(node, config_text, source, listen, template_path);
   if (!api) return 1;
   while (true) ::pause();
 }

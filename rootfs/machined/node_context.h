@@ -21,6 +21,9 @@ struct NodeContext {
   std::optional<std::filesystem::path> disk;  // the boot disk, when found
   std::filesystem::path trust_key;          // the running image's trust store
   std::filesystem::path work_dir;           // upgrade images are received and unpacked here
+  // Where the disks a machine config names (/dev/vda) are: /dev on a node,
+  // a folder of disk image files for machined run as a host process.
+  std::filesystem::path dev_dir = "/dev";
   std::string hostname;
   std::string machine_type;                 // controlplane or worker
   std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
@@ -33,6 +36,9 @@ struct NodeContext {
   std::shared_mutex* children = nullptr;
 
   void say(const std::string& line) const;
+  // Says why, then reboots a moment later, once the answer to the current
+  // API call is on its way.
+  void reboot_soon(const std::string& why) const;
 };
 
 }  // namespace bronze::machined

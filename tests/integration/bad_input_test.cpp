@@ -42,9 +42,23 @@ TEST_F(BadInput, UnknownArch) {
 }
 
 TEST_F(BadInput, ArchThePlatformDoesNotHave) {
-  auto a = args();
+  // DigitalOcean's droplets are amd64 only.
+  auto a = args("digitalocean");
   a.insert(a.end(), {"--arch", "arm64"});
-  expect_refused(a, 1, "has no arch arm64");
+  expect_refused(a, 1, "platform digitalocean has no arch arm64 (it has: amd64)");
+}
+
+TEST_F(BadInput, Arm64WithoutGrubModules) {
+  auto a = args();
+  a.insert(a.end(), {"--arch", "arm64", "--grub-efi-modules", (dir_.path() / "no-grub").string()});
+  expect_refused(a, 1, "GRUB's arm64-efi modules are not in " + (dir_.path() / "no-grub").string());
+}
+
+TEST_F(BadInput, NodeBinaryOfAnotherArch) {
+  // --output kernel needs no GRUB: the first check that fails is init's arch.
+  auto a = args();
+  a.insert(a.end(), {"--arch", "arm64", "--output", "kernel", "--init", BRONZE_MACHINED, "--machined", BRONZE_MACHINED});
+  expect_refused(a, 1, std::string("init binary ") + BRONZE_MACHINED + " is built for amd64, not arm64");
 }
 
 TEST_F(BadInput, KernelPathMissing) {

@@ -3,7 +3,7 @@
 // slot match the signed manifest's digests (openssl checks its signature);
 // a compressed output unpacks (zstd, xz, gzip) to the uncompressed one's
 // bytes; the ISO has a BIOS and a UEFI El Torito entry and the boot files
-// (xorriso).
+// (xorriso), and two ISO builds with one epoch are the same bytes.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -37,10 +37,11 @@ class OutputsTest : public ::testing::Test {
   static fs::path out(const std::string& name) { return dir() / name; }
 
   // Builds `command` (a platform, or "installer") into out(folder) with `options`.
-  static void build(const std::string& command, const std::string& folder, const std::vector<std::string>& options) {
+  static void build(const std::string& command, const std::string& folder, const std::vector<std::string>& options,
+                    const RunOptions& run_options = {}) {
     auto argv = imager_build_argv(command, out(folder), kVersion, dir() / "key.pem", {});
     argv.insert(argv.end(), options.begin(), options.end());
-    run_checked(argv);
+    run_checked(argv, run_options);
   }
 
   // The manifest's digests by artifact name, after openssl checked its signature.
@@ -136,7 +137,7 @@ TEST_F(OutputsTest, IsoHasBiosAndUefiBootEntriesAndTheBootFiles) {
 
   std::string listing = run_checked({"xorriso", "-indev", iso.string(), "-find", "/boot"}).out;
   for (const std::string file : {"'/boot/vmlinuz'", "'/boot/initramfs.img'", "'/boot/manifest.json'", "'/boot/manifest.sig'",
-                                 "'/boot/grub/grub.cfg'"}) {
+                                 "'/boot/install.img'", "'/boot/grub/grub.cfg'"}) {
     EXPECT_NE(listing.find(file + "\n"), std::string::npos) << file << " missing:\n" << listing;
   }
 
@@ -159,6 +160,27 @@ TEST_F(OutputsTest, IsoHasBiosAndUefiBootEntriesAndTheBootFiles) {
   EXPECT_EQ(doc["output"], "iso");
   EXPECT_EQ(doc["artifacts"][0]["path"], iso.string());
   EXPECT_EQ(doc["artifacts"][0]["sha256"], sha256_file_hex(iso));
+}
+
+// Two builds with one epoch, seconds apart and in other time zones: nothing
+// in the ISO comes from the clock (grub-mkrescue put the time into the volume
+// dates and GRUB's cores) or the zone (FAT keeps local times).
+TEST_F(OutputsTest, IsoBuiltTwiceWithOneEpochIsTheSameBytes) {
+  const std::vector<std::string> options = {"--output", "iso", "--epoch", "1700000000"};  // 2023-11-14 22:13:20 UTC
+  build("metal", "iso-first", options, RunOptions{{{"TZ", "UTC"}}, {}, {}});
+  // A POSIX zone string, so that no zone database is needed: UTC+9.
+  build("metal", "iso-second", options, RunOptions{{{"TZ", "JST-9"}}, {}, {}});
+  fs::path first = out("iso-first") / "metal-amd64.iso";
+  fs::path second = out("iso-second") / "metal-amd64.iso";
+  EXPECT_EQ(sha256_file_hex(first), sha256_file_hex(second))
+      << run({"cmp", first.string(), second.string()}).out;  // where they first differ
+
+  // The volume's dates (GRUB's UUID of it) are the epoch's; both El Torito
+  // entries are there, the UEFI one (platform id 0xef) as -e.
+  std::string report = run_checked({"xorriso", "-indev", first.string(), "-report_el_torito", "as_mkisofs"}).out;
+  EXPECT_NE(report.find("--modification-date='2023111422132000'"), std::string::npos) << report;
+  EXPECT_NE(report.find("-b '/boot/grub/i386-pc/eltorito.img'"), std::string::npos) << report;
+  EXPECT_NE(report.find("-e '/efi.img'"), std::string::npos) << report;
 }
 
 TEST_F(OutputsTest, CompressedIsoIsAnIsoOnceUnpacked) {

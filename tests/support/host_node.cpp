@@ -25,9 +25,11 @@ HostNode::HostNode(const HostNodeOptions& options) : options_(options) {
   port_ = options.port ? options.port : free_local_port();
   fs::create_directories(options.work_dir);
   log_ = options.work_dir / ("machined-" + options.slot + "-" + std::to_string(port_) + ".log");
-  std::vector<std::string> argv = {machined_path(), "--disk", options.disk.string(), "--slot", options.slot,
-                                   "--trust", options.trust.string(), "--work-dir", (options.work_dir / "run").string(),
-                                   "--listen", endpoint()};
+  std::vector<std::string> argv = {machined_path(), "--slot", options.slot, "--trust", options.trust.string(),
+                                   "--work-dir", (options.work_dir / "run").string(), "--listen", endpoint()};
+  if (!options.disk.empty()) argv.insert(argv.end(), {"--disk", options.disk.string()});
+  if (!options.install_template.empty()) argv.insert(argv.end(), {"--install-template", options.install_template.string()});
+  if (!options.dev_dir.empty()) argv.insert(argv.end(), {"--dev-dir", options.dev_dir.string()});
   if (!options.config.empty()) argv.insert(argv.end(), {"--config", options.config.string()});
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
@@ -42,7 +44,10 @@ HostNode::HostNode(const HostNodeOptions& options) : options_(options) {
   if (rc != 0) throw Error("cannot start machined: " + std::string(std::strerror(rc)));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (log().find("machined: API on") != std::string::npos) return;
+    std::string text = log();
+    if (text.find("machined: API on") != std::string::npos || text.find("maintenance mode: the API on") != std::string::npos) {
+      return;
+    }
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -15,8 +15,10 @@ namespace bronze::test {
 constexpr int kRebootExitCode = 10;
 
 struct HostNodeOptions {
-  std::filesystem::path disk;
-  std::string slot = "A";
+  std::filesystem::path disk;      // empty with slot "live"
+  std::string slot = "A";          // or "live": booted from the ISO
+  std::filesystem::path install_template;  // with slot "live"
+  std::filesystem::path dev_dir;   // with slot "live": the disks a config names
   std::filesystem::path trust;     // public key images must be signed with
   std::filesystem::path work_dir;  // also holds the node's log
   std::filesystem::path config;    // empty: the one in the disk's STATE
@@ -25,8 +27,9 @@ struct HostNodeOptions {
 
 class HostNode {
  public:
-  // Starts machined and waits (bounded) until it serves the API; throws with
-  // its log when it ends or does not get there.
+  // Starts machined and waits (bounded) until it serves the API (or, without
+  // a machine config, the maintenance API); throws with its log when it ends
+  // or does not get there.
   explicit HostNode(const HostNodeOptions& options);
   ~HostNode();
   HostNode(const HostNode&) = delete;

@@ -22,12 +22,42 @@ namespace fs = std::filesystem;
 
 const char* firmware_name(Firmware firmware) { return firmware == Firmware::Bios ? "BIOS" : "UEFI"; }
 
+namespace {
+
+// The arm64 machine: QEMU's virt board with a Cortex-A57 (ARMv8.0: no pointer
+// authentication, which TCG emulates slowly) and Debian's AAVMF, whose
+// variable store each run gets a fresh copy of.
+std::vector<std::string> aarch64_machine(const QemuRun& r, const fs::path& vars_dir) {
+  if (r.firmware != Firmware::Uefi) throw Error("an arm64 machine boots through UEFI only: set firmware to Uefi");
+  fs::path vars = vars_dir / "AAVMF_VARS.fd";
+  fs::copy_file("/usr/share/AAVMF/AAVMF_VARS.fd", vars, fs::copy_options::overwrite_existing);
+  return {"qemu-system-aarch64", "-machine", "virt", "-cpu", "cortex-a57",
+          "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd",
+          "-drive", "if=pflash,format=raw,unit=1,file=" + vars.string()};
+}
+
+}  // namespace
+
 std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
-  std::vector<std::string> argv = {"qemu-system-x86_64", "-accel", "tcg", "-m", std::to_string(r.memory_mib),
-                                   "-display", "none", "-monitor", "none",
-                                   "-serial", "file:" + r.serial_log.string()};
-  if (!r.disk.empty()) argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"});
-  if (!r.cdrom.empty()) argv.insert(argv.end(), {"-drive", "file=" + r.cdrom.string() + ",format=raw,media=cdrom,readonly=on"});
+  if (r.arch != "amd64" && r.arch != "arm64") throw Error("QemuRun: unknown arch '" + r.arch + "'");
+  std::vector<std::string> argv = {"qemu-system-x86_64"};
+  if (r.arch == "arm64") argv = aarch64_machine(r, vars_dir);
+  argv.insert(argv.end(), {"-accel", "tcg", "-m", std::to_string(r.memory_mib),
+                           "-display", "none", "-monitor", "none",
+                           "-serial", "file:" + r.serial_log.string()});
+  if (!r.disk.empty() && !r.cdrom.empty()) {
+    // Both: the disk first, then the CD, as a machine installed from the ISO
+    // is set up. A blank disk is passed over (SeaBIOS finds no boot sector,
+    // OVMF no ESP), so the CD boots until the disk is installed.
+    argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=none,id=disk",
+                             "-device", "virtio-blk-pci,drive=disk,bootindex=1",
+                             "-drive", "file=" + r.cdrom.string() + ",format=raw,if=none,id=cd,media=cdrom,readonly=on",
+                             "-device", "ide-cd,drive=cd,bootindex=2"});
+  } else if (!r.disk.empty()) {
+    argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"});
+  } else if (!r.cdrom.empty()) {
+    argv.insert(argv.end(), {"-drive", "file=" + r.cdrom.string() + ",format=raw,media=cdrom,readonly=on"});
+  }
   argv.insert(argv.end(), {// The watchdog init arms; when it fires, the machine resets.
                            "-device", "i6300esb", "-action", "watchdog=reset",
                            // Entropy for the keys machined makes at boot.
@@ -36,7 +66,7 @@ std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
   if (r.api_port > 0) nic += ",hostfwd=tcp:127.0.0.1:" + std::to_string(r.api_port) + "-:50000";
   argv.insert(argv.end(), {"-nic", nic});
   if (!r.allow_reboot) argv.push_back("-no-reboot");
-  if (r.firmware == Firmware::Uefi) {
+  if (r.firmware == Firmware::Uefi && r.arch == "amd64") {
     // OVMF writes its variable store: give each run a fresh copy.
     fs::path vars = vars_dir / "OVMF_VARS.fd";
     fs::copy_file("/usr/share/OVMF/OVMF_VARS_4M.fd", vars, fs::copy_options::overwrite_existing);

@@ -12,9 +12,13 @@ namespace bronze::test {
 enum class Firmware { Bios, Uefi };
 
 struct QemuRun {
+  // "amd64": qemu-system-x86_64 (pc, or q35 under UEFI). "arm64":
+  // qemu-system-aarch64's virt machine, which boots through UEFI only
+  // (AAVMF): firmware must be Uefi.
+  std::string arch = "amd64";
   std::filesystem::path disk;  // empty: no disk (with a cdrom)
   // An ISO in the CD-ROM drive; empty: none. With no disk, the machine
-  // boots from it.
+  // boots from it; with one, from the disk first, then from it.
   std::filesystem::path cdrom;
   Firmware firmware = Firmware::Bios;
   std::filesystem::path serial_log;

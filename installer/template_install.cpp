@@ -1,0 +1,216 @@
+#include "installer/template_install.h"
+
+#include <archive.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "base/error.h"
+#include "base/units.h"
+#include "installer/disk_writer.h"
+#include "installer/ext4.h"
+#include "installer/gpt.h"
+#include "installer/install.h"
+#include "installer/layout.h"
+#include "installer/slot_verify.h"
+#include "signing/ed25519.h"
+
+namespace bronze::installer {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Holes and zero checks go by this much: small enough to find the gaps
+// between a filesystem's metadata, large enough to be cheap.
+constexpr size_t kZeroGrain = 64 * 1024;
+// GRUB's boot.img: the MBR's code, before the protective partition table.
+constexpr size_t kMbrCodeBytes = 440;
+
+bool all_zero(const char* data, size_t size) {
+  return std::all_of(data, data + size, [](char c) { return c == 0; });
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+void pwrite_all(int fd, const char* data, size_t size, uint64_t offset, const fs::path& path) {
+  while (size > 0) {
+    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw_errno("cannot write " + path.string());
+    data += n;
+    size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+}
+
+std::string pread_exact(int fd, uint64_t offset, size_t size, const fs::path& path) {
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw_errno("cannot read " + path.string() + " at " + std::to_string(offset + done));
+    done += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+// Copies [start, start + size) of the template to the same place on the
+// target: data as data, zeros as a zeroed range, so that whatever the disk
+// held before (an old filesystem's inode tables, say) reads as the template
+// says.
+void copy_range(int from, const fs::path& template_disk, DiskWriter& writer, uint64_t start, uint64_t size) {
+  uint64_t zeros_from = start, zeros = 0;
+  auto flush_zeros = [&] {
+    if (zeros > 0) writer.zero(zeros_from, zeros);
+    zeros = 0;
+  };
+  for (uint64_t at = start; at < start + size; at += MiB) {
+    auto n = static_cast<size_t>(std::min<uint64_t>(MiB, start + size - at));
+    std::string block = pread_exact(from, at, n, template_disk);
+    if (all_zero(block.data(), block.size())) {
+      if (zeros == 0) zeros_from = at;
+      zeros += n;
+      continue;
+    }
+    flush_zeros();
+    writer.write(at, block);
+  }
+  flush_zeros();
+}
+
+std::map<std::string, FoundPartition> partitions_by_label(const fs::path& disk) {
+  std::map<std::string, FoundPartition> out;
+  for (auto& p : read_gpt(disk)) out[p.label] = p;
+  for (const char* name : {label::kEfi, label::kBios, label::kBootA, label::kBootB, label::kMeta, label::kState,
+                           label::kEphemeral}) {
+    if (!out.count(name)) throw Error("the installation template has no " + std::string(name) + " partition");
+  }
+  return out;
+}
+
+}  // namespace
+
+void unpack_template(const fs::path& compressed, const fs::path& out) {
+  std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_raw(a.get());
+  auto fail = [&](const std::string& what) {
+    const char* detail = archive_error_string(a.get());
+    throw Error("cannot unpack the installation template " + compressed.string() + ": " + what +
+                (detail ? std::string(": ") + detail : std::string()));
+  };
+  if (archive_read_open_filename(a.get(), compressed.c_str(), 1 << 20) != ARCHIVE_OK) fail("cannot open it");
+  archive_entry* entry = nullptr;
+  if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) fail("no data");
+  Fd fd{::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
+  if (fd.fd < 0) throw_errno("cannot create " + out.string());
+  std::vector<char> buffer(MiB);
+  uint64_t offset = 0;
+  while (true) {
+    la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
+    if (n < 0) fail("corrupt data");
+    if (n == 0) break;
+    for (size_t at = 0; at < static_cast<size_t>(n); at += kZeroGrain) {
+      size_t piece = std::min(kZeroGrain, static_cast<size_t>(n) - at);
+      if (!all_zero(buffer.data() + at, piece)) pwrite_all(fd.fd, buffer.data() + at, piece, offset + at, out);
+    }
+    offset += static_cast<uint64_t>(n);
+  }
+  // A trailing run of zeros is a hole up to the size.
+  if (::ftruncate(fd.fd, static_cast<off_t>(offset)) != 0) throw_errno("cannot size " + out.string());
+}
+
+TemplateInstallResult install_from_template(const TemplateInstallRequest& r, Progress& progress) {
+  progress.stage("check");
+  auto parts = partitions_by_label(r.template_disk);
+  auto key = signing::PublicKey::load(r.trust_key);
+  signing::Manifest manifest = [&] {
+    try {
+      return verify_slot(r.template_disk, parts.at(label::kBootA).start, key);
+    } catch (const Error& e) {
+      throw Error(std::string("the installation template's BOOT-A does not verify: ") + e.what());
+    }
+  }();
+  if (manifest.arch != r.node_arch) {
+    throw Error("the installation template is for " + manifest.arch + "; this machine is " + r.node_arch);
+  }
+
+  struct stat st {};
+  if (::stat(r.disk.c_str(), &st) != 0) throw_errno("install disk " + r.disk.string());
+  if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)) {
+    throw Error("install disk " + r.disk.string() + " is neither a disk (block device) nor a disk image file");
+  }
+  uint64_t size = disk_size(r.disk);
+  LayoutSizes sizes;
+  sizes.efi = parts.at(label::kEfi).size;
+  sizes.bios = parts.at(label::kBios).size;
+  sizes.boot = parts.at(label::kBootA).size;
+  sizes.meta = parts.at(label::kMeta).size;
+  sizes.state = parts.at(label::kState).size;
+  Layout layout = [&] {
+    try {
+      return Layout::plan(size, sizes);
+    } catch (const Error& e) {
+      throw Error("install disk " + r.disk.string() + " (" + format_size(size) + "): " + e.what());
+    }
+  }();
+  GptIds ids;
+  ids.disk_guid = read_disk_guid(r.template_disk);
+  for (const auto& p : layout.partitions()) {
+    const FoundPartition& t = parts.at(p.label);
+    if (p.label != label::kEphemeral && (t.start != p.start || t.size != p.size)) {
+      throw Error("the installation template's " + p.label + " lies elsewhere than this installer places it");
+    }
+    ids.partition_guids.push_back(t.uuid);
+  }
+
+  // From here on the target changes.
+  Fd from{::open(r.template_disk.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (from.fd < 0) throw_errno("cannot open " + r.template_disk.string());
+  DiskWriter writer(r.disk);
+  uint64_t bytes_before = DiskWriter::bytes_done();
+  if (r.wipe) {
+    progress.stage("wipe");
+    writer.zero(0, size);
+  }
+  progress.stage("partition table");
+  // Nothing of an older table may remain around the new one.
+  const Partition& first = layout.partitions().front();
+  writer.zero(0, first.start);
+  writer.zero(layout.partitions().back().end(), size - layout.partitions().back().end());
+  write_gpt(r.disk, layout, ids);
+  writer.write(0, pread_exact(from.fd, 0, kMbrCodeBytes, r.template_disk));
+  for (const auto& p : layout.partitions()) {
+    if (p.label == label::kEphemeral) continue;
+    progress.stage("write " + p.label);
+    copy_range(from.fd, r.template_disk, writer, p.start, p.size);
+  }
+  // EPHEMERAL is made on first boot; nothing of an older one may look valid.
+  const Partition& ephemeral = layout.get(label::kEphemeral);
+  writer.zero(ephemeral.start, std::min<uint64_t>(ephemeral.size, MiB));
+
+  progress.stage("machine config");
+  add_file_to_ext4(r.disk, layout.get(label::kState).start, "config.yaml", r.machine_config, 0600, r.epoch);
+
+  progress.stage("check BOOT-A");
+  try {
+    verify_slot(r.disk, layout.get(label::kBootA).start, key);
+  } catch (const Error& e) {
+    throw Error(std::string("BOOT-A as written does not verify (is the disk failing?): ") + e.what());
+  }
+  progress.done();
+  return TemplateInstallResult{manifest.version, size, DiskWriter::bytes_done() - bytes_before};
+}
+
+}  // namespace bronze::installer
