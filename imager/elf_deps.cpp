@@ -15,17 +15,42 @@
 
 namespace bronze::imager {
 
-ElfInfo read_elf_info(const std::filesystem::path& binary) {
-  if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
-  int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot open " + binary.string());
-  std::unique_ptr<int, void (*)(int*)> fd_guard(&fd, [](int* f) { ::close(*f); });
-  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
-  if (!elf || elf_kind(elf) != ELF_K_ELF) {
-    if (elf) elf_end(elf);
-    throw Error(binary.string() + " is not an ELF file");
+namespace {
+
+// An ELF file open for reading through libelf; throws when it is none.
+class ElfFile {
+ public:
+  explicit ElfFile(const std::filesystem::path& path) {
+    if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw_errno("cannot open " + path.string());
+    elf_ = elf_begin(fd_, ELF_C_READ, nullptr);
+    if (!elf_ || elf_kind(elf_) != ELF_K_ELF) {
+      close();
+      throw Error(path.string() + " is not an ELF file");
+    }
   }
-  std::unique_ptr<Elf, decltype(&elf_end)> guard(elf, &elf_end);
+  ~ElfFile() { close(); }
+  ElfFile(const ElfFile&) = delete;
+  ElfFile& operator=(const ElfFile&) = delete;
+  Elf* get() const { return elf_; }
+
+ private:
+  void close() {
+    if (elf_) elf_end(elf_);
+    if (fd_ >= 0) ::close(fd_);
+    elf_ = nullptr;
+    fd_ = -1;
+  }
+  int fd_ = -1;
+  Elf* elf_ = nullptr;
+};
+
+}  // namespace
+
+ElfInfo read_elf_info(const std::filesystem::path& binary) {
+  ElfFile file(binary);
+  Elf* elf = file.get();
   ElfInfo info;
 
   size_t program_headers = 0;
@@ -87,16 +112,8 @@ std::vector<std::filesystem::path> resolve_libraries(const std::filesystem::path
 }
 
 std::string elf_arch(const std::filesystem::path& binary) {
-  if (elf_version(EV_CURRENT) == EV_NONE) throw Error("libelf is too old");
-  int fd = ::open(binary.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot open " + binary.string());
-  std::unique_ptr<int, void (*)(int*)> fd_guard(&fd, [](int* f) { ::close(*f); });
-  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
-  if (!elf || elf_kind(elf) != ELF_K_ELF) {
-    if (elf) elf_end(elf);
-    throw Error(binary.string() + " is not an ELF file");
-  }
-  std::unique_ptr<Elf, decltype(&elf_end)> guard(elf, &elf_end);
+  ElfFile file(binary);
+  Elf* elf = file.get();
   GElf_Ehdr header;
   if (!gelf_getehdr(elf, &header)) throw Error(binary.string() + ": cannot read the ELF header");
   if (header.e_machine == EM_X86_64) return "amd64";
