@@ -9,6 +9,7 @@
 #include "base/files.h"
 #include "base/sha256.h"
 #include "base/subprocess.h"
+#include "base/units.h"
 #include "installer/layout.h"
 #include "installer/vfat.h"
 
@@ -25,8 +26,7 @@ constexpr const char* kGrubModules[] = {"normal", "linux", "serial", "terminal",
                                        "search", "iso9660", "part_msdos", "part_gpt", "fat"};
 
 // Room for the FAT's own structures around BOOTX64.EFI, rounded to whole MiB.
-constexpr uint64_t kFatSlack = 256 * 1024;
-constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint64_t kFatSlack = 256 * KiB;
 
 // Every regular file below `dir` by path and content, in a fixed order.
 std::string tree_digest(const fs::path& dir) {
@@ -66,7 +66,7 @@ void make_efi_fat(const IsoBootImages& r, const fs::path& efi_binary) {
   fs::path image = r.root / kIsoEfiImage;
   installer::Partition fat;
   fat.start = 0;
-  fat.size = (fs::file_size(efi_binary) + kFatSlack + kMiB - 1) / kMiB * kMiB;
+  fat.size = (fs::file_size(efi_binary) + kFatSlack + MiB - 1) / MiB * MiB;
   fs::remove(image);  // mkfs.vfat -C creates the file and refuses an existing one
   // mkfs.vfat picks FAT12 or FAT16 by the size (a FAT32 would need 32 MiB).
   // --invariant: no random or time-based values; then -i sets our volume ID
