@@ -94,7 +94,7 @@ void make_iso(const BuildRequest& r, const CheckedInputs& in, const AssembledSlo
   fs::copy_file(slot.manifest, root / "boot/manifest.json");
   fs::copy_file(slot.signature, root / "boot/manifest.sig");
   make_install_payload(r, in, slot, work, root / "boot/install.img", progress);
-  write_file(root / "boot/grub/grub.cfg", iso_grub_cfg(r.version, in.cmdline));
+  write_file(root / "boot/grub/grub.cfg", iso_grub_cfg(r.version, in.cmdline, r.arch));
 
   progress.stage("iso boot images");
   IsoBootImages images;

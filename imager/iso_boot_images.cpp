@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kGrubModules[] = {"normal", "linux", "serial", "terminal", "echo", "test", "configfile",
                                        "search", "iso9660", "part_msdos", "part_gpt", "fat"};
 
-// Room for the FAT's own structures around BOOTX64.EFI, rounded to whole MiB.
+// Room for the FAT's own structures around GRUB's EFI binary, rounded to whole MiB.
 constexpr uint64_t kFatSlack = 256 * KiB;
 
 // Every regular file below `dir` by path and content, in a fixed order.
@@ -60,7 +60,7 @@ void make_bios_image(const IsoBootImages& r, const fs::path& config) {
   grub_mkimage("i386-pc-eltorito", r.grub.bios_modules, config, out, {"biosdisk"});
 }
 
-// The FAT the firmware loads BOOTX64.EFI from: El Torito's UEFI entry on a
+// The FAT the firmware loads GRUB (efi_boot_path) from: El Torito's UEFI entry on a
 // CD, the appended EFI partition on a USB stick.
 void make_efi_fat(const IsoBootImages& r, const fs::path& efi_binary) {
   fs::path image = r.root / kIsoEfiImage;

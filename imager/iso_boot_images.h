@@ -4,6 +4,7 @@
 // searches for the ISO by that time, and cannot be told otherwise):
 //   boot/grub/i386-pc/eltorito.img  BIOS: GRUB's i386-pc-eltorito core image
 //   efi.img                         UEFI: a small FAT holding /EFI/BOOT/BOOTX64.EFI
+//                                   (BOOTAA64.EFI on arm64, whose ISO has no BIOS image)
 // Both cores carry every module the boot needs and an early config that finds
 // the ISO by a marker file named by the digest of the ISO's /boot, then runs
 // /boot/grub/grub.cfg from it; the ISO holds no GRUB module folder.

@@ -12,8 +12,9 @@ namespace bronze::imager {
 // machined finds no slot to commit and no STATE, and says so.
 const std::vector<std::string>& live_kernel_args();
 
-// `cmdline`: the image's kernel command line (the manifest's).
-std::string iso_grub_cfg(const std::string& version, const std::string& cmdline);
+// `cmdline`: the image's kernel command line (the manifest's); `arch`: the
+// image's ("amd64" or "arm64"), which decides how GRUB reaches the serial line.
+std::string iso_grub_cfg(const std::string& version, const std::string& cmdline, const std::string& arch);
 
 // One word quoted for GRUB's script lexer, which treats $ ; & | < > { } and
 // quotes specially: inside single quotes nothing is special but the quote.

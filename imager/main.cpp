@@ -167,8 +167,9 @@ int run_build(const std::string& command, std::vector<std::string> args) {
                    "machine config to put into STATE (from `bronzectl gen config`); without one the node boots into "
                    "maintenance mode");
     app.add_option("--output", r.output,
-                   "what to build: image (the disk, in --format), iso (hybrid BIOS/UEFI, CD or USB, boots in "
-                   "maintenance mode), kernel, initramfs, or installer (as `imager installer`)")
+                   "what to build: image (the disk, in --format), iso (CD or USB stick, BIOS and UEFI, arm64 UEFI "
+                   "only; boots into maintenance mode and installs once given a machine config), kernel, initramfs, "
+                   "or installer (as `imager installer`)")
         ->check(CLI::IsMember(bronze::imager::known_outputs()))
         ->capture_default_str();
     app.add_option("--compress", r.compress, "compress the output: zstd, xz or gz (adds .zst, .xz or .gz)")

@@ -78,9 +78,6 @@ void check_output_options(const BuildRequest& r, const std::string& format) {
                 ": only a disk image has a STATE partition to carry it; a node booted otherwise starts in "
                 "maintenance mode");
   }
-  if (r.output == "iso" && r.arch != "amd64") {
-    throw Error("--output iso is made for amd64 only (GRUB for BIOS and x86_64 UEFI), not " + r.arch);
-  }
 }
 
 }  // namespace bronze::imager

@@ -51,8 +51,13 @@ std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
     // OVMF no ESP), so the CD boots until the disk is installed.
     argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=none,id=disk",
                              "-device", "virtio-blk-pci,drive=disk,bootindex=1",
-                             "-drive", "file=" + r.cdrom.string() + ",format=raw,if=none,id=cd,media=cdrom,readonly=on",
-                             "-device", "ide-cd,drive=cd,bootindex=2"});
+                             "-drive", "file=" + r.cdrom.string() + ",format=raw,if=none,id=cd,media=cdrom,readonly=on"});
+    if (r.arch == "arm64") {
+      // virt has no IDE: the CD hangs off a SCSI controller.
+      argv.insert(argv.end(), {"-device", "virtio-scsi-pci", "-device", "scsi-cd,drive=cd,bootindex=2"});
+    } else {
+      argv.insert(argv.end(), {"-device", "ide-cd,drive=cd,bootindex=2"});
+    }
   } else if (!r.disk.empty()) {
     argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"});
   } else if (!r.cdrom.empty()) {
