@@ -11,6 +11,7 @@
 #include "base/files.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/image_fixture.h"
+#include "tests/support/iso_install_flow.h"
 #include "tests/support/qemu.h"
 
 namespace bronze::test {
@@ -18,8 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kVersion = "v1.0.0-isoinstall";
-
-std::string tail(const std::string& text) { return text.substr(text.size() > 6000 ? text.size() - 6000 : 0); }
 
 class IsoInstallE2eTest : public ::testing::TestWithParam<Firmware> {
  protected:
@@ -54,28 +53,7 @@ TEST_P(IsoInstallE2eTest, AppliedConfigInstallsToTheDiskAndTheNodeBootsFromIt) {
   run.api_port = free_local_port();
   run.timeout_seconds = 900;
   QemuMachine node(run);
-  std::string endpoint = "127.0.0.1:" + std::to_string(run.api_port);
-
-  ASSERT_TRUE(node.wait_for("maintenance mode: the API on 0.0.0.0:50000", 300)) << tail(node.console());
-  EXPECT_NE(node.console().find(std::string("bronze ") + kVersion + " slot=live arch=amd64 platform=metal booted"),
-            std::string::npos)
-      << tail(node.console());
-  auto applied = run_bronzectl({"-n", endpoint, "apply-config", "--insecure", "--file",
-                                (dir_->path() / "cluster/controlplane.yaml").string()});
-  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err << tail(node.console());
-  EXPECT_NE(applied.out.find(std::string("installed ") + kVersion + " to /dev/vda"), std::string::npos) << applied.out;
-
-  // The firmware boots the disk now: slot A, committed, the API with mutual TLS.
-  ASSERT_TRUE(node.wait_for(std::string("bronze ") + kVersion + " slot=A arch=amd64 platform=metal booted", 300))
-      << tail(node.console());
-  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000 (mutual TLS; controlplane", 120)) << tail(node.console());
-  ASSERT_TRUE(wait_for_version(dir_->path() / "cluster/bronzeconfig", endpoint, kVersion, 60)) << tail(node.console());
-  auto args = ctl(dir_->path() / "cluster/bronzeconfig", endpoint);
-  args.insert(args.end(), {"--json", "status"});
-  auto status = run_bronzectl(args);
-  ASSERT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_NE(status.out.find("\"booted\": \"A\""), std::string::npos) << status.out;
-  EXPECT_NE(status.out.find("\"committed\": true"), std::string::npos) << status.out;
+  install_from_iso(node, run.api_port, {kVersion, "amd64", dir_->path() / "cluster", 300});
   node.stop();
 }
 
