@@ -20,6 +20,10 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 3155328
 export SOURCE_DATE_EPOCH
 CTEST_JOBS ?= 2
 CTEST_ARGS ?=
+# ccache (scripts/debian-packages.txt) keeps object files across build
+# folders and clones; paths under this folder are hashed relative to it.
+CMAKE_LAUNCHER = -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: help deps build kernel image installer test test-build bench clean
 
@@ -30,12 +34,12 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD_DIR)/build.ninja:
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_LAUNCHER) >/dev/null
 
 # The arm64 node binaries (init, machined, installer) cross-built beside a
 # host build: DIR-arm64/node/, where DIR's imager looks for them.
 %-arm64/build.ninja:
-	@cmake -S . -B $*-arm64 -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRONZE_NODE_ONLY=ON \
+	@cmake -S . -B $*-arm64 -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRONZE_NODE_ONLY=ON $(CMAKE_LAUNCHER) \
 	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/aarch64-linux-gnu.cmake >/dev/null
 
 # Host tools and node binaries, plus arm64's node binaries when ARCH=arm64.
@@ -61,7 +65,7 @@ installer: build
 	$(BUILD_DIR)/imager/imager installer --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT)
 
 $(TEST_BUILD_DIR)/build.ninja:
-	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON $(CMAKE_LAUNCHER) >/dev/null
 
 # The suites boot arm64 images too: their node binaries are cross-built.
 test-build: deps $(TEST_BUILD_DIR)/build.ninja $(TEST_BUILD_DIR)-arm64/build.ninja
