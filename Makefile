@@ -14,6 +14,10 @@ OUT ?= _out
 BUILD_DIR ?= _build/release
 TEST_BUILD_DIR ?= _build/test
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Anti-rollback: signed into every image; nodes refuse images below the
+# highest one they committed. Raise it with each release that fixes a
+# vulnerability, so that the releases before it can never come back.
+SECURITY_VERSION ?= 1
 # Every timestamp in an image: the last commit's, so the same commit gives
 # the same bytes.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -56,13 +60,15 @@ kernel: deps
 image: build
 	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
 	grub=$$(scripts/grub-efi.sh $(ARCH)) && \
-	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT) \
+	$(BUILD_DIR)/imager/imager $(PLATFORM) --arch $(ARCH) --version $(VERSION) --security-version $(SECURITY_VERSION) \
+	  --kernel "$$kernel" --out $(OUT) \
 	  --grub-efi-modules "$$grub" $(if $(CONFIG),--config $(CONFIG))
 
 # The installer image (OCI archive) that upgrades nodes to this version.
 installer: build
 	@kernel=$${KERNEL:-$$(kernel/build-kernel.sh $(ARCH))/vmlinuz} && \
-	$(BUILD_DIR)/imager/imager installer --arch $(ARCH) --version $(VERSION) --kernel "$$kernel" --out $(OUT)
+	$(BUILD_DIR)/imager/imager installer --arch $(ARCH) --version $(VERSION) --security-version $(SECURITY_VERSION) \
+	  --kernel "$$kernel" --out $(OUT)
 
 $(TEST_BUILD_DIR)/build.ninja:
 	@cmake -S . -B $(TEST_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBRONZE_SANITIZE=ON $(CMAKE_LAUNCHER) >/dev/null

@@ -108,9 +108,19 @@ void StagedFile::commit() {
   committed_ = true;
 }
 
-TempDir::TempDir(const std::string& prefix) {
+namespace {
+fs::path temp_parent() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + prefix + ".XXXXXX";
+  return base && *base ? base : "/tmp";
+}
+}  // namespace
+
+TempDir::TempDir(const std::string& prefix) : TempDir(prefix, temp_parent()) {}
+
+TempDir::TempDir(const std::string& prefix, const fs::path& parent) {
+  std::error_code ignored;
+  fs::create_directories(parent, ignored);
+  std::string pattern = (parent / (prefix + ".XXXXXX")).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (!::mkdtemp(buffer.data())) throw_errno("cannot create a temporary folder " + pattern);

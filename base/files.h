@@ -41,6 +41,8 @@ class StagedFile {
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix = "bronze");
+  // Under `parent` (created when missing) instead of $TMPDIR.
+  TempDir(const std::string& prefix, const std::filesystem::path& parent);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

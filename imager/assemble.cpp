@@ -110,7 +110,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     h.update(std::to_string(s.size()) + ":");
     h.update(s);
   };
-  for (const auto& s : {r.platform, r.arch, r.version, format, r.output, r.compress, std::to_string(r.epoch),
+  for (const auto& s : {r.platform, r.arch, r.version, std::to_string(r.security_version), format, r.output, r.compress, std::to_string(r.epoch),
                         std::to_string(disk_size),
                         read_file(r.data_dir / "platforms" / (r.platform + ".yaml")), kernel_args_text, public_pem, cmdline}) {
     add(s);
@@ -157,6 +157,7 @@ AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, cons
   manifest.arch = r.arch;
   manifest.platform = in.platform.name;
   manifest.cmdline = in.cmdline;
+  manifest.security_version = r.security_version;
   manifest.kspp_exceptions = verdict.accepted;
   for (const auto& [name, path] : std::vector<std::pair<std::string, fs::path>>{
            {installer::slot_file::kKernel, r.kernel}, {installer::slot_file::kInitramfs, slot.initramfs}, {"rootfs.sqfs", slot.rootfs_sqfs}}) {

@@ -23,6 +23,9 @@ struct BuildRequest {
   std::string platform;
   std::string arch = "amd64";
   std::string version = "dev";
+  // Anti-rollback: signed into the manifest and the installer image's
+  // signature; nodes refuse an image below the highest one they committed.
+  uint64_t security_version = 0;
   std::filesystem::path out_dir = "_out";
   std::filesystem::path data_dir;  // holds platforms/ and kernel/cmdline.yaml
   std::filesystem::path kernel;

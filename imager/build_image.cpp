@@ -26,6 +26,7 @@ installer::InstallRequest disk_install_request(const BuildRequest& r, const Chec
   install.disk = disk;
   install.image_name = in.image_name;
   install.version = r.version;
+  install.security_version = r.security_version;
   install.sizes.boot = in.platform.boot_size;
   install.epoch = r.epoch;
   install.slot_image = slot.slot_image;

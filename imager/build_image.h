@@ -25,6 +25,9 @@ struct BuildResult {
   std::string cmdline;
   bool up_to_date = false;  // nothing changed since the last build
   std::vector<OutputFile> outputs;
+  // An installer image's signature: the tag it is published under, beside
+  // the image (sha256-<hex>.sig).
+  std::string signature_tag;
 };
 
 // `with_digests` fills size and sha256 of each output (reading them back).

@@ -4,7 +4,10 @@
 #include "base/files.h"
 #include "imager/elf_deps.h"
 #include "installer/installer_image.h"
+#include "installer/oci/image_archive.h"
 #include "installer/oci/image_writer.h"
+#include "installer/oci/signature_artifact.h"
+#include "signing/image_signature.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
@@ -39,6 +42,7 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
     progress.done();
     result.up_to_date = true;
     result.outputs = describe_outputs(finals, with_digests);
+    result.signature_tag = oci::signature_tag(oci::tagged_manifest_digest(out, r.version));
     return result;
   }
   std::error_code ignored;
@@ -50,6 +54,12 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
   fs::path layer = work.path() / "layer";
   stage_installer_layer(r, slot.slot_image, layer);
   oci::ImageSpec spec;
+  // Cosign-style: the signature names the image manifest's digest, which
+  // names every blob, so it covers the installer, its loader and libraries
+  // and the slot image alike (see signing/image_signature.h).
+  spec.sign = [&](const std::string& manifest_digest) {
+    return signing::sign_image(manifest_digest, {r.version, r.arch, in.platform.name, r.security_version}, in.key);
+  };
   spec.arch = r.arch;
   spec.tag = r.version;
   spec.epoch = r.epoch;
@@ -65,6 +75,8 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
   }
   oci::write_image_archive(spec, out);
   write_file(stamp_path, in.stamp);
+  result.signature_tag = oci::signature_tag(oci::tagged_manifest_digest(out, r.version));
+  progress.note("signed; publish the signature beside the image as tag " + result.signature_tag);
   progress.done();
   result.outputs = describe_outputs(finals, with_digests);
   return result;

@@ -146,6 +146,10 @@ int run_build(const std::string& command, std::vector<std::string> args) {
   long long epoch = -1;
   app.add_option("--arch", r.arch, "target arch")->check(CLI::IsMember({"amd64", "arm64"}))->capture_default_str();
   app.add_option("--version", r.version, "version string (banner, os-release, manifest, boot menu)")->capture_default_str();
+  app.add_option("--security-version", r.security_version,
+                 "anti-rollback number signed into the image; nodes refuse images below the highest they committed "
+                 "(raise it when a release fixes a vulnerability)")
+      ->capture_default_str();
   app.add_option("--out", r.out_dir, "output folder")->capture_default_str();
   app.add_option("--kernel", kernel, "kernel image (bzImage; arm64: Image); `make kernel [ARCH=arm64]` builds the hardened one");
   app.add_option("--extra-kernel-arg", extra, "kernel argument to append (repeatable)");
@@ -206,6 +210,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
     if (json) {
       nlohmann::json out = {{"image", result.image_name}, {"output", r.output}, {"version", r.version}, {"arch", r.arch},
                             {"platform", platform}, {"cmdline", result.cmdline}, {"up_to_date", result.up_to_date}};
+      if (!result.signature_tag.empty()) out["signature_tag"] = result.signature_tag;
       out["artifacts"] = nlohmann::json::array();
       for (const auto& o : result.outputs) out["artifacts"].push_back({{"path", o.path.string()}, {"size", o.size}, {"sha256", o.sha256}});
       out["stages"] = nlohmann::json::array();

@@ -6,18 +6,18 @@
 #include "installer/initramfs_reader.h"
 #include "installer/install.h"
 #include "installer/slot_verify.h"
-#include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
 
 signing::Manifest verify_disk(const fs::path& disk, char slot, const fs::path& public_key) {
-  auto key = signing::PublicKey::load(public_key);
+  auto trust = signing::TrustStore::load(public_key);
   if (!fs::is_regular_file(disk) && !fs::is_block_file(disk)) throw Error("image " + disk.string() + " not found");
   std::string label = std::string("BOOT-") + slot;
   auto partition = installer::find_partition(disk, label);
   try {
-    return installer::verify_slot(disk, partition.start, key);
+    return installer::verify_slot(disk, partition.start, trust);
   } catch (const Error& e) {
     throw Error(label + ": " + e.what());
   }
@@ -25,9 +25,9 @@ signing::Manifest verify_disk(const fs::path& disk, char slot, const fs::path& p
 
 signing::Manifest verify_manifest_files(const fs::path& manifest_path, const std::optional<fs::path>& signature_path,
                                         const fs::path& artifacts_dir, const fs::path& public_key) {
-  auto key = signing::PublicKey::load(public_key);
+  auto trust = signing::TrustStore::load(public_key);
   fs::path sig = signature_path.value_or(fs::path(manifest_path).replace_extension(".sig"));
-  signing::Manifest manifest = signing::verify_manifest(read_file(manifest_path), read_file(sig), key);
+  signing::Manifest manifest = signing::verify_manifest(read_file(manifest_path), read_file(sig), trust);
   auto read = [&](const std::string& name) {
     fs::path p = artifacts_dir / name;
     if (!fs::is_regular_file(p)) throw Error("artifact " + name + " not found in " + artifacts_dir.string());

@@ -1,5 +1,7 @@
 #include "installer/ab_update.h"
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "installer/bronze_disk.h"
 #include "installer/slot_image.h"
@@ -7,17 +9,31 @@
 
 namespace bronze::installer {
 
+std::string below_floor(const std::string& version, uint64_t security_version, uint64_t floor) {
+  if (security_version >= floor) return "";
+  return version + " has security version " + std::to_string(security_version) + ", below this node's floor of " +
+         std::to_string(floor) + " (the highest it committed): an older image with known flaws may not come back; "
+         "install one with security version " + std::to_string(floor) + " or higher";
+}
+
 UpgradeResult upgrade(const UpgradeRequest& r, Progress& progress) {
   if (r.tries < 1 || r.tries > 9) throw Error("--tries must be 1 to 9");
   progress.stage("verify image");
-  auto key = signing::PublicKey::load(r.trust_key);
+  auto trust = signing::TrustStore::load(r.trust);
   signing::Manifest manifest = [&] {
     try {
-      return verify_slot(r.slot_image, 0, key);
+      return verify_slot(r.slot_image, 0, trust);
     } catch (const Error& e) {
       throw Error(std::string("the installer image does not verify: ") + e.what());
     }
   }();
+  // The slot and the image are signed apart; they must tell the same story.
+  if (manifest.version != r.claims.version || manifest.security_version != r.claims.security_version ||
+      manifest.arch != r.claims.arch) {
+    throw Error("the slot image says " + manifest.version + " (" + manifest.arch + ", security version " +
+                std::to_string(manifest.security_version) + ") but the image's signature says " + r.claims.version +
+                " (" + r.claims.arch + ", security version " + std::to_string(r.claims.security_version) + ")");
+  }
   if (manifest.arch != r.node_arch) {
     throw Error("the installer image is for " + manifest.arch + "; this machine is " + r.node_arch);
   }
@@ -25,6 +41,10 @@ UpgradeResult upgrade(const UpgradeRequest& r, Progress& progress) {
   progress.stage("check disk");
   BronzeDisk disk = BronzeDisk::open(r.disk);
   const BootState state = disk.boot_state();
+  if (auto refusal = below_floor(manifest.version, manifest.security_version, disk.node().security_floor);
+      !refusal.empty()) {
+    throw Error(refusal);
+  }
   char running = r.running_slot.value_or(state.default_slot);
   if (state.trial_slot != 'N' && state.trial_slot == running) {
     throw Error(std::string("slot ") + running + " is on trial and not yet committed; let it commit or roll back first");
@@ -55,9 +75,18 @@ UpgradeResult upgrade(const UpgradeRequest& r, Progress& progress) {
   // 2. The slot, written afresh and read back: the bytes on disk are the
   // image's, whose content was verified above.
   write_slot_image(writer, partition, r.slot_image);
-  // 3. What the slot now holds, then the trial: the last write decides.
+  // 3. What the disk now holds is verified again, read from the disk: the
+  // slot that will boot is the slot that was checked.
+  progress.stage("verify slot " + std::string(1, target));
+  try {
+    verify_slot(r.disk, partition.start, trust);
+  } catch (const Error& e) {
+    throw Error("slot " + std::string(1, target) + " does not verify after it was written: " + e.what());
+  }
+  // 4. What the slot now holds, then the trial: the last write decides.
   progress.stage("set trial");
   node.slot(target).version = manifest.version;
+  node.slot(target).security_version = manifest.security_version;
   node.pending_version = manifest.version;
   node.pending_from = result.from_version;
   disk.write_node(writer, node);
@@ -76,9 +105,11 @@ SettleResult settle_boot(const std::filesystem::path& path, char booted) {
   result.version = node.slot(booted).version;
 
   if (state.trial_slot == booted) {
-    // The commit point is the boot state; META follows.
+    // The commit point is the boot state; META follows, and with it the
+    // floor rises: only a committed version may raise it.
     disk.write_boot_state(writer, BootState{0, booted, 'N', 0});
     node.slot(booted).committed = true;
+    node.security_floor = std::max(node.security_floor, node.slot(booted).security_version);
     node.pending_version.clear();
     node.pending_from.clear();
     disk.write_node(writer, node);
@@ -100,8 +131,10 @@ SettleResult settle_boot(const std::filesystem::path& path, char booted) {
     return result;
   }
   // No trial: finish a commit a power cut interrupted between its two writes.
-  if (state.default_slot == booted && (!node.slot(booted).committed || !node.pending_version.empty())) {
+  if (state.default_slot == booted && (!node.slot(booted).committed || !node.pending_version.empty() ||
+                                       node.security_floor < node.slot(booted).security_version)) {
     node.slot(booted).committed = true;
+    node.security_floor = std::max(node.security_floor, node.slot(booted).security_version);
     node.pending_version.clear();
     node.pending_from.clear();
     disk.write_node(writer, node);
@@ -110,7 +143,7 @@ SettleResult settle_boot(const std::filesystem::path& path, char booted) {
   return result;
 }
 
-RollbackResult rollback(const std::filesystem::path& path, const std::optional<signing::PublicKey>& key) {
+RollbackResult rollback(const std::filesystem::path& path, const std::optional<signing::TrustStore>& trust) {
   BronzeDisk disk = BronzeDisk::open(path);
   const BootState state = disk.boot_state();
   char target = other_slot(state.default_slot);
@@ -119,12 +152,16 @@ RollbackResult rollback(const std::filesystem::path& path, const std::optional<s
     throw Error(std::string("cannot roll back: slot ") + target + " holds no committed version" +
                 (record.version.empty() ? "" : " (" + record.version + " never passed its health checks)"));
   }
-  if (key) {
+  uint64_t security_version = record.security_version;
+  if (trust) {
     try {
-      verify_slot(path, disk.slot_partition(target).start, *key);
+      security_version = verify_slot(path, disk.slot_partition(target).start, *trust).security_version;
     } catch (const Error& e) {
       throw Error(std::string("cannot roll back: slot ") + target + " does not verify: " + e.what());
     }
+  }
+  if (auto refusal = below_floor(record.version, security_version, disk.node().security_floor); !refusal.empty()) {
+    throw Error(std::string("cannot roll back to slot ") + target + ": " + refusal);
   }
   DiskWriter writer(path);
   disk.write_boot_state(writer, BootState{0, target, 'N', 0});

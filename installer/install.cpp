@@ -98,7 +98,8 @@ void install(const InstallRequest& r, Progress& progress) {
   // META records what the slots hold and where the boot state files lie, so
   // that upgrades, commits and rollbacks rewrite them in place.
   NodeState node;
-  node.a = {r.version, true};
+  node.a = {r.version, true, r.security_version};
+  node.security_floor = r.security_version;
   node.state1_offsets = locate_fat_file(r.disk, esp, kStateFile1);
   node.state2_offsets = locate_fat_file(r.disk, esp, kStateFile2);
   node.tally_offsets = locate_fat_file(r.disk, esp, kTallyFile);

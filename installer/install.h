@@ -37,6 +37,7 @@ struct InstallRequest {
   std::filesystem::path disk;
   std::string image_name;  // with the version, seeds the disk's GUIDs
   std::string version;
+  uint64_t security_version = 0;  // slot A's, which starts the node's floor
   LayoutSizes sizes;
   int64_t epoch = 0;  // every timestamp written
   std::filesystem::path slot_image;  // see slot_image.h; goes into BOOT-A

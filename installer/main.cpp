@@ -2,8 +2,8 @@
 // device. On a node machined runs the installer of the new version (DESIGN.md
 // decision 7); offline it works the same on a disk image.
 //
-//   installer upgrade  --disk D --image IMG [--tries N] [--trust KEY]
-//   installer rollback --disk D [--trust KEY]
+//   installer upgrade  --disk D --image IMG.tar [--tries N] [--trust KEY|DIR]
+//   installer rollback --disk D [--trust KEY|DIR]
 //   installer status   --disk D [--json]
 //   installer commit   --disk D --slot A|B     (machined, after health checks)
 //
@@ -28,12 +28,14 @@ using bronze::Error;
 
 namespace {
 
-constexpr const char* kNodeTrustStore = "/etc/bronze/trust/image-signing.pub";
+// The running image's trust store: every *.pub in it is trusted.
+constexpr const char* kNodeTrustStore = "/etc/bronze/trust";
 
-fs::path trust_key(const std::string& given) {
+fs::path trust_store(const std::string& given) {
   if (!given.empty()) return given;
   if (fs::exists(kNodeTrustStore)) return kNodeTrustStore;
-  throw Error(std::string("no trust store at ") + kNodeTrustStore + "; give the public key with --trust KEY");
+  throw Error(std::string("no trust store at ") + kNodeTrustStore +
+              "; give the public key (or a folder of them) with --trust");
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
@@ -49,15 +51,17 @@ int main(int argc, char** argv) {
 
   auto* upgrade = app.add_subcommand("upgrade", "verify an installer image, write it to the inactive slot and put that slot on trial");
   upgrade->add_option("--disk", disk, "disk to upgrade")->required();
-  upgrade->add_option("--image", image, "installer image: an OCI archive (.tar) or its unpacked folder")->required();
+  upgrade->add_option("--image", image, "installer image: the OCI archive (.tar) `imager installer` writes, signed")->required();
   upgrade->add_option("--tries", tries, "boot attempts the new slot gets before GRUB falls back")->capture_default_str();
-  upgrade->add_option("--trust", trust, std::string("public key the image must be signed with (default: ") + kNodeTrustStore + ")");
+  upgrade->add_option("--trust", trust,
+                      std::string("public key the image must be signed with, or a folder of them (default: ") +
+                          kNodeTrustStore + ")");
   upgrade->add_flag("--json", json, "print the result as JSON");
   upgrade->add_flag("-q,--quiet", quiet, "no progress lines");
 
   auto* rollback = app.add_subcommand("rollback", "make the other committed slot the default");
   rollback->add_option("--disk", disk, "disk to roll back")->required();
-  rollback->add_option("--trust", trust, "public key to verify the other slot with before switching");
+  rollback->add_option("--trust", trust, "public key (or a folder of them) to verify the other slot with before switching");
   rollback->add_flag("--json", json, "print the result as JSON");
 
   auto* status = app.add_subcommand("status", "each slot's version and state, what boots next, the last failed upgrade");
@@ -82,11 +86,15 @@ int main(int argc, char** argv) {
     if (*upgrade) {
       // Progress goes to stderr, so it stays on with --json (machined relays it).
       bronze::Progress progress(!quiet);
-      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(image, bronze::build_arch());
+      fs::path store = trust_store(trust);
+      progress.stage("verify signature");
+      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(
+          image, bronze::build_arch(), bronze::signing::TrustStore::load(store));
       bronze::installer::UpgradeRequest r;
       r.disk = disk;
       r.slot_image = unpacked.slot_image();
-      r.trust_key = trust_key(trust);
+      r.claims = unpacked.claims();
+      r.trust = store;
       r.tries = tries;
       r.node_arch = bronze::build_arch();
       auto result = bronze::installer::upgrade(r, progress);
@@ -98,9 +106,9 @@ int main(int argc, char** argv) {
                     result.slot, result.tries, result.tries == 1 ? "try" : "tries");
       }
     } else if (*rollback) {
-      std::optional<bronze::signing::PublicKey> key;
-      if (!trust.empty() || fs::exists(kNodeTrustStore)) key = bronze::signing::PublicKey::load(trust_key(trust));
-      auto result = bronze::installer::rollback(disk, key);
+      std::optional<bronze::signing::TrustStore> store;
+      if (!trust.empty() || fs::exists(kNodeTrustStore)) store = bronze::signing::TrustStore::load(trust_store(trust));
+      auto result = bronze::installer::rollback(disk, store);
       if (json) {
         print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version}});
       } else {

@@ -16,6 +16,14 @@ void put(MetaStore& s, const std::string& key, const std::string& value) {
   if (!value.empty()) s.values[key] = value;
 }
 
+// Absent (a disk from before security versions) or malformed reads as 0:
+// META's checksum already refuses a damaged copy.
+uint64_t get_number(const MetaStore& s, const std::string& key) {
+  std::string text = get(s, key);
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoull(text);
+}
+
 }  // namespace
 
 char other_slot(char slot) {
@@ -34,8 +42,9 @@ const SlotRecord& NodeState::slot(char name) const { return const_cast<NodeState
 
 NodeState NodeState::from_meta(const MetaStore& s) {
   NodeState n;
-  n.a = {get(s, "slot.A.version"), get(s, "slot.A.committed") == "1"};
-  n.b = {get(s, "slot.B.version"), get(s, "slot.B.committed") == "1"};
+  n.a = {get(s, "slot.A.version"), get(s, "slot.A.committed") == "1", get_number(s, "slot.A.security_version")};
+  n.b = {get(s, "slot.B.version"), get(s, "slot.B.committed") == "1", get_number(s, "slot.B.security_version")};
+  n.security_floor = get_number(s, "security.floor");
   n.pending_version = get(s, "upgrade.pending");
   n.pending_from = get(s, "upgrade.pending_from");
   n.last_failed_version = get(s, "upgrade.last_failed");
@@ -52,6 +61,9 @@ MetaStore NodeState::to_meta() const {
   put(s, "slot.A.committed", a.committed ? "1" : "0");
   put(s, "slot.B.version", b.version);
   put(s, "slot.B.committed", b.committed ? "1" : "0");
+  put(s, "slot.A.security_version", std::to_string(a.security_version));
+  put(s, "slot.B.security_version", std::to_string(b.security_version));
+  put(s, "security.floor", std::to_string(security_floor));
   put(s, "upgrade.pending", pending_version);
   put(s, "upgrade.pending_from", pending_from);
   put(s, "upgrade.last_failed", last_failed_version);

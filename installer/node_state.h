@@ -3,6 +3,7 @@
 // what each slot holds and what happened to the last upgrade.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,16 @@ namespace bronze::installer {
 struct SlotRecord {
   std::string version;     // empty: the slot holds nothing bootable
   bool committed = false;  // booted and passed health checks (or installed)
+  uint64_t security_version = 0;  // from the slot's signed manifest
 };
 
 struct NodeState {
   SlotRecord a;
   SlotRecord b;
+  // Anti-rollback, as Android's rollback index: the highest security version
+  // the node committed. It rises only at a commit, never at a trial boot, and
+  // an image below it is refused (a rollback to a slot below it too).
+  uint64_t security_floor = 0;
   // The upgrade written but not yet committed or failed.
   std::string pending_version;
   std::string pending_from;

@@ -8,10 +8,10 @@
 
 namespace bronze::installer {
 
-signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::PublicKey& key) {
+signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::TrustStore& trust) {
   auto read = [&](const std::string& name) { return read_from_ext4(file, offset, "/" + name); };
   std::string manifest_text = read(slot_file::kManifest);
-  signing::Manifest manifest = signing::verify_manifest(manifest_text, read(slot_file::kSignature), key);
+  signing::Manifest manifest = signing::verify_manifest(manifest_text, read(slot_file::kSignature), trust);
   std::string initramfs;
   signing::verify_artifacts(manifest, [&](const std::string& name) {
     if (name == "rootfs.sqfs") {

@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "signing/ed25519.h"
 #include "signing/manifest.h"
+#include "signing/trust_store.h"
 
 namespace bronze::installer {
 
 // Throws an Error naming the artifact, the signature or slot.env at fault.
-signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::PublicKey& key);
+signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::TrustStore& trust);
 
 }  // namespace bronze::installer

@@ -14,8 +14,10 @@ nlohmann::json disk_status(const std::filesystem::path& path) {
     out["slots"][std::string(1, slot)] = {{"version", record.version},
                                           {"committed", record.committed},
                                           {"trial", on_trial},
-                                          {"tries_left", on_trial ? disk.tries_left() : 0}};
+                                          {"tries_left", on_trial ? disk.tries_left() : 0},
+                                          {"security_version", record.security_version}};
   }
+  out["security_floor"] = disk.node().security_floor;
   out["default"] = std::string(1, state.default_slot);
   out["next_boot"] = std::string(1, disk.next_boot());
   out["generation"] = state.generation;
@@ -34,6 +36,7 @@ std::string format_status(const nlohmann::json& s) {
     std::string version = r["version"].get<std::string>();
     std::string what = version.empty() ? "empty" : version;
     if (!version.empty()) {
+      what += " (security version " + std::to_string(r["security_version"].get<uint64_t>()) + ")";
       if (r["trial"].get<bool>()) {
         what += " on trial, " + std::to_string(r["tries_left"].get<int>()) + " tries left";
       } else {
@@ -44,6 +47,8 @@ std::string format_status(const nlohmann::json& s) {
     out += std::string("slot ") + slot + ": " + what + "\n";
   }
   out += "next boot: slot " + s["next_boot"].get<std::string>() + "\n";
+  out += "security floor: " + std::to_string(s["security_floor"].get<uint64_t>()) +
+         " (images below it are refused)\n";
   if (s.contains("last_failed_upgrade")) {
     out += "last failed upgrade: " + s["last_failed_upgrade"]["version"].get<std::string>() + " (rolled back to " +
            s["last_failed_upgrade"]["rolled_back_to"].get<std::string>() + ")\n";

@@ -134,10 +134,10 @@ void unpack_template(const fs::path& compressed, const fs::path& out) {
 TemplateInstallResult install_from_template(const TemplateInstallRequest& r, Progress& progress) {
   progress.stage("check");
   auto parts = partitions_by_label(r.template_disk);
-  auto key = signing::PublicKey::load(r.trust_key);
+  auto trust = signing::TrustStore::load(r.trust);
   signing::Manifest manifest = [&] {
     try {
-      return verify_slot(r.template_disk, parts.at(label::kBootA).start, key);
+      return verify_slot(r.template_disk, parts.at(label::kBootA).start, trust);
     } catch (const Error& e) {
       throw Error(std::string("the installation template's BOOT-A does not verify: ") + e.what());
     }
@@ -205,7 +205,7 @@ TemplateInstallResult install_from_template(const TemplateInstallRequest& r, Pro
 
   progress.stage("check BOOT-A");
   try {
-    verify_slot(r.disk, layout.get(label::kBootA).start, key);
+    verify_slot(r.disk, layout.get(label::kBootA).start, trust);
   } catch (const Error& e) {
     throw Error(std::string("BOOT-A as written does not verify (is the disk failing?): ") + e.what());
   }

@@ -24,7 +24,7 @@ struct TemplateInstallRequest {
   std::filesystem::path template_disk;  // unpacked
   std::filesystem::path disk;           // the target: a block device, or a file in tests
   std::string machine_config;           // its text, into STATE as config.yaml
-  std::filesystem::path trust_key;      // BOOT-A must verify against it
+  std::filesystem::path trust;          // trust store BOOT-A must verify against
   std::string node_arch;                // and be built for it
   int64_t epoch = 0;                    // the date of config.yaml
   bool wipe = false;                    // zero the whole disk first (machine.install.wipe)

@@ -16,6 +16,7 @@ std::string Manifest::to_json() const {
   for (const auto& e : kspp_exceptions) exceptions_json.push_back({{"option", e.option}, {"reason", e.reason}});
   json doc = {{"format", format},     {"name", name},         {"version", version},
               {"arch", arch},         {"platform", platform}, {"cmdline", cmdline},
+              {"security_version", security_version},
               {"artifacts", artifacts_json}, {"kspp_exceptions", exceptions_json}};
   return doc.dump(2) + "\n";
 }
@@ -63,6 +64,12 @@ Manifest Manifest::parse(const std::string& json_text) {
   m.arch = field<std::string>(doc, "arch", "manifest");
   m.platform = field<std::string>(doc, "platform", "manifest");
   m.cmdline = field<std::string>(doc, "cmdline", "manifest");
+  if (doc.contains("security_version")) {
+    if (!doc["security_version"].is_number_unsigned()) {
+      throw Error("manifest: 'security_version' is not a non-negative integer");
+    }
+    m.security_version = doc["security_version"].get<uint64_t>();
+  }
   auto artifacts = field<json>(doc, "artifacts", "manifest");
   if (!artifacts.is_array() || artifacts.empty()) throw Error("manifest: 'artifacts' must be a non-empty list");
   for (const auto& a : artifacts) {
@@ -93,9 +100,9 @@ const Artifact* Manifest::find(const std::string& artifact_name) const {
   return nullptr;
 }
 
-Manifest verify_manifest(const std::string& manifest_text, const std::string& signature, const PublicKey& key) {
-  if (!key.verify(manifest_text, signature)) {
-    throw Error("manifest signature does not verify with key " + key.fingerprint().substr(0, 16) +
+Manifest verify_manifest(const std::string& manifest_text, const std::string& signature, const TrustStore& trust) {
+  if (!trust.signer_of(manifest_text, signature)) {
+    throw Error("manifest signature does not verify with " + trust.describe() +
                 " (signed by another key, or the manifest was changed)");
   }
   return Manifest::parse(manifest_text);

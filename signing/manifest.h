@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::signing {
 
@@ -34,6 +35,10 @@ struct Manifest {
   std::string arch;
   std::string platform;
   std::string cmdline;
+  // Anti-rollback: a node refuses an image whose security version is below
+  // the highest one it committed (META). Absent in manifests written before
+  // it existed, which read as 0.
+  uint64_t security_version = 0;
   std::vector<Artifact> artifacts;
   std::vector<AcceptedException> kspp_exceptions;
 
@@ -45,9 +50,10 @@ struct Manifest {
   const Artifact* find(const std::string& artifact_name) const;
 };
 
-// Checks `signature` over `manifest_text` and parses it; throws an Error that
-// says the signature does not match the key (and names the key) otherwise.
-Manifest verify_manifest(const std::string& manifest_text, const std::string& signature, const PublicKey& key);
+// Checks `signature` over `manifest_text` with every key of `trust`, and
+// only then parses it; throws an Error that says the signature matches no
+// trusted key (and names them) otherwise.
+Manifest verify_manifest(const std::string& manifest_text, const std::string& signature, const TrustStore& trust);
 
 // Gives the bytes of an artifact by name, or throws when it is missing.
 using ArtifactReader = std::function<std::string(const std::string& name)>;

@@ -19,6 +19,7 @@ Manifest sample(std::map<std::string, std::string>& files) {
   m.arch = "amd64";
   m.platform = "metal";
   m.cmdline = "console=ttyS0 panic=10";
+  m.security_version = 7;
   for (const auto& [name, bytes] : files) m.artifacts.push_back({name, sha256_hex(bytes), bytes.size()});
   m.kspp_exceptions.push_back({"CONFIG_X", "needed for Y"});
   return m;
@@ -42,7 +43,7 @@ TEST(Manifest, SignedManifestVerifies) {
   auto key = PrivateKey::generate();
   auto pub = PublicKey::from_pem(key.public_pem());
   std::string text = m.to_json();
-  Manifest verified = verify_manifest(text, key.sign(text), pub);
+  Manifest verified = verify_manifest(text, key.sign(text), TrustStore::of(std::move(pub)));
   EXPECT_NO_THROW(verify_artifacts(verified, [&](const std::string& n) { return files.at(n); }));
 }
 
@@ -54,8 +55,8 @@ TEST(Manifest, ChangedManifestOrWrongKeyFails) {
   std::string sig = key.sign(text);
   std::string changed = text;
   changed[changed.find("v1.2.3")] = 'w';
-  EXPECT_THROW(verify_manifest(changed, sig, PublicKey::from_pem(key.public_pem())), Error);
-  EXPECT_THROW(verify_manifest(text, sig, PublicKey::from_pem(PrivateKey::generate().public_pem())), Error);
+  EXPECT_THROW(verify_manifest(changed, sig, TrustStore::of(PublicKey::from_pem(key.public_pem()))), Error);
+  EXPECT_THROW(verify_manifest(text, sig, TrustStore::of(PublicKey::from_pem(PrivateKey::generate().public_pem()))), Error);
 }
 
 TEST(Manifest, FlippedArtifactByteIsNamed) {
@@ -96,6 +97,19 @@ TEST(Manifest, StrictParsing) {
   EXPECT_THROW(Manifest::parse(replace("\"version\"", "\"verzion\"")), Error);
   EXPECT_THROW(Manifest::parse(replace("\"name\": \"vmlinuz\"", "\"name\": \"../vmlinuz\"")), Error);
   EXPECT_THROW(Manifest::parse(replace("\"size\": 12", "\"size\": \"12\"")), Error);
+  EXPECT_THROW(Manifest::parse(replace("\"security_version\": 7", "\"security_version\": -1")), Error);
+  EXPECT_THROW(Manifest::parse(replace("\"security_version\": 7", "\"security_version\": \"7\"")), Error);
+}
+
+TEST(Manifest, SecurityVersionRoundTripsAndIsZeroWhenAbsent) {
+  std::map<std::string, std::string> files;
+  Manifest m = sample(files);
+  EXPECT_EQ(Manifest::parse(m.to_json()).security_version, 7u);
+  // A manifest written before security versions existed reads as 0.
+  std::string old = m.to_json();
+  old.erase(old.find("  \"security_version\": 7,\n"), std::string("  \"security_version\": 7,\n").size());
+  ASSERT_EQ(old.find("security_version"), std::string::npos) << old;
+  EXPECT_EQ(Manifest::parse(old).security_version, 0u);
 }
 
 }  // namespace bronze::signing

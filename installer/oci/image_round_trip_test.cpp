@@ -34,6 +34,7 @@ class OciRoundTrip : public ::testing::Test {
     spec_.arch = "amd64";
     spec_.tag = "v0.1.0";
     spec_.epoch = kEpoch;
+    spec_.sign = test::signer("amd64");
   }
   fs::path src(const std::string& name) const { return dir_.path() / "src" / name; }
 
@@ -45,7 +46,7 @@ TEST_F(OciRoundTrip, WhatIsWrittenReadsBack) {
   fs::path archive = dir_.path() / "installer-amd64.tar";
   write_image_archive(spec_, archive);
 
-  ImageArchive image(archive, "amd64");
+  ImageArchive image(archive, "amd64", test::trust());
   EXPECT_EQ(image.info().architecture, "amd64");
   EXPECT_EQ(image.info().ref_name, "v0.1.0");
   EXPECT_EQ(image.annotations(), spec_.annotations);
@@ -87,7 +88,7 @@ TEST_F(OciRoundTrip, TheSameInputsGiveTheSameBytes) {
 TEST_F(OciRoundTrip, ReadingAFileDoesNotExtract) {
   fs::path archive = dir_.path() / "image.tar";
   write_image_archive(spec_, archive);
-  ImageArchive image(archive, "amd64");
+  ImageArchive image(archive, "amd64", test::trust());
   auto before = test::list_tree(dir_.path());
   EXPECT_EQ(image.read_file("usr/share/bronze/rootfs.sqfs", kLimit).size(), 300000u);
   EXPECT_EQ(test::list_tree(dir_.path()), before);
@@ -96,11 +97,28 @@ TEST_F(OciRoundTrip, ReadingAFileDoesNotExtract) {
   EXPECT_THROW(image.read_file("usr", 1000), Error);
 }
 
+TEST_F(OciRoundTrip, TheArchiveCarriesTheSignatureOfItsManifest) {
+  fs::path archive = dir_.path() / "image.tar";
+  write_image_archive(spec_, archive);
+  ImageArchive image(archive, "amd64", test::trust());
+  EXPECT_EQ(image.info().claims.arch, "amd64");
+  EXPECT_EQ(image.info().claims.security_version, 1u);
+  // Unsigned, the same image is refused.
+  spec_.sign = nullptr;
+  write_image_archive(spec_, dir_.path() / "unsigned.tar");
+  try {
+    ImageArchive unsigned_image(dir_.path() / "unsigned.tar", "amd64", test::trust());
+    FAIL() << "opened an unsigned image";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("carries no signature"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(OciRoundTrip, AnotherArchitectureIsRefusedByName) {
   fs::path archive = dir_.path() / "image.tar";
   write_image_archive(spec_, archive);
   try {
-    ImageArchive image(archive, "arm64");
+    ImageArchive image(archive, "arm64", test::trust());
     FAIL() << "opened an amd64 image as arm64";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("no manifest for architecture arm64 (it has: amd64)"), std::string::npos)
@@ -133,7 +151,7 @@ TEST_F(OciRoundTrip, TheWriterRefusesBadSpecs) {
 TEST_F(OciRoundTrip, ExtractionNeedsAFreshFolder) {
   fs::path archive = dir_.path() / "image.tar";
   write_image_archive(spec_, archive);
-  ImageArchive image(archive, "amd64");
+  ImageArchive image(archive, "amd64", test::trust());
   fs::create_directories(dir_.path() / "taken");
   EXPECT_THROW(image.extract(dir_.path() / "taken", kLimit), Error);
   EXPECT_TRUE(test::list_tree(dir_.path() / "taken").empty());

@@ -10,6 +10,7 @@
 #include "installer/oci/layer_paths.h"
 #include "installer/oci/media_types.h"
 #include "installer/oci/reproducible_tar.h"
+#include "installer/oci/signature_artifact.h"
 
 namespace bronze::oci {
 
@@ -80,16 +81,24 @@ void write_image_archive(const ImageSpec& spec, const fs::path& output) {
   manifest_descriptor.annotations[kRefNameAnnotation] = spec.tag;
   manifest_descriptor.platform = Platform{spec.arch, "linux"};
 
-  std::string index_json = to_json(ImageIndex{{manifest_descriptor}, {}});
-  std::string layout_json = nlohmann::json{{"imageLayoutVersion", kLayoutVersion}}.dump();
-
+  ImageIndex index{{manifest_descriptor}, {}};
   std::vector<TarEntry> outer = {
-      {"oci-layout", TarEntry::Kind::kFileFromMemory, {}, layout_json, 0644},
-      {"index.json", TarEntry::Kind::kFileFromMemory, {}, index_json, 0644},
       blob_entry(manifest_descriptor, manifest_json),
       blob_entry(config_descriptor, config_json),
       {"blobs/sha256/" + layer.hex(), TarEntry::Kind::kFileFromDisk, layer_scratch.path(), {}, 0644},
   };
+  if (spec.sign) {
+    SignatureArtifact signature = make_signature_artifact(spec.sign(manifest_descriptor.digest));
+    Descriptor signature_descriptor = describe(kManifestMediaType, signature.manifest);
+    signature_descriptor.annotations[kRefNameAnnotation] = signature_tag(manifest_descriptor.digest);
+    index.manifests.push_back(signature_descriptor);
+    outer.push_back(blob_entry(signature_descriptor, signature.manifest));
+    outer.push_back(blob_entry(describe(kConfigMediaType, signature.config), signature.config));
+    outer.push_back(blob_entry(describe(kSimpleSigningMediaType, signature.payload), signature.payload));
+  }
+  outer.push_back({"oci-layout", TarEntry::Kind::kFileFromMemory, {},
+                   nlohmann::json{{"imageLayoutVersion", kLayoutVersion}}.dump(), 0644});
+  outer.push_back({"index.json", TarEntry::Kind::kFileFromMemory, {}, to_json(index), 0644});
   StagedFile staged(output);
   write_reproducible_tar(std::move(outer), staged.path(), spec.epoch);
   staged.commit();

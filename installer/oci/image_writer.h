@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "installer/oci/documents.h"
+#include "signing/image_signature.h"
 
 namespace bronze::oci {
 
@@ -24,6 +26,10 @@ struct ImageSpec {
   std::string arch;         // "amd64" or "arm64"
   std::string tag;          // org.opencontainers.image.ref.name in index.json
   int64_t epoch = 0;        // every timestamp (SOURCE_DATE_EPOCH)
+  // Signs the image manifest's digest; its signature artifact goes into the
+  // archive beside the image (see signature_artifact.h). Without it the
+  // archive is unsigned, and no node installs it.
+  std::function<signing::SignedPayload(const std::string& manifest_digest)> sign;
 };
 
 // The same spec and file contents give the same bytes. Written through a

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/sha256.h"
 #include "installer/oci/layer_paths.h"
 #include "installer/oci/layer_plan.h"
 #include "installer/oci/layer_reader.h"
@@ -68,16 +69,19 @@ void set_times(const fs::path& path, int64_t mtime) {
 // Only the permission bits: see extract_layer on set-ID and sticky bits.
 mode_t safe_mode(uint32_t mode) { return static_cast<mode_t>(mode & 0777); }
 
-void write_file(LayerReader& reader, const LayerEntry& e, const fs::path& target, uint64_t& total,
-                uint64_t max_total_bytes) {
+// Returns the sha256 of what it wrote.
+std::string write_file(LayerReader& reader, const LayerEntry& e, const fs::path& target, uint64_t& total,
+                       uint64_t max_total_bytes) {
   // O_EXCL and O_NOFOLLOW: never write through something already there.
   int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) throw_errno("cannot create " + target.string());
   std::vector<char> buffer(1 << 16);
+  Sha256 hash;
   try {
     for (;;) {
       size_t got = reader.read(buffer.data(), buffer.size());
       if (got == 0) break;
+      hash.update(buffer.data(), got);
       total += got;
       if (total > max_total_bytes) {
         throw Error("layer holds more than the " + std::to_string(max_total_bytes) + " bytes allowed (at '" +
@@ -98,6 +102,7 @@ void write_file(LayerReader& reader, const LayerEntry& e, const fs::path& target
   }
   if (::close(fd) != 0) throw_errno("cannot write " + target.string());
   set_times(target, e.mtime);
+  return hash.hex_digest();
 }
 
 bool same_entry(const LayerEntry& a, const LayerEntry& b) {
@@ -106,8 +111,8 @@ bool same_entry(const LayerEntry& a, const LayerEntry& b) {
 
 }  // namespace
 
-void extract_layer(const OuterArchive& archive, const Descriptor& layer, const fs::path& destination,
-                   uint64_t max_total_bytes) {
+ExtractedLayer extract_layer(const OuterArchive& archive, const Descriptor& layer, const fs::path& destination,
+                             uint64_t max_total_bytes) {
   std::vector<LayerEntry> plan;
   {
     LayerReader reader(archive.open_blob(layer, "layer"));
@@ -115,6 +120,7 @@ void extract_layer(const OuterArchive& archive, const Descriptor& layer, const f
   }
 
   StagedFolder staged(destination);
+  ExtractedLayer extracted;
   LayerReader reader(archive.open_blob(layer, "layer"));
   uint64_t total = 0;
   std::vector<const LayerEntry*> folders;
@@ -136,16 +142,19 @@ void extract_layer(const OuterArchive& archive, const Descriptor& layer, const f
         folders.push_back(&checked);
         break;
       case Type::kFile:
-        write_file(reader, checked, target, total, max_total_bytes);
+        extracted.files[checked.path] = write_file(reader, checked, target, total, max_total_bytes);
         break;
       case Type::kSymlink:
         if (::symlink(checked.link_target.c_str(), target.c_str()) != 0) throw_errno("cannot create symlink " + target.string());
         set_times(target, checked.mtime);
+        extracted.symlinks[checked.path] = checked.link_target;
         break;
       case Type::kHardlink:
         if (::link((staged.path() / checked.link_target).c_str(), target.c_str()) != 0) {
           throw_errno("cannot create hard link " + target.string());
         }
+        // The plan allows links only to files earlier in the layer.
+        extracted.files[checked.path] = extracted.files.at(checked.link_target);
         break;
       case Type::kOther:
         throw Error("layer entry '" + checked.raw_path + "' is not a file, folder or link");  // refused by the plan
@@ -163,7 +172,48 @@ void extract_layer(const OuterArchive& archive, const Descriptor& layer, const f
     if (::chmod(target.c_str(), safe_mode(folder->mode)) != 0) throw_errno("cannot set the mode of " + target.string());
     set_times(target, folder->mtime);
   }
+  // Folders a path needed but the layer did not list are there too.
+  for (const auto& [path, digest] : extracted.files) {
+    for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) extracted.folders.insert(p.string());
+  }
+  for (const auto& [path, target] : extracted.symlinks) {
+    for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) extracted.folders.insert(p.string());
+  }
+  for (const LayerEntry* folder : folders) extracted.folders.insert(folder->path);
   staged.commit();
+  return extracted;
+}
+
+void check_extracted_folder(const fs::path& root, const ExtractedLayer& expected) {
+  size_t files = 0, symlinks = 0, folders = 0;
+  auto changed = [&](const std::string& path, const std::string& what) {
+    throw Error("the unpacked installer image changed after it was verified: " + path + " " + what +
+                "; refusing to use it");
+  };
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    // Lexically: fs::relative would follow the links being checked.
+    std::string path = it->path().lexically_relative(root).string();
+    fs::file_status status = it->symlink_status();
+    if (fs::is_symlink(status)) {
+      auto want = expected.symlinks.find(path);
+      if (want == expected.symlinks.end()) changed(path, "is a link the image does not have");
+      if (fs::read_symlink(it->path()).string() != want->second) changed(path, "points elsewhere");
+      ++symlinks;
+    } else if (fs::is_directory(status)) {
+      if (!expected.folders.count(path)) changed(path, "is a folder the image does not have");
+      ++folders;
+    } else if (fs::is_regular_file(status)) {
+      auto want = expected.files.find(path);
+      if (want == expected.files.end()) changed(path, "is a file the image does not have");
+      if (sha256_file_hex(it->path()) != want->second) changed(path, "does not match the digest it was written with");
+      ++files;
+    } else {
+      changed(path, "is not a file, folder or link");
+    }
+  }
+  if (files != expected.files.size() || symlinks != expected.symlinks.size() || folders != expected.folders.size()) {
+    changed(root.string(), "lost files");
+  }
 }
 
 std::string read_layer_file(const OuterArchive& archive, const Descriptor& layer, const std::string& path,

@@ -5,12 +5,22 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 
 #include "installer/oci/documents.h"
 #include "installer/oci/outer_archive.h"
 
 namespace bronze::oci {
+
+// What extract_layer wrote, from bytes whose digest it checked: enough to
+// check the folder again right before its files are used.
+struct ExtractedLayer {
+  std::map<std::string, std::string> files;     // relative path -> sha256 hex (hard links too)
+  std::map<std::string, std::string> symlinks;  // relative path -> target
+  std::set<std::string> folders;
+};
 
 // Extracts the layer into `destination`, which must not exist yet; it is
 // built under a temporary name beside it and renamed when complete.
@@ -20,8 +30,13 @@ namespace bronze::oci {
 // that appears twice, and more than `max_total_bytes` of file data.
 // Set-user-ID, set-group-ID and sticky bits are dropped: an installer payload
 // has no use for them, and they would be a way to plant a privileged binary.
-void extract_layer(const OuterArchive& archive, const Descriptor& layer, const std::filesystem::path& destination,
-                   uint64_t max_total_bytes);
+ExtractedLayer extract_layer(const OuterArchive& archive, const Descriptor& layer,
+                             const std::filesystem::path& destination, uint64_t max_total_bytes);
+
+// Walks `root` and throws, naming the path, unless it holds exactly what
+// `expected` records: no file changed, added or missing, no link retargeted.
+// What is checked is then what is used.
+void check_extracted_folder(const std::filesystem::path& root, const ExtractedLayer& expected);
 
 // One regular file of the layer (following a hard link), without extracting
 // anything; returned only after the whole layer matched its digest.

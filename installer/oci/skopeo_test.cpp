@@ -6,10 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
 #include "base/files.h"
 #include "base/subprocess.h"
 #include "installer/oci/image_archive.h"
 #include "installer/oci/image_writer.h"
+#include "installer/oci/signature_artifact.h"
+#include "installer/oci/test_archives.h"
 
 namespace bronze::oci {
 namespace {
@@ -33,6 +36,7 @@ class SkopeoReadsOurArchive : public ::testing::Test {
     spec_.arch = "arm64";  // not the host's: skopeo must report what the image says
     spec_.tag = "v9.8.7";
     spec_.epoch = 1700000000;
+    spec_.sign = test::signer("arm64");
     write_image_archive(spec_, archive_);
   }
 
@@ -48,13 +52,14 @@ class SkopeoReadsOurArchive : public ::testing::Test {
 };
 
 TEST_F(SkopeoReadsOurArchive, InspectShowsArchitectureAndAnnotations) {
-  json inspected = json::parse(skopeo({"inspect", "oci-archive:" + archive_.string()}).out);
+  // The archive holds the image and its signature: skopeo is told which.
+  json inspected = json::parse(skopeo({"inspect", "oci-archive:" + archive_.string() + ":v9.8.7"}).out);
   EXPECT_EQ(inspected.value("Architecture", ""), "arm64") << inspected.dump(2);
   EXPECT_EQ(inspected.value("Os", ""), "linux") << inspected.dump(2);
   ASSERT_TRUE(inspected.contains("Labels") && inspected["Labels"].is_object()) << inspected.dump(2);
   for (const auto& [key, value] : spec_.annotations) EXPECT_EQ(inspected["Labels"].value(key, ""), value) << key;
 
-  json raw = json::parse(skopeo({"inspect", "--raw", "oci-archive:" + archive_.string()}).out);
+  json raw = json::parse(skopeo({"inspect", "--raw", "oci-archive:" + archive_.string() + ":v9.8.7"}).out);
   EXPECT_EQ(raw.value("mediaType", ""), "application/vnd.oci.image.manifest.v1+json");
   for (const auto& [key, value] : spec_.annotations) EXPECT_EQ(raw["annotations"].value(key, ""), value) << key;
 }
@@ -67,9 +72,24 @@ TEST_F(SkopeoReadsOurArchive, InspectFindsTheImageByTag) {
 }
 
 TEST_F(SkopeoReadsOurArchive, CopyGivesAnArchiveWeCanInstallFrom) {
+  // A release copies the image and its signature, as cosign users do. With
+  // --preserve-digests skopeo keeps the manifest's bytes (it would otherwise
+  // compress the layer), so the signature still covers the copy.
+  std::string digest = ImageArchive(archive_, "arm64", test::trust()).info().manifest_digest;
+  fs::path layout = dir_.path() / "copy";
+  skopeo({"copy", "--quiet", "--preserve-digests", "oci-archive:" + archive_.string() + ":v9.8.7",
+          "oci:" + layout.string() + ":v9.8.7"});
+  // The image alone is refused: nothing vouches for it.
+  fs::path unsigned_copy = dir_.path() / "unsigned.tar";
+  run_checked({"tar", "-C", layout.string(), "-cf", unsigned_copy.string(), "."});
+  EXPECT_THROW(ImageArchive(unsigned_copy, "arm64", test::trust()), Error);
+  std::string tag = signature_tag(digest);
+  skopeo({"copy", "--quiet", "--preserve-digests", "oci-archive:" + archive_.string() + ":" + tag,
+          "oci:" + layout.string() + ":" + tag});
   fs::path copy = dir_.path() / "copy.tar";
-  skopeo({"copy", "--quiet", "oci-archive:" + archive_.string(), "oci-archive:" + copy.string() + ":copied"});
-  ImageArchive image(copy, "arm64");
+  run_checked({"tar", "-C", layout.string(), "-cf", copy.string(), "."});
+  ImageArchive image(copy, "arm64", test::trust());
+  EXPECT_EQ(image.info().manifest_digest, digest);
   EXPECT_EQ(image.annotations(), spec_.annotations);
   EXPECT_EQ(image.read_file("boot/vmlinuz", 1024), "kernel");
   image.extract(dir_.path() / "out", 1 << 20);

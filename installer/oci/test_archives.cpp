@@ -94,21 +94,49 @@ std::vector<RawEntry> layout_and_index(const ImageIndex& index) {
   return {file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"), file("index.json", to_json(index))};
 }
 
+const signing::PrivateKey& signing_key() {
+  static const signing::PrivateKey key = signing::PrivateKey::generate();
+  return key;
+}
+
+signing::TrustStore trust() { return signing::TrustStore::of(signing::PublicKey::from_pem(signing_key().public_pem())); }
+
+std::function<signing::SignedPayload(const std::string&)> signer(const std::string& arch) {
+  return [arch](const std::string& digest) {
+    return signing::sign_image(digest, {"v1", arch, "metal", 1}, signing_key());
+  };
+}
+
 CraftedImage craft_image(const std::string& layer_tar, const std::string& arch, const Annotations& annotations) {
   CraftedImage image;
   image.layer = layer_tar;
   Descriptor layer = describe(kLayerMediaType, layer_tar);
   image.config = to_json(ImageConfig{arch, "linux", {layer.digest}, {}}, "2023-11-14T22:13:20Z");
   image.manifest = to_json(ImageManifest{describe(kConfigMediaType, image.config), {layer}, annotations});
-  image.manifest_descriptor = describe(kManifestMediaType, image.manifest);
   image.manifest_descriptor.platform = Platform{arch, "linux"};
+  image.sign();
   return image;
 }
 
-std::vector<RawEntry> CraftedImage::blobs() const { return {blob(layer), blob(config), blob(manifest)}; }
+std::string signature_tag_of(const CraftedImage& image) { return signature_tag(image.manifest_descriptor.digest); }
+
+void CraftedImage::sign(const std::string& arch, const signing::PrivateKey* key) {
+  auto platform = manifest_descriptor.platform;
+  manifest_descriptor = describe(kManifestMediaType, manifest);
+  manifest_descriptor.platform = platform;
+  signing::ImageClaims claims{"v1", arch.empty() ? parse_config(config).architecture : arch, "metal", 1};
+  signature = make_signature_artifact(signing::sign_image(manifest_descriptor.digest, claims, key ? *key : signing_key()));
+  signature_descriptor = describe(kManifestMediaType, signature.manifest);
+  signature_descriptor.annotations[kRefNameAnnotation] = signature_tag(manifest_descriptor.digest);
+}
+
+std::vector<RawEntry> CraftedImage::blobs() const {
+  return {blob(layer), blob(config), blob(manifest), blob(signature.manifest), blob(signature.config),
+          blob(signature.payload)};
+}
 
 std::vector<RawEntry> CraftedImage::members() const {
-  auto all = layout_and_index(ImageIndex{{manifest_descriptor}, {}});
+  auto all = layout_and_index(ImageIndex{index_entries(), {}});
   for (auto& b : blobs()) all.push_back(std::move(b));
   return all;
 }

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "installer/oci/documents.h"
+#include "installer/oci/signature_artifact.h"
+#include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::oci::test {
 
@@ -29,17 +33,36 @@ void write_tar(const std::filesystem::path& path, const std::vector<RawEntry>& e
 
 Descriptor describe(const std::string& media_type, const std::string& blob);
 
-// One image's documents around a layer, with digests that match.
+// The key crafted images are signed with, and the trust store holding it.
+const signing::PrivateKey& signing_key();
+signing::TrustStore trust();
+// An ImageSpec::sign that signs with signing_key(), claiming `arch`.
+std::function<signing::SignedPayload(const std::string&)> signer(const std::string& arch);
+
+// One image's documents around a layer, with digests that match, signed by
+// signing_key() the way `imager installer` signs.
 struct CraftedImage {
   std::string layer;
   std::string config;
   std::string manifest;
   Descriptor manifest_descriptor;  // for an index entry; platform set
-  // oci-layout, an index.json listing this image, and the three blobs.
+  SignatureArtifact signature;
+  Descriptor signature_descriptor;  // its index entry, tagged sha256-<hex>.sig
+
+  // Signs the manifest as it is now, claiming `arch` (default: the config's)
+  // with `key` (default: signing_key()); call after changing the manifest.
+  void sign(const std::string& arch = "", const signing::PrivateKey* key = nullptr);
+  // oci-layout, an index.json listing this image and its signature, and the
+  // blobs of both.
   std::vector<RawEntry> members() const;
-  // The three blobs alone, to combine images under one index.
+  // The blobs alone (image and signature), to combine images under one index.
   std::vector<RawEntry> blobs() const;
+  // The image's and its signature's index entries.
+  std::vector<Descriptor> index_entries() const { return {manifest_descriptor, signature_descriptor}; }
 };
+
+// "sha256-<hex>.sig" of the image's manifest.
+std::string signature_tag_of(const CraftedImage& image);
 
 CraftedImage craft_image(const std::string& layer_tar, const std::string& arch, const Annotations& annotations = {});
 

@@ -13,6 +13,7 @@
 #include "installer/oci/manifest_selection.h"
 #include "installer/oci/media_types.h"
 #include "installer/oci/reproducible_tar.h"
+#include "installer/oci/signature_artifact.h"
 #include "installer/registry/docker_documents.h"
 #include "installer/registry/verified_fetch.h"
 
@@ -51,9 +52,39 @@ ChosenManifest choose_manifest(RegistrySession& session, const Reference& ref, c
                   chosen.media_type);
     }
   }
-  std::string oci_text = oci_manifest_text(chosen.body, chosen.media_type);
-  oci::ImageManifest manifest = oci::parse_manifest(oci_text);
-  return {std::move(chosen), std::move(manifest), std::move(oci_text)};
+  if (chosen.media_type.substr(0, chosen.media_type.find(';')) == kDockerManifestMediaType) {
+    // Rewritten into OCI it would have another digest than the one signed.
+    throw Error(image + " is stored as a Docker manifest (copied with --format v2s2?): Bronze signs and installs "
+                "the OCI manifest `imager installer` writes; copy the image without --format");
+  }
+  return {std::move(chosen), {}, {}};
+}
+
+// The signature beside the image, verified: only then is the manifest read.
+struct VerifiedSignature {
+  FetchedDocument manifest;  // of the signature artifact
+  std::string config;
+  std::string payload;
+  signing::ImageClaims claims;
+};
+
+VerifiedSignature verify_signature(RegistrySession& session, const Reference& ref, const std::string& manifest_digest,
+                                   const signing::TrustStore& trust, const std::string& arch) {
+  std::string tag = oci::signature_tag(manifest_digest);
+  VerifiedSignature out;
+  out.manifest = fetch_manifest(session, tag, std::nullopt,
+                                "the signature of image " + ref.str() + " (tag " + tag +
+                                    ", pushed beside the image; an image without one is not installed)");
+  oci::ImageManifest signature = oci::parse_manifest(out.manifest.body);
+  out.config = fetch_blob(session, signature.config, "signature config");
+  signing::SignedPayload signed_payload = oci::read_signature_artifact(out.manifest.body, [&](const oci::Descriptor& d) {
+    return out.payload = fetch_blob(session, d, "signature payload");
+  });
+  out.claims = signing::verify_image_signature(signed_payload, trust, manifest_digest);
+  if (out.claims.arch != arch) {
+    throw Error("image " + ref.str() + " is signed as an " + out.claims.arch + " image; this machine is " + arch);
+  }
+  return out;
 }
 
 // The bytes the pull fetches (each digest once), refused above `max_bytes`
@@ -83,9 +114,13 @@ void check_platform(const oci::ImageConfig& config, const std::string& what, con
 }  // namespace
 
 PullResult pull_to_archive(const Reference& ref, const PullOptions& options, const fs::path& archive) {
+  if (!options.trust) throw Error("pull of " + ref.str() + ": no trust store to verify its signature with");
   const std::string what = "image " + ref.str();
   RegistrySession session(ref, SessionOptions{options.plain_http, options.ca_file, options.timeout_seconds});
   ChosenManifest chosen = choose_manifest(session, ref, options.arch);
+  VerifiedSignature signature = verify_signature(session, ref, chosen.document.digest, *options.trust, options.arch);
+  chosen.oci_text = chosen.document.body;
+  chosen.manifest = oci::parse_manifest(chosen.oci_text);
   uint64_t total = image_size(chosen, what, options.max_bytes);
 
   uint64_t done = chosen.oci_text.size();
@@ -118,24 +153,33 @@ PullResult pull_to_archive(const Reference& ref, const PullOptions& options, con
                     oci::TarEntry{blob_path(config_descriptor), oci::TarEntry::Kind::kFileFromMemory, {}, config_text,
                                   0644});
 
-  oci::Descriptor manifest_entry{oci::kManifestMediaType, "sha256:" + sha256_hex(chosen.oci_text),
-                                 chosen.oci_text.size(), {}, oci::Platform{config.architecture, config.os}};
+  oci::Descriptor manifest_entry{oci::kManifestMediaType, chosen.document.digest, chosen.oci_text.size(), {},
+                                 oci::Platform{config.architecture, config.os}};
   if (!ref.tag.empty()) manifest_entry.annotations[oci::kRefNameAnnotation] = ref.tag;
   blobs.try_emplace(manifest_entry.digest, oci::TarEntry{blob_path(manifest_entry),
                                                          oci::TarEntry::Kind::kFileFromMemory, {}, chosen.oci_text,
                                                          0644});
+  // The signature, as the imager's archive carries it.
+  oci::Descriptor signature_entry{oci::kManifestMediaType, signature.manifest.digest, signature.manifest.body.size(),
+                                  {{oci::kRefNameAnnotation, oci::signature_tag(chosen.document.digest)}},
+                                  std::nullopt};
+  for (const std::string* document : {&signature.manifest.body, &signature.config, &signature.payload}) {
+    std::string digest = "sha256:" + sha256_hex(*document);
+    blobs.try_emplace(digest, oci::TarEntry{"blobs/sha256/" + digest.substr(7), oci::TarEntry::Kind::kFileFromMemory,
+                                            {}, *document, 0644});
+  }
 
   std::vector<oci::TarEntry> entries;
   for (auto& [digest, entry] : blobs) entries.push_back(std::move(entry));
   entries.push_back({"oci-layout", oci::TarEntry::Kind::kFileFromMemory, {},
                      nlohmann::json{{"imageLayoutVersion", oci::kLayoutVersion}}.dump(), 0644});
   entries.push_back({"index.json", oci::TarEntry::Kind::kFileFromMemory, {},
-                     oci::to_json(oci::ImageIndex{{manifest_entry}, {}}), 0644});
+                     oci::to_json(oci::ImageIndex{{manifest_entry, signature_entry}, {}}), 0644});
 
   StagedFile staged(archive);
   oci::write_reproducible_tar(std::move(entries), staged.path(), kArchiveEpoch);
   staged.commit();
-  return PullResult{chosen.document.digest, manifest_entry.digest, total};
+  return PullResult{chosen.document.digest, signature.claims, total};
 }
 
 }  // namespace bronze::registry

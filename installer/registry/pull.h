@@ -1,8 +1,11 @@
 // Pulls one architecture's image from an OCI registry into an OCI image
 // archive ("oci-archive": a tar holding oci-layout, index.json and
-// blobs/sha256/...), the form bronze::oci::ImageArchive opens. Every
-// document and blob is checked against its digest before it is used or
-// written; nothing is left at the output path when the pull fails.
+// blobs/sha256/...), the form bronze::oci::ImageArchive opens. The image's
+// signature (cosign-style, at tag sha256-<hex>.sig beside it) is verified
+// before the image manifest is parsed or a layer fetched, and comes along in
+// the archive. Every document and blob is checked against its digest before
+// it is used or written; nothing is left at the output path when the pull
+// fails.
 #pragma once
 
 #include <cstdint>
@@ -11,11 +14,15 @@
 #include <string>
 
 #include "installer/registry/reference.h"
+#include "signing/image_signature.h"
+#include "signing/trust_store.h"
 
 namespace bronze::registry {
 
 struct PullOptions {
   std::string arch = "amd64";  // picked from a multi-arch index (os linux); a single image must match it
+  // The keys the image must be signed with; required.
+  const signing::TrustStore* trust = nullptr;
   bool plain_http = false;     // HTTPS unless told
   // A CA certificate file trusted for HTTPS in addition to the system's.
   std::string ca_file;
@@ -26,12 +33,9 @@ struct PullOptions {
 };
 
 struct PullResult {
-  // The digest of the manifest as the registry holds it.
+  // The digest of the manifest, the one its signature names.
   std::string manifest_digest;
-  // The digest of the manifest in the archive (ImageArchive's
-  // info().manifest_digest): the same, unless a Docker-format manifest was
-  // rewritten into its OCI form.
-  std::string archive_manifest_digest;
+  signing::ImageClaims claims;  // what the signature says
   uint64_t bytes = 0;  // manifest, config and layers
 };
 

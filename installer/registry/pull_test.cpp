@@ -10,6 +10,7 @@
 #include "base/sha256.h"
 #include "installer/oci/image_archive.h"
 #include "installer/oci/media_types.h"
+#include "installer/oci/signature_artifact.h"
 #include "installer/oci/test_archives.h"
 #include "installer/registry/docker_documents.h"
 #include "tests/support/loopback_http_server.h"
@@ -46,7 +47,14 @@ struct FakeRegistry {
     manifests["sha256:" + sha256_hex(body)] = {media_type, body};
     if (!tag.empty()) manifests[tag] = {media_type, body};
   }
+  // The image, and its signature under tag sha256-<hex>.sig beside it.
   void add_image(const oci::test::CraftedImage& image, const std::string& tag = "") {
+    add_unsigned_image(image, tag);
+    blobs["sha256:" + sha256_hex(image.signature.config)] = image.signature.config;
+    blobs["sha256:" + sha256_hex(image.signature.payload)] = image.signature.payload;
+    add_manifest(oci::kManifestMediaType, image.signature.manifest, oci::test::signature_tag_of(image));
+  }
+  void add_unsigned_image(const oci::test::CraftedImage& image, const std::string& tag = "") {
     blobs["sha256:" + sha256_hex(image.layer)] = image.layer;
     blobs["sha256:" + sha256_hex(image.config)] = image.config;
     add_manifest(oci::kManifestMediaType, image.manifest, tag);
@@ -106,6 +114,7 @@ class PullTest : public ::testing::Test {
     o.arch = arch;
     o.plain_http = true;
     o.timeout_seconds = 10;
+    o.trust = &trust_;
     return o;
   }
   std::string pull_error(const Reference& r, const PullOptions& o) {
@@ -119,6 +128,7 @@ class PullTest : public ::testing::Test {
     return "";
   }
 
+  signing::TrustStore trust_ = oci::test::trust();
   FakeRegistry registry_;
   bronze::test::LoopbackHttpServer server_{[this](const HttpRequest& r) { return registry_.answer(r); }};
   TempDir dir_{"bronze-registry-test"};
@@ -131,10 +141,10 @@ TEST_F(PullTest, FetchesATokenThenPullsByTag) {
   registry_.add_image(amd64_, "v1");
   PullResult result = pull_to_archive(ref(":v1"), options(), output_);
   EXPECT_EQ(result.manifest_digest, amd64_.manifest_descriptor.digest);
-  EXPECT_EQ(result.archive_manifest_digest, result.manifest_digest);
+  EXPECT_EQ(result.claims.arch, "amd64");
   EXPECT_EQ(result.bytes, amd64_.manifest.size() + amd64_.config.size() + amd64_.layer.size());
 
-  oci::ImageArchive image(output_, "amd64");
+  oci::ImageArchive image(output_, "amd64", oci::test::trust());
   EXPECT_EQ(image.info().manifest_digest, amd64_.manifest_descriptor.digest);
   EXPECT_EQ(image.info().ref_name, "v1");
   EXPECT_EQ(image.read_file("usr/share/bronze/rootfs.sqfs", 1024), "amd64 rootfs");
@@ -155,10 +165,10 @@ TEST_F(PullTest, FollowsBlobRedirects) {
   registry_.add_image(amd64_, "v1");
   registry_.redirect_blobs = true;
   pull_to_archive(ref(":v1"), options(), output_);
-  EXPECT_EQ(oci::ImageArchive(output_, "amd64").read_file("usr/share/bronze/rootfs.sqfs", 1024), "amd64 rootfs");
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).read_file("usr/share/bronze/rootfs.sqfs", 1024), "amd64 rootfs");
   int storage_requests = 0;
   for (const auto& r : server_.requests()) storage_requests += r.target.rfind("/storage/", 0) == 0;
-  EXPECT_EQ(storage_requests, 2);  // config and layer
+  EXPECT_EQ(storage_requests, 4);  // the signature's config and payload, the image's config and layer
 }
 
 TEST_F(PullTest, PullsByDigestAndReportsProgress) {
@@ -175,7 +185,7 @@ TEST_F(PullTest, PullsByDigestAndReportsProgress) {
   EXPECT_EQ(result.manifest_digest, amd64_.manifest_descriptor.digest);
   EXPECT_EQ(last_done, result.bytes);
   EXPECT_EQ(last_total, result.bytes);
-  oci::ImageArchive image(output_, "amd64");
+  oci::ImageArchive image(output_, "amd64", oci::test::trust());
   EXPECT_EQ(image.info().ref_name, "");
 }
 
@@ -187,10 +197,10 @@ TEST_F(PullTest, PicksTheArchitectureFromAnIndex) {
                          "multi");
   EXPECT_EQ(pull_to_archive(ref(":multi"), options("arm64"), output_).manifest_digest,
             arm64_.manifest_descriptor.digest);
-  EXPECT_EQ(oci::ImageArchive(output_, "arm64").read_file("usr/share/bronze/rootfs.sqfs", 1024), "arm64 rootfs");
+  EXPECT_EQ(oci::ImageArchive(output_, "arm64", oci::test::trust()).read_file("usr/share/bronze/rootfs.sqfs", 1024), "arm64 rootfs");
   EXPECT_EQ(pull_to_archive(ref(":multi"), options("amd64"), output_).manifest_digest,
             amd64_.manifest_descriptor.digest);
-  EXPECT_EQ(oci::ImageArchive(output_, "amd64").info().manifest_digest, amd64_.manifest_descriptor.digest);
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).info().manifest_digest, amd64_.manifest_descriptor.digest);
 
   fs::remove(output_);
   std::string message = pull_error(ref(":multi"), options("riscv64"));
@@ -200,7 +210,44 @@ TEST_F(PullTest, PicksTheArchitectureFromAnIndex) {
 TEST_F(PullTest, RefusesASingleImageOfAnotherArchitecture) {
   registry_.add_image(arm64_, "v1");
   std::string message = pull_error(ref(":v1"), options("amd64"));
+  EXPECT_NE(message.find("is signed as an arm64 image; this machine is amd64"), std::string::npos) << message;
+  // Signed as amd64 by mistake, its config still says arm64.
+  auto mislabeled = arm64_;
+  mislabeled.sign("amd64");
+  registry_.add_image(mislabeled, "v2");
+  message = pull_error(ref(":v2"), options("amd64"));
   EXPECT_NE(message.find("is for linux/arm64, not linux/amd64"), std::string::npos) << message;
+}
+
+TEST_F(PullTest, RefusesAnUnsignedImageBeforeFetchingAnyOfItsBlobs) {
+  registry_.add_unsigned_image(amd64_, "v1");
+  std::string message = pull_error(ref(":v1"), options());
+  EXPECT_NE(message.find("the signature of image " + ref(":v1").str() + " (tag " + oci::test::signature_tag_of(amd64_)),
+            std::string::npos)
+      << message;
+  for (const auto& r : server_.requests()) EXPECT_EQ(r.target.find("/blobs/"), std::string::npos) << r.target;
+}
+
+TEST_F(PullTest, RefusesAnImageSignedByAnotherKeyOrWithAnotherImagesSignature) {
+  auto stranger = signing::PrivateKey::generate();
+  auto foreign = amd64_;
+  foreign.sign("", &stranger);
+  registry_.add_image(foreign, "foreign");
+  std::string message = pull_error(ref(":foreign"), options());
+  EXPECT_NE(message.find("does not verify with any trusted key"), std::string::npos) << message;
+
+  // arm64's signature, copied under amd64's signature tag.
+  registry_.add_unsigned_image(amd64_, "stolen");
+  registry_.blobs["sha256:" + sha256_hex(arm64_.signature.config)] = arm64_.signature.config;
+  registry_.blobs["sha256:" + sha256_hex(arm64_.signature.payload)] = arm64_.signature.payload;
+  registry_.manifests[oci::test::signature_tag_of(amd64_)] = {oci::kManifestMediaType, arm64_.signature.manifest};
+  message = pull_error(ref(":stolen"), options());
+  EXPECT_NE(message.find("the signature covers image " + arm64_.manifest_descriptor.digest), std::string::npos)
+      << message;
+  // Nothing of the image beyond its manifest was fetched.
+  for (const auto& r : server_.requests()) {
+    EXPECT_EQ(r.target.find(sha256_hex(amd64_.layer)), std::string::npos) << r.target;
+  }
 }
 
 TEST_F(PullTest, RefusesATamperedBlobNamingItsDigest) {
@@ -257,10 +304,14 @@ TEST_F(PullTest, RefusesAnImageLargerThanTheLimit) {
   o.max_bytes = 1000;
   std::string message = pull_error(ref(":v1"), o);
   EXPECT_NE(message.find("larger than the limit of 1000 bytes"), std::string::npos) << message;
-  for (const auto& r : server_.requests()) EXPECT_EQ(r.target.find("/blobs/"), std::string::npos) << r.target;
+  // Only the signature's own small blobs came before the refusal.
+  for (const auto& r : server_.requests()) {
+    EXPECT_EQ(r.target.find(sha256_hex(amd64_.layer)), std::string::npos) << r.target;
+    EXPECT_EQ(r.target.find(sha256_hex(amd64_.config)), std::string::npos) << r.target;
+  }
 }
 
-TEST_F(PullTest, ReadsDockerFormatImages) {
+TEST_F(PullTest, RefusesDockerFormatImagesWhoseDigestNoSignatureNames) {
   oci::test::CraftedImage image = amd64_;
   std::string layer_digest = "sha256:" + sha256_hex(image.layer);
   std::string config_digest = "sha256:" + sha256_hex(image.config);
@@ -277,11 +328,19 @@ TEST_F(PullTest, ReadsDockerFormatImages) {
                      R"(,"platform":{"architecture":"amd64","os":"linux"}}]})";
   registry_.add_manifest(kDockerManifestListMediaType, list, "docker");
 
-  PullResult result = pull_to_archive(ref(":docker"), options(), output_);
-  EXPECT_EQ(result.manifest_digest, "sha256:" + sha256_hex(docker_manifest));
-  EXPECT_NE(result.archive_manifest_digest, result.manifest_digest);
-  oci::ImageArchive opened(output_, "amd64");
-  EXPECT_EQ(opened.info().manifest_digest, result.archive_manifest_digest);
+  std::string message = pull_error(ref(":docker"), options());
+  EXPECT_NE(message.find("is stored as a Docker manifest"), std::string::npos) << message;
+
+  // A Docker manifest list naming the signed OCI manifest is fine: the list
+  // is only the way to the manifest, whose signature is checked.
+  std::string oci_list = std::string(R"({"schemaVersion":2,"mediaType":")") + kDockerManifestListMediaType +
+                         R"(","manifests":[{"mediaType":")" + oci::kManifestMediaType + R"(","digest":")" +
+                         image.manifest_descriptor.digest + R"(","size":)" + std::to_string(image.manifest.size()) +
+                         R"(,"platform":{"architecture":"amd64","os":"linux"}}]})";
+  registry_.add_manifest(kDockerManifestListMediaType, oci_list, "list");
+  PullResult result = pull_to_archive(ref(":list"), options(), output_);
+  EXPECT_EQ(result.manifest_digest, image.manifest_descriptor.digest);
+  oci::ImageArchive opened(output_, "amd64", oci::test::trust());
   EXPECT_EQ(opened.read_file("usr/share/bronze/rootfs.sqfs", 1024), "amd64 rootfs");
 }
 
@@ -297,6 +356,8 @@ TEST(PullUnreachable, NamesTheRegistryAndTheCause) {
   std::string address = "127.0.0.1:" + std::to_string(bronze::test::unused_port());
   PullOptions o;
   o.plain_http = true;
+  signing::TrustStore trust = oci::test::trust();
+  o.trust = &trust;
   try {
     pull_to_archive(parse_reference(address + "/bronze/installer:v1"), o, dir.path() / "out.tar");
     FAIL() << "pull from a closed port succeeded";

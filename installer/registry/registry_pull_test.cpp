@@ -1,8 +1,9 @@
 // Pulls from a real registry (Debian's docker-registry, started here on
 // 127.0.0.1) what skopeo pushed there, the way a release is published:
-// single-arch and multi-arch images, OCI and Docker format; and the
-// failures a user meets: a damaged blob, a wrong digest, an unknown tag,
-// a registry that is down.
+// single-arch and multi-arch images with their signatures beside them; and
+// the failures a user meets: a damaged blob, a wrong digest, an unknown tag,
+// a registry that is down, an image without its signature or with another's,
+// a Docker-format copy (whose digest no signature names).
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,8 @@
 #include "installer/oci/image_archive.h"
 #include "installer/oci/image_writer.h"
 #include "installer/oci/media_types.h"
+#include "installer/oci/outer_archive.h"
+#include "installer/oci/signature_artifact.h"
 #include "installer/oci/test_archives.h"
 #include "installer/registry/docker_registry_process.h"
 #include "installer/registry/pull.h"
@@ -41,6 +44,14 @@ class RegistryPullTest : public ::testing::Test {
     push(installer_archive("docker", "amd64", "docker format"), "docker", false, {"--format", "v2s2"});
     push(multi_arch_archive(), "multi", true, {});
     push(installer_archive("tampered", "amd64", std::string(50000, 't')), "tampered", false, {});
+    // No signature pushed beside it.
+    push(installer_archive("unsigned", "amd64", "unsigned"), "unsigned", false, {}, false);
+    // Under its signature tag, the signature of v1.
+    fs::path stolen = installer_archive("stolen", "amd64", "stolen");
+    push(stolen, "stolen", false, {}, false);
+    skopeo({"copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false",
+            "oci-archive:" + (dir_->path() / "v1.tar").string() + ":" + oci::signature_tag(single_digest_),
+            "docker://" + registry_->address() + "/bronze/installer:" + oci::signature_tag(read_file(digest_file("stolen")))});
   }
 
   static void TearDownTestSuite() {
@@ -58,14 +69,29 @@ class RegistryPullTest : public ::testing::Test {
     return run_checked(args, {{{"TMPDIR", dir_->path().string()}}, {}, {}});
   }
 
-  static void push(const fs::path& archive, const std::string& tag, bool all, std::vector<std::string> extra) {
+  // Pushes the image tagged `tag` in the archive and, with `signatures`,
+  // every signature the archive carries, each under its own tag, the way a
+  // release is published (see README.md).
+  static void push(const fs::path& archive, const std::string& tag, bool all, std::vector<std::string> extra,
+                   bool signatures = true) {
     std::vector<std::string> args = {"copy", "--quiet", "--dest-tls-verify=false", "--digestfile",
                                      digest_file(tag).string()};
     if (all) args.push_back("--all");
+    // Unless told to convert: skopeo would compress the layer, and a changed
+    // manifest is one its signature no longer names.
+    if (extra.empty()) args.push_back("--preserve-digests");
     args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back("oci-archive:" + archive.string());
+    args.push_back("oci-archive:" + archive.string() + ":" + tag);
     args.push_back("docker://" + registry_->address() + "/bronze/installer:" + tag);
     skopeo(args);
+    if (!signatures) return;
+    oci::OuterArchive outer(archive);
+    for (const auto& d : oci::parse_index(outer.read_member("index.json", 1 << 20)).manifests) {
+      std::string ref = d.annotations.count(oci::kRefNameAnnotation) ? d.annotations.at(oci::kRefNameAnnotation) : "";
+      if (!oci::is_signature_tag(ref)) continue;
+      skopeo({"copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false", "oci-archive:" + archive.string() + ":" + ref,
+              "docker://" + registry_->address() + "/bronze/installer:" + ref});
+    }
   }
 
   // What the registry serves for a tag, as skopeo sees it.
@@ -85,6 +111,7 @@ class RegistryPullTest : public ::testing::Test {
     spec.arch = arch;
     spec.tag = name;
     spec.epoch = 1700000000;
+    spec.sign = oci::test::signer(arch);
     fs::path archive = dir_->path() / (name + ".tar");
     oci::write_image_archive(spec, archive);
     return archive;
@@ -98,7 +125,8 @@ class RegistryPullTest : public ::testing::Test {
     std::string inner = oci::to_json(oci::ImageIndex{{amd64.manifest_descriptor, arm64.manifest_descriptor}, {}});
     oci::Descriptor inner_entry = oci::test::describe(oci::kIndexMediaType, inner);
     inner_entry.annotations[oci::kRefNameAnnotation] = "multi";
-    auto members = oci::test::layout_and_index(oci::ImageIndex{{inner_entry}, {}});
+    auto members = oci::test::layout_and_index(
+        oci::ImageIndex{{inner_entry, amd64.signature_descriptor, arm64.signature_descriptor}, {}});
     members.push_back(oci::test::blob(inner));
     for (const auto& image : {amd64, arm64}) {
       for (auto& b : image.blobs()) members.push_back(std::move(b));
@@ -117,6 +145,8 @@ class RegistryPullTest : public ::testing::Test {
     o.arch = arch;
     o.plain_http = true;
     o.timeout_seconds = 20;
+    static const signing::TrustStore trust = oci::test::trust();
+    o.trust = &trust;
     return o;
   }
 
@@ -145,8 +175,8 @@ std::string RegistryPullTest::single_digest_;
 TEST_F(RegistryPullTest, PullsByTag) {
   PullResult result = pull_to_archive(ref(":v1"), options(), output_);
   EXPECT_EQ(result.manifest_digest, single_digest_);
-  EXPECT_EQ(result.archive_manifest_digest, single_digest_);
-  oci::ImageArchive image(output_, "amd64");
+  EXPECT_EQ(result.claims.arch, "amd64");
+  oci::ImageArchive image(output_, "amd64", oci::test::trust());
   EXPECT_EQ(image.info().manifest_digest, single_digest_);
   EXPECT_EQ(image.info().ref_name, "v1");
   EXPECT_EQ(image.annotations().at("org.opencontainers.image.version"), "v1");
@@ -156,7 +186,7 @@ TEST_F(RegistryPullTest, PullsByTag) {
 TEST_F(RegistryPullTest, PullsByDigest) {
   PullResult result = pull_to_archive(ref("@" + single_digest_), options(), output_);
   EXPECT_EQ(result.manifest_digest, single_digest_);
-  EXPECT_EQ(oci::ImageArchive(output_, "amd64").info().manifest_digest, single_digest_);
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).info().manifest_digest, single_digest_);
 }
 
 TEST_F(RegistryPullTest, ChoosesTheArchitectureFromAMultiArchIndex) {
@@ -166,12 +196,12 @@ TEST_F(RegistryPullTest, ChoosesTheArchitectureFromAMultiArchIndex) {
   ASSERT_EQ(digest_by_arch.size(), 2u);
 
   EXPECT_EQ(pull_to_archive(ref(":multi"), options(), output_).manifest_digest, digest_by_arch["amd64"]);
-  EXPECT_EQ(oci::ImageArchive(output_, "amd64").read_file(kRootfsPath, 1024), "amd64 rootfs");
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).read_file(kRootfsPath, 1024), "amd64 rootfs");
 
   // By the index's digest, for the other architecture.
   Reference by_digest = ref("@" + read_file(digest_file("multi")));
   EXPECT_EQ(pull_to_archive(by_digest, options("arm64"), output_).manifest_digest, digest_by_arch["arm64"]);
-  oci::ImageArchive arm64(output_, "arm64");
+  oci::ImageArchive arm64(output_, "arm64", oci::test::trust());
   EXPECT_EQ(arm64.info().manifest_digest, digest_by_arch["arm64"]);
   EXPECT_EQ(arm64.read_file(kRootfsPath, 1024), "arm64 rootfs");
 
@@ -180,13 +210,37 @@ TEST_F(RegistryPullTest, ChoosesTheArchitectureFromAMultiArchIndex) {
   EXPECT_NE(message.find("no manifest for architecture riscv64 (it has: amd64, arm64)"), std::string::npos) << message;
 }
 
-TEST_F(RegistryPullTest, PullsDockerFormatImages) {
+TEST_F(RegistryPullTest, RefusesADockerFormatCopyWhoseDigestNoSignatureNames) {
   ASSERT_NE(raw_manifest("docker").find("application/vnd.docker.distribution.manifest.v2+json"), std::string::npos);
-  PullResult result = pull_to_archive(ref(":docker"), options(), output_);
-  EXPECT_EQ(result.manifest_digest, read_file(digest_file("docker")));
-  oci::ImageArchive image(output_, "amd64");
-  EXPECT_EQ(image.info().manifest_digest, result.archive_manifest_digest);
-  EXPECT_EQ(image.read_file(kRootfsPath, 1024), "docker format");
+  std::string message = pull_error(ref(":docker"), options());
+  EXPECT_NE(message.find("is stored as a Docker manifest"), std::string::npos) << message;
+  EXPECT_NE(message.find("without --format"), std::string::npos) << message;
+}
+
+TEST_F(RegistryPullTest, RefusesAnImageWithoutItsSignature) {
+  std::string digest = read_file(digest_file("unsigned"));
+  std::string message = pull_error(ref(":unsigned"), options());
+  EXPECT_NE(message.find("the signature of image " + ref(":unsigned").str() + " (tag " + oci::signature_tag(digest)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("MANIFEST_UNKNOWN"), std::string::npos) << message;
+}
+
+TEST_F(RegistryPullTest, RefusesTheSignatureOfAnotherImage) {
+  std::string message = pull_error(ref(":stolen"), options());
+  EXPECT_NE(message.find("the signature covers image " + single_digest_ + ", not this image " +
+                         read_file(digest_file("stolen"))),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(RegistryPullTest, RefusesAnImageSignedByAnUntrustedKey) {
+  PullOptions o = options();
+  signing::TrustStore stranger = signing::TrustStore::of(
+      signing::PublicKey::from_pem(signing::PrivateKey::generate().public_pem()));
+  o.trust = &stranger;
+  std::string message = pull_error(ref(":v1"), o);
+  EXPECT_NE(message.find("does not verify with any trusted key"), std::string::npos) << message;
 }
 
 TEST_F(RegistryPullTest, RefusesATamperedBlobNamingItsDigest) {

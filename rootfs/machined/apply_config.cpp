@@ -67,7 +67,7 @@ AppliedConfig install_live(const NodeContext& node, const config::MachineConfig&
   request.template_disk = unpacked;
   request.disk = disk;
   request.machine_config = text;
-  request.trust_key = node.trust_key;
+  request.trust = node.trust;
   request.node_arch = node.facts.arch;
   request.epoch = static_cast<int64_t>(std::time(nullptr));
   request.wipe = config.machine.install.wipe;

@@ -7,12 +7,12 @@
 #include "installer/ab_update.h"
 #include "installer/bronze_disk.h"
 #include "installer/slot_verify.h"
-#include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::machined {
 
 HealthReport check_and_settle(const std::string& slot, const std::optional<std::filesystem::path>& disk,
-                              const Watchdog& watchdog, const std::string& trust_key_path) {
+                              const Watchdog& watchdog, const std::filesystem::path& trust) {
   HealthReport report;
   if (slot == "live") {
     report.lines.push_back("health: booted live (installation media); no slot to commit, not committing");
@@ -29,8 +29,8 @@ HealthReport check_and_settle(const std::string& slot, const std::optional<std::
   report.lines.push_back("health: boot disk " + disk->string());
   try {
     auto opened = installer::BronzeDisk::open(*disk);
-    auto key = signing::PublicKey::load(trust_key_path);
-    auto manifest = installer::verify_slot(*disk, opened.slot_partition(slot[0]).start, key);
+    auto manifest =
+        installer::verify_slot(*disk, opened.slot_partition(slot[0]).start, signing::TrustStore::load(trust));
     report.lines.push_back("health: slot " + slot + " (" + manifest.version + ") verifies");
   } catch (const std::exception& e) {
     report.lines.push_back(std::string("health: slot ") + slot + " does not verify: " + e.what());

@@ -24,6 +24,6 @@ struct HealthReport {
 // failed trial). `slot` is bronze.slot from the kernel command line; `disk`
 // the boot disk, when one was found.
 HealthReport check_and_settle(const std::string& slot, const std::optional<std::filesystem::path>& disk,
-                              const Watchdog& watchdog, const std::string& trust_key_path);
+                              const Watchdog& watchdog, const std::filesystem::path& trust);
 
 }  // namespace bronze::machined

@@ -8,7 +8,7 @@
 #include "installer/status.h"
 #include "rootfs/machined/client_role.h"
 #include "rootfs/machined/ephemeral.h"
-#include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::machined {
 
@@ -198,7 +198,7 @@ grpc::Status MachineService::Rollback(grpc::ServerContext* context, const v1::Ro
     return failed(grpc::StatusCode::FAILED_PRECONDITION, "an " + holder + " is already running on this node; wait for it to end");
   }
   try {
-    auto result = installer::rollback(*node_.disk, signing::PublicKey::load(node_.trust_key));
+    auto result = installer::rollback(*node_.disk, signing::TrustStore::load(node_.trust));
     response->set_slot(std::string(1, result.slot));
     response->set_version(result.version);
     response->set_from_version(result.from_version);

@@ -44,7 +44,8 @@ namespace {
 
 using namespace bronze::machined;
 
-constexpr const char* kTrustStore = "/etc/bronze/trust/image-signing.pub";
+// Every *.pub in it is trusted (signing/trust_store.h).
+constexpr const char* kTrustStore = "/etc/bronze/trust";
 constexpr const char* kApiAddress = "0.0.0.0:50000";
 // Where init put the live ISO's installation template.
 constexpr const char* kInstallTemplate = "/run/install/disk.raw.zst";
@@ -124,7 +125,7 @@ int run_as_node() {
   std::string cmdline_text = slurp("/proc/cmdline");
   static NodeContext node;
   node.facts = boot_facts(slurp("/etc/os-release"), cmdline_text);
-  node.trust_key = kTrustStore;
+  node.trust = kTrustStore;
   node.work_dir = "/run/bronze";
   node.log = &log;
   node.children = &children;
@@ -180,7 +181,9 @@ int run_on_host(int argc, char** argv) {
   app.add_option("--config", config_file, "the machine config (default: the one in the disk's STATE)")
       ->check(CLI::ExistingFile);
   app.add_option("--listen", listen, "address to serve the API on")->capture_default_str();
-  app.add_option("--trust", trust, "public key images must be signed with")->required()->check(CLI::ExistingFile);
+  app.add_option("--trust", trust, "public key images must be signed with, or a folder of them")
+      ->required()
+      ->check(CLI::ExistingPath);
   app.add_option("--work-dir", work_dir, "where upgrade images are received and unpacked")->required();
   app.add_option("--platform", platform, "platform to report")->capture_default_str();
   app.add_option("--hostname", hostname, "host name to report");
@@ -199,7 +202,7 @@ int run_on_host(int argc, char** argv) {
   node.facts.slot = slot;
   node.facts.arch = bronze::build_arch();
   node.facts.platform = platform;
-  node.trust_key = trust;
+  node.trust = trust;
   node.work_dir = work_dir;
   node.hostname = hostname;
   node.log = &log;
@@ -213,7 +216,7 @@ int run_on_host(int argc, char** argv) {
     try {
       auto opened = bronze::installer::BronzeDisk::open(disk);
       node.facts.version = bronze::installer::verify_slot(disk, opened.slot_partition(slot[0]).start,
-                                                          bronze::signing::PublicKey::load(trust))
+                                                          bronze::signing::TrustStore::load(trust))
                                .version;
     } catch (const std::exception& e) {
       node.say(std::string("machined: slot ") + slot + " does not verify: " + e.what());

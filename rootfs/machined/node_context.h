@@ -19,7 +19,7 @@ namespace bronze::machined {
 struct NodeContext {
   BootFacts facts;                          // version, slot, arch, platform
   std::optional<std::filesystem::path> disk;  // the boot disk, when found
-  std::filesystem::path trust_key;          // the running image's trust store
+  std::filesystem::path trust;              // the running image's trust store (a key, or a folder of them)
   std::filesystem::path work_dir;           // upgrade images are received and unpacked here
   // Where the disks a machine config names (/dev/vda) are: /dev on a node,
   // a folder of disk image files for machined run as a host process.

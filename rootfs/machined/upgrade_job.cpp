@@ -6,12 +6,13 @@
 
 #include "base/error.h"
 #include "base/subprocess.h"
+#include "installer/ab_update.h"
+#include "installer/bronze_disk.h"
 #include "installer/installer_image.h"
-#include "installer/slot_verify.h"
 #include "installer/registry/pull.h"
 #include "installer/registry/reference.h"
 #include "rootfs/machined/new_installer.h"
-#include "signing/ed25519.h"
+#include "signing/trust_store.h"
 
 namespace bronze::machined {
 namespace fs = std::filesystem;
@@ -28,31 +29,17 @@ bool UpgradeGate::try_enter(const std::string& what, std::string& holder) {
 
 void UpgradeGate::leave() { busy_.store(false); }
 
-namespace {
-
-// A per-job folder under the work dir: the image and its unpacked layer are
-// removed with the job, whatever happened.
-fs::path make_job_dir(const fs::path& work_dir) {
-  fs::create_directories(work_dir);
-  std::string pattern = (work_dir / "upgrade-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw_errno("cannot make a folder in " + work_dir.string());
-  return pattern;
-}
-
-}  // namespace
-
 UpgradeJob::UpgradeJob(const NodeContext& node, Report report)
-    : node_(node), report_(std::move(report)), dir_(make_job_dir(node.work_dir)) {}
+    : node_(node), report_(std::move(report)), dir_("upgrade", node.work_dir) {}
 
-UpgradeJob::~UpgradeJob() {
-  std::error_code ignored;
-  fs::remove_all(dir_, ignored);
-}
+UpgradeJob::~UpgradeJob() = default;
 
 void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   auto ref = registry::parse_reference(reference);
+  auto trust = signing::TrustStore::load(node_.trust);
   registry::PullOptions options;
   options.arch = node_.facts.arch;
+  options.trust = &trust;
   options.plain_http = plain_http;
   uint64_t last_reported = 0;
   options.progress = [&](uint64_t done, uint64_t total) {
@@ -62,27 +49,38 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   };
   report_({"pull", "pulling " + reference + (plain_http ? " over plain HTTP" : ""), 0, 0});
   auto result = registry::pull_to_archive(ref, options, image_path());
-  report_({"pull", "pulled " + reference + " (" + result.manifest_digest + ")", result.bytes, result.bytes});
+  report_({"pull", "pulled " + reference + " (" + result.manifest_digest + ", " + result.claims.version +
+                       ", signed by a trusted key)",
+           result.bytes, result.bytes});
 }
 
 std::string UpgradeJob::unpack_and_verify() {
   if (!node_.disk) throw Error("this node found no boot disk with Bronze's layout; there is nothing to upgrade");
-  report_({"unpack", "checking every blob of the installer image and unpacking it", 0, 0});
-  unpacked_.emplace(installer::open_installer_image(image_path(), node_.facts.arch));
-  auto manifest = installer::verify_slot(unpacked_->slot_image(), 0, signing::PublicKey::load(node_.trust_key));
-  if (manifest.arch != node_.facts.arch) {
-    throw Error("the image is for " + manifest.arch + "; this node is " + node_.facts.arch);
+  report_({"verify", "verifying the installer image's signature, then every blob, and unpacking it", 0, 0});
+  // The signature is checked before anything of the image is parsed; the
+  // layer is unpacked only from bytes that match the signed digests.
+  unpacked_.emplace(
+      installer::open_installer_image(image_path(), node_.facts.arch, signing::TrustStore::load(node_.trust), dir_.path()));
+  const signing::ImageClaims& claims = unpacked_->claims();
+  uint64_t floor = installer::BronzeDisk::open(*node_.disk).node().security_floor;
+  if (auto refusal = installer::below_floor(claims.version, claims.security_version, floor); !refusal.empty()) {
+    throw Error(refusal);
   }
-  report_({"verify", "the image of " + manifest.version + " is signed by a trusted key and every artifact matches", 0, 0});
-  return manifest.version;
+  report_({"verify", "the image of " + claims.version + " (" + unpacked_->manifest_digest() +
+                         ") is signed by a trusted key and every blob matches",
+           0, 0});
+  return claims.version;
 }
 
 UpgradeOutcome UpgradeJob::write() {
   if (!unpacked_) unpack_and_verify();
   const auto& unpacked = *unpacked_;
+  // What runs is what was verified: the loader, libraries and installer are
+  // hashed again against the digests they were written with.
+  unpacked.check_unchanged();
   std::vector<std::string> argv = new_installer_command(unpacked.root());
-  argv.insert(argv.end(), {"upgrade", "--disk", node_.disk->string(), "--image", unpacked.root().string(), "--trust",
-                           node_.trust_key.string(), "--json"});
+  argv.insert(argv.end(), {"upgrade", "--disk", node_.disk->string(), "--image", image_path().string(), "--trust",
+                           node_.trust.string(), "--json"});
   report_({"install", "running the new version's installer", 0, 0});
   RunOptions options;
   options.on_stderr_line = [&](const std::string& line) {

@@ -1,8 +1,11 @@
 // One upgrade on a running node (DESIGN.md, upgrade sequence): the installer
-// image is received from the client or pulled from a registry, unpacked with
-// every blob's digest checked, and the new version's installer writes the
-// inactive slot after verifying its signature against the running image's
-// trust store. Nothing reaches the disk before that verification.
+// image is received from the client or pulled from a registry; its
+// signature, which covers every byte of it, is verified against the running
+// image's trust store before anything of it is parsed, run or written; its
+// security version is checked against the node's floor; it is unpacked with
+// every blob's digest checked; and the new version's installer, checked
+// again right before it runs, verifies the image once more and writes the
+// inactive slot.
 #pragma once
 
 #include <atomic>
@@ -49,17 +52,20 @@ class UpgradeJob {
   UpgradeJob(const NodeContext& node, Report report);
 
   // Where the streamed or pulled image is kept until the job ends.
-  std::filesystem::path image_path() const { return dir_ / "installer.tar"; }
+  std::filesystem::path image_path() const { return dir_.path() / "installer.tar"; }
 
-  // Pulls `reference` into image_path().
+  // Pulls `reference` into image_path(); its signature is verified before
+  // a layer is fetched.
   void pull(const std::string& reference, bool plain_http);
 
-  // Unpacks image_path(), checking every blob, and verifies the slot image's
-  // signature against the running image's trust store. Returns its version.
+  // Verifies image_path()'s signature against the running image's trust
+  // store, checks its arch and security version, and unpacks it, checking
+  // every blob. Returns its version.
   std::string unpack_and_verify();
 
-  // Runs the new installer on the boot disk (it verifies again, then writes
-  // the inactive slot). Throws an Error naming the problem.
+  // Checks the unpacked files again, then runs the new installer from them
+  // on the boot disk (it verifies the image again, then writes the inactive
+  // slot). Throws an Error naming the problem.
   UpgradeOutcome write();
 
   ~UpgradeJob();
@@ -67,7 +73,9 @@ class UpgradeJob {
  private:
   const NodeContext& node_;
   Report report_;
-  std::filesystem::path dir_;
+  // A per-job folder under the work dir: the image and its unpacked layer
+  // go with the job, whatever happened.
+  TempDir dir_;
   std::optional<installer::InstallerImage> unpacked_;
 };
 

@@ -97,7 +97,7 @@ TEST_F(ApiE2eTest, UpgradeThroughTheApiRebootsIntoV2ThenRollbackBringsV1Back) {
   auto logs = ctl_run(admin(), {"logs"});
   EXPECT_EQ(logs.exit_code, 0) << logs.err;
   for (const char* step : {"upgrade: requested with a streamed image (stage only)", "upgrade: received the installer image",
-                           "upgrade: checking every blob", "upgrade: running the new version's installer",
+                           "upgrade: verifying the installer image's signature, then every blob", "upgrade: running the new version's installer",
                            "upgrade: slot B holds v2 on trial"}) {
     EXPECT_NE(logs.out.find(step), std::string::npos) << step << "\n" << logs.out;
   }

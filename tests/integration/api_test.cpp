@@ -23,6 +23,7 @@
 #include "tests/support/host_node.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
+#include "tests/support/registry_push.h"
 
 namespace bronze::test {
 namespace {
@@ -222,7 +223,7 @@ TEST_F(ApiTest, StreamedUpgradeStagesSlotBAndTheRebootedNodeCommitsIt) {
 
   auto logs = ctl_run(*node, admin(), {"logs"});
   for (const char* step : {"upgrade: requested with a streamed image (stage only)", "upgrade: received the installer image",
-                           "upgrade: checking every blob", "upgrade: running the new version's installer",
+                           "upgrade: verifying the installer image's signature, then every blob", "upgrade: running the new version's installer",
                            "upgrade: slot B holds v2 on trial"}) {
     EXPECT_TRUE(contains(logs.out, step)) << step << "\n" << logs.out;
   }
@@ -263,13 +264,8 @@ TEST_F(ApiTest, UpgradeNotStagedRebootsByItself) {
 
 TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
   registry::test::DockerRegistryProcess registry(work_ / "registry");
-  fs::path policy = work_ / "policy.json";
-  write_file(policy, R"({"default":[{"type":"insecureAcceptAnything"}]})");
-  fs::path digest_file = work_ / "digest";
   std::string ref = registry.address() + "/bronze/installer:v2";
-  run_checked({"skopeo", "--policy", policy.string(), "copy", "--quiet", "--dest-tls-verify=false", "--digestfile",
-               digest_file.string(), "oci-archive:" + v2_->string(), "docker://" + ref},
-              {{{"TMPDIR", work_.string()}}, {}, {}});
+  std::string digest = push_installer_image(*v2_, ref, work_ / "push");
 
   auto node = start();
   std::string before = disk_digest();
@@ -287,7 +283,7 @@ TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
   EXPECT_TRUE(contains(by_tag.out, "v1 -> v2 in slot B")) << by_tag.out;
   EXPECT_TRUE(contains(node->log(), "upgrade: pulled " + ref)) << node->log();
 
-  std::string by_digest_ref = registry.address() + "/bronze/installer@" + read_file(digest_file);
+  std::string by_digest_ref = registry.address() + "/bronze/installer@" + digest;
   auto by_digest = ctl_run(*node, admin(), {"upgrade", "--image", by_digest_ref, "--insecure", "--stage"});
   ASSERT_EQ(by_digest.exit_code, 0) << by_digest.err << node->log();
   EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
@@ -338,7 +334,7 @@ TEST_F(ApiTest, BadImagesAreRefusedAndTheDiskStaysAsItWas) {
   fs::path foreign = build_installer_image(work_ / "foreign", "v2", work_ / "stranger.pem");
   auto f = ctl_run(*node, admin(), {"upgrade", "--image", foreign.string(), "--stage"});
   EXPECT_EQ(f.exit_code, 1);
-  EXPECT_TRUE(contains(f.err, "manifest signature does not verify")) << f.err;
+  EXPECT_TRUE(contains(f.err, "signature does not verify with any trusted key")) << f.err;
   EXPECT_FALSE(contains(node->log(), "running the new version's installer")) << node->log();
 
   fs::path not_an_image = work_ / "notes.tar";

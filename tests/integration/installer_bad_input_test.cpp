@@ -1,5 +1,8 @@
 // Bad input to `installer upgrade` and `installer rollback`: a clear error
-// naming the problem, exit status 1, and the disk's bytes unchanged.
+// naming the problem, exit status 1, and the disk's bytes unchanged. Damage
+// inside the slot is published here in archives signed by the trusted key
+// (a build gone wrong, not an attacker, who cannot sign): the slot's own
+// signed manifest still catches it.
 
 #include <gtest/gtest.h>
 
@@ -7,6 +10,7 @@
 #include "base/sha256.h"
 #include "installer/oci/image_writer.h"
 #include "installer/oci/test_archives.h"
+#include "signing/image_signature.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
 
@@ -45,6 +49,22 @@ class InstallerBadInput : public ::testing::Test {
     digest_ = sha256_file_hex(disk_);
   }
   void TearDown() override { fs::remove(disk_); }
+
+  // The folder as an installer image archive signed by the trusted key,
+  // claiming `arch`.
+  static fs::path signed_archive(const fs::path& layer, const std::string& name, const std::string& arch = "amd64") {
+    oci::ImageSpec spec;
+    spec.arch = arch;
+    spec.tag = "v2";
+    for (const auto& e : fs::recursive_directory_iterator(layer)) {
+      if (e.is_regular_file()) spec.files.push_back({fs::relative(e.path(), layer).string(), e.path(), 0755});
+    }
+    auto key = std::make_shared<signing::PrivateKey>(signing::PrivateKey::load(dir_->path() / "key.pem"));
+    spec.sign = [key, arch](const std::string& digest) { return signing::sign_image(digest, {"v2", arch, "metal", 0}, *key); };
+    fs::path archive = dir_->path() / (name + ".tar");
+    oci::write_image_archive(spec, archive);
+    return archive;
+  }
 
   // A copy of the good unpacked layer to damage.
   fs::path layer_copy(const std::string& name) {
@@ -94,23 +114,52 @@ TEST_F(InstallerBadInput, TheGoodImageUpgrades) {
 }
 
 TEST_F(InstallerBadInput, UnsignedImage) {
+  // No signature beside the image.
+  oci::ImageSpec spec;
+  spec.arch = "amd64";
+  spec.tag = "v2";
+  spec.files.push_back({"payload/boot.ext4", *layer_ / "payload/boot.ext4", 0644});
+  fs::path bare = dir_->path() / "bare.tar";
+  oci::write_image_archive(spec, bare);
+  expect_refused(upgrade_args(bare, key()), "carries no signature");
+  // A signed image whose slot has lost its own signature.
   fs::path layer = layer_copy("unsigned");
   run_checked({"debugfs", "-w", "-R", "rm /manifest.sig", (layer / "payload/boot.ext4").string()});
-  expect_refused(upgrade_args(layer, key()), "manifest.sig");
+  expect_refused(upgrade_args(signed_archive(layer, "unsigned-slot"), key()), "manifest.sig");
+}
+
+TEST_F(InstallerBadInput, AnUnpackedFolderIsRefused) {
+  // Nothing in a folder says that a signature covers its files.
+  expect_refused(upgrade_args(*layer_, key()), "is a folder; give the installer image's OCI archive");
 }
 
 TEST_F(InstallerBadInput, WrongKey) { expect_refused(upgrade_args(*image_, dir_->path() / "other.pub"), "signature does not verify"); }
 
+TEST_F(InstallerBadInput, TheSlotDisagreesWithTheImageSignature) {
+  // The slot's manifest says v2; the image's signature claims v9.
+  oci::ImageSpec spec;
+  spec.arch = "amd64";
+  spec.tag = "v2";
+  spec.files.push_back({"payload/boot.ext4", *layer_ / "payload/boot.ext4", 0644});
+  auto signing_key = signing::PrivateKey::load(dir_->path() / "key.pem");
+  spec.sign = [&](const std::string& digest) {
+    return signing::sign_image(digest, {"v9", "amd64", "metal", 0}, signing_key);
+  };
+  fs::path archive = dir_->path() / "disagreeing.tar";
+  oci::write_image_archive(spec, archive);
+  expect_refused(upgrade_args(archive, key()), "the slot image says v2");
+}
+
 TEST_F(InstallerBadInput, FlippedByteInTheKernel) {
   fs::path layer = layer_copy("kernel");
   flip_in_slot(layer, "vmlinuz");
-  expect_refused(upgrade_args(layer, key()), "vmlinuz does not match its digest");
+  expect_refused(upgrade_args(signed_archive(layer, "kernel"), key()), "vmlinuz does not match its digest");
 }
 
 TEST_F(InstallerBadInput, FlippedByteInTheInitramfs) {
   fs::path layer = layer_copy("initramfs");
   flip_in_slot(layer, "initramfs.img");
-  expect_refused(upgrade_args(layer, key()), "initramfs.img does not match its digest");
+  expect_refused(upgrade_args(signed_archive(layer, "initramfs"), key()), "initramfs.img does not match its digest");
 }
 
 TEST_F(InstallerBadInput, TruncatedArchive) {
@@ -124,16 +173,8 @@ TEST_F(InstallerBadInput, TruncatedArchive) {
 }
 
 TEST_F(InstallerBadInput, WrongArch) {
-  // The same layer, published for arm64 only.
-  oci::ImageSpec spec;
-  spec.arch = "arm64";
-  spec.tag = "v2";
-  for (const auto& e : fs::recursive_directory_iterator(*layer_)) {
-    if (e.is_regular_file()) spec.files.push_back({fs::relative(e.path(), *layer_).string(), e.path(), 0755});
-  }
-  fs::path arm = dir_->path() / "arm64.tar";
-  oci::write_image_archive(spec, arm);
-  expect_refused(upgrade_args(arm, key()), "arm64");
+  // The same layer, published (and signed) for arm64 only.
+  expect_refused(upgrade_args(signed_archive(*layer_, "arm64", "arm64"), key()), "arm64");
 }
 
 TEST_F(InstallerBadInput, HostilePathsInTheLayer) {
@@ -148,6 +189,9 @@ TEST_F(InstallerBadInput, HostilePathsInTheLayer) {
   };
   for (const auto& c : cases) {
     auto crafted = oci::test::craft_image(oci::test::make_tar(c.entries), "amd64");
+    // Signed with the trusted key: the paths are what is refused.
+    auto signing_key = signing::PrivateKey::load(dir_->path() / "key.pem");
+    crafted.sign("", &signing_key);
     fs::path archive = dir_->path() / (std::string(c.name) + ".tar");
     oci::test::write_tar(archive, crafted.members());
     auto r = run_installer(upgrade_args(archive, key()));
