@@ -1,6 +1,9 @@
 #include "installer/esp_files.h"
 
+#include <charconv>
 #include <regex>
+#include <string_view>
+#include <system_error>
 
 #include "base/error.h"
 #include "base/files.h"
@@ -59,11 +62,14 @@ std::vector<uint64_t> decode_offsets(const std::string& text) {
   while (pos < text.size()) {
     size_t comma = text.find(',', pos);
     if (comma == std::string::npos) comma = text.size();
-    std::string item = text.substr(pos, comma - pos);
-    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) {
+    std::string_view item = std::string_view(text).substr(pos, comma - pos);
+    uint64_t offset = 0;
+    auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), offset);
+    // Digits only, and no more than 64 bits of them.
+    if (item.empty() || error != std::errc() || end != item.data() + item.size()) {
       throw Error("META holds a malformed boot state location '" + text + "'");
     }
-    out.push_back(std::stoull(item));
+    out.push_back(offset);
     pos = comma + 1;
   }
   return out;

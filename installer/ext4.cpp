@@ -23,7 +23,24 @@ struct Filesystem {
     std::string io_options = "offset=" + std::to_string(offset);
     errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs);
     if (rc) throw Error("cannot open the ext4 filesystem at offset " + std::to_string(offset) + " of " + disk.string() + ": " + ext2_error(rc));
+    // Every size read from it is checked against this, so it must not
+    // claim more than the disk holds after `offset`.
+    blk64_t disk_bytes = 0;
+    rc = ext2fs_get_device_size2(disk.c_str(), 1, &disk_bytes);
+    uint64_t room = disk_bytes > offset ? disk_bytes - offset : 0;
+    if (rc || ext2fs_blocks_count(fs->super) > room / fs->blocksize) {
+      std::string problem = rc ? "cannot read the size of " + disk.string() + ": " + ext2_error(rc)
+                               : "the ext4 filesystem at offset " + std::to_string(offset) + " of " + disk.string() +
+                                     " claims " + std::to_string(ext2fs_blocks_count(fs->super)) + " blocks of " +
+                                     std::to_string(fs->blocksize) + " bytes, more than the " + std::to_string(room) +
+                                     " bytes there: it is damaged";
+      ext2fs_free(fs);  // without writing anything back
+      fs = nullptr;
+      throw Error(problem);
+    }
   }
+  // What the filesystem holds, at most: a file claiming more is damaged.
+  uint64_t bytes() const { return ext2fs_blocks_count(fs->super) * fs->blocksize; }
   ~Filesystem() {
     if (fs) ext2fs_close_free(&fs);
   }
@@ -96,15 +113,24 @@ void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const st
 
 namespace {
 
-// The whole file at `ino` of an open filesystem.
+// The whole file at `ino` of an open filesystem. The inode's type and size
+// come from the disk: they are checked before they are believed.
 std::string read_inode(const Filesystem& f, ext2_ino_t ino, const std::string& path) {
+  ext2_inode inode{};
+  errcode_t rc = ext2fs_read_inode(f.fs, ino, &inode);
+  if (rc) throw Error("cannot read the inode of " + path + ": " + ext2_error(rc));
+  if (!LINUX_S_ISREG(inode.i_mode)) throw Error(path + " is not a regular file");
   ext2_file_t file = nullptr;
-  errcode_t rc = ext2fs_file_open(f.fs, ino, 0, &file);
+  rc = ext2fs_file_open(f.fs, ino, 0, &file);
   if (rc) throw Error("cannot open " + path + ": " + ext2_error(rc));
   std::unique_ptr<struct ext2_file, decltype(&ext2fs_file_close)> guard(file, &ext2fs_file_close);
   __u64 size = 0;
   rc = ext2fs_file_get_lsize(file, &size);
   if (rc) throw Error("cannot size " + path + ": " + ext2_error(rc));
+  if (size > f.bytes()) {
+    throw Error(path + " claims " + std::to_string(size) + " bytes, more than its filesystem holds (" +
+                std::to_string(f.bytes()) + "): the filesystem is damaged");
+  }
   std::string out(size, '\0');
   size_t done = 0;
   while (done < size) {

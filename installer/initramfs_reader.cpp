@@ -12,7 +12,10 @@ namespace bronze::installer {
 
 std::string read_from_initramfs(const std::string& bytes, const std::string& name) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(a.get());
+  // Only what the imager writes (zstd, or none). libarchive's other readers
+  // are untested here, and some (lrzip, lzop, grzip) run an external program
+  // found on PATH for input that merely starts with their magic.
+  archive_read_support_filter_zstd(a.get());
   archive_read_support_format_cpio(a.get());
   auto fail = [&](const std::string& what) {
     const char* detail = archive_error_string(a.get());

@@ -1,5 +1,6 @@
-// Reads a file out of an initramfs (a compressed newc cpio) with libarchive:
-// rootfs.sqfs travels inside it and is verified there.
+// Reads a file out of an initramfs (a newc cpio, zstd-compressed as the
+// imager writes it, or not compressed) with libarchive: rootfs.sqfs travels
+// inside it and is verified there.
 #pragma once
 
 #include <string>

@@ -1,6 +1,5 @@
 #include "installer/template_install.h"
 
-#include <archive.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,9 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Holes and zero checks go by this much: small enough to find the gaps
-// between a filesystem's metadata, large enough to be cheap.
-constexpr size_t kZeroGrain = 64 * 1024;
 // GRUB's boot.img: the MBR's code, before the protective partition table.
 constexpr size_t kMbrCodeBytes = 440;
 
@@ -41,17 +37,6 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-
-void pwrite_all(int fd, const char* data, size_t size, uint64_t offset, const fs::path& path) {
-  while (size > 0) {
-    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw_errno("cannot write " + path.string());
-    data += n;
-    size -= static_cast<size_t>(n);
-    offset += static_cast<uint64_t>(n);
-  }
-}
 
 std::string pread_exact(int fd, uint64_t offset, size_t size, const fs::path& path) {
   std::string out(size, '\0');
@@ -100,36 +85,6 @@ std::map<std::string, FoundPartition> partitions_by_label(const fs::path& disk) 
 }
 
 }  // namespace
-
-void unpack_template(const fs::path& compressed, const fs::path& out) {
-  std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_raw(a.get());
-  auto fail = [&](const std::string& what) {
-    const char* detail = archive_error_string(a.get());
-    throw Error("cannot unpack the installation template " + compressed.string() + ": " + what +
-                (detail ? std::string(": ") + detail : std::string()));
-  };
-  if (archive_read_open_filename(a.get(), compressed.c_str(), 1 << 20) != ARCHIVE_OK) fail("cannot open it");
-  archive_entry* entry = nullptr;
-  if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) fail("no data");
-  Fd fd{::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
-  if (fd.fd < 0) throw_errno("cannot create " + out.string());
-  std::vector<char> buffer(MiB);
-  uint64_t offset = 0;
-  while (true) {
-    la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
-    if (n < 0) fail("corrupt data");
-    if (n == 0) break;
-    for (size_t at = 0; at < static_cast<size_t>(n); at += kZeroGrain) {
-      size_t piece = std::min(kZeroGrain, static_cast<size_t>(n) - at);
-      if (!all_zero(buffer.data() + at, piece)) pwrite_all(fd.fd, buffer.data() + at, piece, offset + at, out);
-    }
-    offset += static_cast<uint64_t>(n);
-  }
-  // A trailing run of zeros is a hole up to the size.
-  if (::ftruncate(fd.fd, static_cast<off_t>(offset)) != 0) throw_errno("cannot size " + out.string());
-}
 
 TemplateInstallResult install_from_template(const TemplateInstallRequest& r, Progress& progress) {
   progress.stage("check");

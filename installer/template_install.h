@@ -4,7 +4,8 @@
 // that template onto the disk the machine config names: the GPT is written
 // afresh for the disk's size (same GUIDs), every partition but EPHEMERAL is
 // copied, and the machine config goes into STATE. The result is the disk
-// `imager metal --config` would have made for a disk of that size.
+// `imager metal --config` would have made for a disk of that size. The
+// template arrives compressed: see template_unpack.h.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,6 @@
 #include "base/progress.h"
 
 namespace bronze::installer {
-
-// The compressed template (a zstd stream of the raw disk) unpacked into
-// `out` as a sparse file: runs of zeros become holes, so that it costs the
-// live system's memory only what it holds.
-void unpack_template(const std::filesystem::path& compressed, const std::filesystem::path& out);
 
 struct TemplateInstallRequest {
   std::filesystem::path template_disk;  // unpacked

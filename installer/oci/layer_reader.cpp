@@ -9,7 +9,7 @@
 
 namespace bronze::oci {
 
-LayerReader::LayerReader(std::unique_ptr<BlobStream> blob) : blob_(std::move(blob)), buffer_(1 << 16) {
+LayerReader::LayerReader(std::unique_ptr<ByteStream> blob) : blob_(std::move(blob)), buffer_(1 << 16) {
   archive_ = archive_read_new();
   archive_read_support_format_tar(archive_);
   archive_read_support_filter_gzip(archive_);

@@ -7,8 +7,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "installer/oci/outer_archive.h"
+#include "installer/oci/byte_stream.h"
 
 namespace bronze::oci {
 
@@ -25,7 +26,8 @@ struct LayerEntry {
 
 class LayerReader {
  public:
-  explicit LayerReader(std::unique_ptr<BlobStream> blob);
+  // `blob`: the layer's blob in the outer archive (OuterArchive::open_blob).
+  explicit LayerReader(std::unique_ptr<ByteStream> blob);
   ~LayerReader();
   LayerReader(const LayerReader&) = delete;
   LayerReader& operator=(const LayerReader&) = delete;
@@ -35,12 +37,13 @@ class LayerReader {
   bool next(LayerEntry& entry);
   // The current entry's data, a piece at a time; 0 at its end.
   size_t read(void* buffer, size_t size);
-  // Reads the rest of the blob and checks its digest (BlobStream::finish).
+  // Reads the rest of the blob and checks it (ByteStream::finish: for a
+  // BlobStream, its digest).
   void finish();
 
  private:
   static la_ssize_t read_callback(archive* a, void* self, const void** buffer);
-  std::unique_ptr<BlobStream> blob_;
+  std::unique_ptr<ByteStream> blob_;
   std::vector<char> buffer_;
   archive* archive_ = nullptr;
 };

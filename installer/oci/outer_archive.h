@@ -12,6 +12,7 @@
 #include <string>
 
 #include "base/sha256.h"
+#include "installer/oci/byte_stream.h"
 #include "installer/oci/documents.h"
 
 namespace bronze::oci {
@@ -19,18 +20,18 @@ namespace bronze::oci {
 // A blob's bytes as a stream, hashed as they pass. finish() reads what is
 // left and throws, naming the blob, unless size and digest match: nothing
 // read from a stream may be trusted before finish() returns.
-class BlobStream {
+class BlobStream : public ByteStream {
  public:
   BlobStream(const std::filesystem::path& archive_path, const std::string& member, Descriptor descriptor,
              std::string role);
-  ~BlobStream();
+  ~BlobStream() override;
   BlobStream(const BlobStream&) = delete;
   BlobStream& operator=(const BlobStream&) = delete;
 
   // Up to `size` bytes; 0 at the end. Throws once more than the descriptor's
   // size has been read.
-  size_t read(void* buffer, size_t size);
-  void finish();
+  size_t read(void* buffer, size_t size) override;
+  void finish() override;
 
  private:
   struct ArchiveFree {

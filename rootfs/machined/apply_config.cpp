@@ -10,6 +10,7 @@
 #include "installer/bronze_disk.h"
 #include "installer/ext4.h"
 #include "installer/template_install.h"
+#include "installer/template_unpack.h"
 #include "rootfs/machined/find_disk.h"
 #include "rootfs/machined/state_config.h"
 

@@ -1,5 +1,5 @@
 # bronze_fuzz_target(NAME n SOURCES repo/relative.cpp ... [LIBS ...]
-#                    [SECONDS s] [MAX_LEN bytes] [DICT file])
+#                    [SECONDS s] [MAX_LEN bytes] [DICT file] [MAX_MALLOC_MB mb])
 # See CMakeLists.txt in this folder. Builds fuzz_<n> with clang++ and adds
 # the CTest test fuzz_<n> (label `fuzz`).
 
@@ -79,12 +79,12 @@ function(_bronze_fuzz_object source includes out_object)
 endfunction()
 
 function(bronze_fuzz_target)
-  cmake_parse_arguments(F "" "NAME;SECONDS;MAX_LEN;DICT" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(F "" "NAME;SECONDS;MAX_LEN;DICT;MAX_MALLOC_MB" "SOURCES;LIBS" ${ARGN})
   if(NOT F_NAME OR NOT F_SOURCES)
     message(FATAL_ERROR "bronze_fuzz_target needs NAME and SOURCES")
   endif()
   if(NOT F_SECONDS)
-    set(F_SECONDS 20)
+    set(F_SECONDS 15)
   endif()
   if(NOT F_MAX_LEN)
     set(F_MAX_LEN 4096)
@@ -103,6 +103,9 @@ function(bronze_fuzz_target)
                   -DSECONDS=${F_SECONDS} -DMAX_LEN=${F_MAX_LEN})
   if(F_DICT)
     list(APPEND runner_args -DDICT=${CMAKE_CURRENT_SOURCE_DIR}/dicts/${F_DICT})
+  endif()
+  if(F_MAX_MALLOC_MB)
+    list(APPEND runner_args -DMAX_MALLOC_MB=${F_MAX_MALLOC_MB})
   endif()
 
   if(BRONZE_FUZZ_MISSING)
