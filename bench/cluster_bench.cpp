@@ -86,7 +86,7 @@ struct Bench {
 int main() {
   try {
     TempDir dir("bronze-cluster-bench");
-    Bench b{dir.path(), {}};
+    Bench b{dir.path(), {}, nullptr};
     make_key_pair(b.dir);
     gen_config(b.dir / "cluster", "bench");
     build_image(b.dir / "v1", "v1", b.dir / "key.pem");

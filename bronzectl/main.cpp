@@ -100,8 +100,10 @@ int main(int argc, char** argv) {
   gen_config->add_flag("--force", gen_options.force, "replace existing files");
 
   GenClientCommand client_options;
-  auto* gen_client = gen->add_subcommand("client", "one more client identity, signed by a machine config's CA");
-  gen_client->add_option("--machine-config", client_options.machine_config, "machine config whose CA signs it")
+  auto* gen_client =
+      gen->add_subcommand("client", "one more client identity, signed by a control plane config's CA");
+  gen_client->add_option("--machine-config", client_options.machine_config,
+                         "a control plane machine config, whose CA signs it")
       ->required()->check(CLI::ExistingFile);
   gen_client->add_option("--role", client_options.role, "os:admin or os:reader")->capture_default_str();
   gen_client->add_option("--name", client_options.name, "the identity's common name")->capture_default_str();
