@@ -22,7 +22,8 @@ int for_each_node(const Session& session, nlohmann::json& rows,
                   std::chrono::seconds deadline = std::chrono::seconds(30)) {
   int exit_code = 0;
   for (const auto& node : session.targets) {
-    Connection c = session.insecure ? connect_insecure(node, session.cert_fingerprint) : connect(node, session.identity);
+    Connection c =
+        session.insecure ? connect_insecure(node, session.cert_fingerprint) : connect(node, session.identity);
     Response response;
     auto context = call_context(deadline);
     if (!session.token.empty()) context->AddMetadata(kTokenMetadataKey, session.token);

@@ -40,9 +40,10 @@ bool FingerprintVerifier::Verify(grpc::experimental::TlsCustomVerificationCheckR
   if (seen_->check(fingerprint)) {
     *sync_status = grpc::Status::OK;
   } else {
-    *sync_status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                                "the node's certificate has SHA-256 fingerprint " +
-                                    config::colon_fingerprint(fingerprint) + ", not the one given with --cert-fingerprint");
+    *sync_status =
+        grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the node's certificate has SHA-256 fingerprint " +
+                                                            config::colon_fingerprint(fingerprint) +
+                                                            ", not the one given with --cert-fingerprint");
   }
   return true;  // done synchronously
 }

@@ -355,7 +355,9 @@ CertificateRequest CertificateRequest::create(const PrivateKey& key, const std::
     throw Error("cannot make a certificate request: " + openssl_error());
   }
   add_name_entry(X509_REQ_get_subject_name(request.get()), "CN", common_name);
-  if (!X509_REQ_set_pubkey(request.get(), key.get())) throw Error("cannot make a certificate request: " + openssl_error());
+  if (!X509_REQ_set_pubkey(request.get(), key.get())) {
+    throw Error("cannot make a certificate request: " + openssl_error());
+  }
   if (!alt_names.empty()) {
     X509V3_CTX context;
     X509V3_set_ctx(&context, nullptr, nullptr, request.get(), nullptr, 0);

@@ -108,7 +108,7 @@ class CertificateRequest {
   struct AltNames {
     std::vector<std::string> ip_addresses;  // as text
     std::vector<std::string> dns_names;     // as requested, not checked
-    size_t others = 0;                      // names of any other kind
+    size_t others = 0;                      // names of other kinds, IP addresses of no address's length
   };
   AltNames alt_names() const;
   EVP_PKEY* public_key() const;

@@ -339,7 +339,8 @@ TEST_F(IsoInstallTest, AnUnusableMaintenanceTokenRefusesEveryConfig) {
   auto node = boot_disk(disk, "bronze.maintenance.token=short");
   EXPECT_TRUE(contains(node->log(), "is unusable: it must be 16 to 256 characters long, and has 5; every config is "
                                     "refused")) << node->log();
-  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--token", "short"}, std::vector<std::string>{}}) {
+  using Args = std::vector<std::string>;
+  for (const Args& extra : {Args{"--token", "short"}, Args{}}) {
     auto r = apply(*node, config_text(), extra);
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_TRUE(contains(r.err, "maintenance token (kernel argument bronze.maintenance.token) is unusable")) << r.err;

@@ -138,7 +138,9 @@ class TrustdTest : public ::testing::Test {
                   (work_ / "admin.key").string(), "-alpn", "h2"});
     auto begin = r.out.find("-----BEGIN CERTIFICATE-----");
     auto end = r.out.find("-----END CERTIFICATE-----");
-    if (begin == std::string::npos || end == std::string::npos) throw Error("no certificate from " + endpoint + ":\n" + r.out + r.err);
+    if (begin == std::string::npos || end == std::string::npos) {
+      throw Error("no certificate from " + endpoint + ":\n" + r.out + r.err);
+    }
     return config::Certificate::from_pem(r.out.substr(begin, end - begin) + "-----END CERTIFICATE-----\n");
   }
 
@@ -169,7 +171,8 @@ TEST_F(TrustdTest, AWorkerServesTheApiWithTheCertificateTrustdSignedForIt) {
   ASSERT_FALSE(cp->trustd_endpoint().empty()) << cp->log();
   auto w = worker("w-1", worker_yaml(), *cp);
   EXPECT_TRUE(contains(w->log(), "machined: asking trustd at " + cp->trustd_endpoint())) << w->log();
-  EXPECT_TRUE(contains(w->log(), "trustd: serving certificate from " + cp->trustd_endpoint() + " (attempt 1")) << w->log();
+  EXPECT_TRUE(contains(w->log(), "trustd: serving certificate from " + cp->trustd_endpoint() + " (attempt 1"))
+      << w->log();
   EXPECT_TRUE(contains(w->log(), "(mutual TLS; worker, CA demo)")) << w->log();
   EXPECT_FALSE(contains(w->log(), "machined: trustd on")) << "a worker serves no trustd";
   EXPECT_TRUE(contains(cp->log(), "trustd: signed a serving certificate for w-1 at ipv4:127.0.0.1:")) << cp->log();
