@@ -31,8 +31,20 @@ struct Bench {
   fs::path dir;
   fs::path v2;
 
+  // Workers get their serving certificates from this control plane's trustd.
+  std::unique_ptr<HostNode> trustd;
+
   std::vector<std::unique_ptr<SimulatedNode>> nodes(const std::string& kind, int count, etcd::test::EtcdCluster* etcd,
                                                     const std::string& run) {
+    if (kind == "worker" && !trustd) {
+      HostNodeOptions cp;
+      cp.disk = dir / "trustd.raw";
+      copy_sparse(dir / "v1/metal-amd64.raw", cp.disk);
+      cp.trust = dir / "key.pub";
+      cp.work_dir = dir / "trustd";
+      cp.config = dir / "cluster/controlplane.yaml";
+      trustd = std::make_unique<HostNode>(cp);
+    }
     auto base = config::load_machine_config(dir / "cluster" / (kind + ".yaml"));
     std::vector<std::unique_ptr<SimulatedNode>> out;
     for (int i = 0; i < count; ++i) {
@@ -49,6 +61,7 @@ struct Bench {
       o.trust = dir / "key.pub";
       o.work_dir = work;
       o.config = work / "config.yaml";
+      if (trustd) o.trustd_endpoint = trustd->trustd_endpoint();
       out.push_back(std::make_unique<SimulatedNode>(name, o));
     }
     return out;
@@ -73,7 +86,7 @@ struct Bench {
 int main() {
   try {
     TempDir dir("bronze-cluster-bench");
-    Bench b{dir.path(), {}};
+    Bench b{dir.path(), {}, nullptr};
     make_key_pair(b.dir);
     gen_config(b.dir / "cluster", "bench");
     build_image(b.dir / "v1", "v1", b.dir / "key.pem");

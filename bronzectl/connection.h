@@ -11,12 +11,15 @@
 #include <string>
 
 #include "api/machine.grpc.pb.h"
+#include "bronzectl/server_fingerprint.h"
 
 namespace bronze::ctl {
 
 namespace v1 = bronze::machine::v1alpha1;
 
 constexpr int kApiPort = 50000;
+// Where a call carries a token the node asks for (the maintenance token).
+constexpr const char* kTokenMetadataKey = "token";
 
 struct Identity {
   std::string ca_pem;   // the cluster CA, to check nodes against
@@ -32,13 +35,17 @@ struct Connection {
   std::string target;  // host:port
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::MachineService::Stub> stub;
+  // With connect_insecure: the certificate the node presented.
+  std::shared_ptr<SeenCertificate> certificate;
 };
 
 Connection connect(const std::string& node, const Identity& identity);
 
-// TLS that checks nothing of the node and shows no certificate of ours: for
-// a node in maintenance mode, which has none from the cluster's CA yet.
-Connection connect_insecure(const std::string& node);
+// TLS without a certificate of ours, for a node in maintenance mode, which
+// has none from the cluster's CA yet: the node's certificate must have the
+// SHA-256 fingerprint `expected_fingerprint` (lower-case hex), or, when that
+// is empty, is not checked at all (Connection::certificate says what came).
+Connection connect_insecure(const std::string& node, const std::string& expected_fingerprint);
 
 // A gRPC failure in words a user can act on: an unreachable node, a refused
 // handshake (certificate from another CA, expired), a missing role.

@@ -25,3 +25,30 @@ TEST(DescribeFailure, NamesTheCauseAUserCanFix) {
 }
 
 }  // namespace bronze::ctl
+
+namespace bronze::ctl {
+
+TEST(SeenCertificate, AcceptsOnlyTheExpectedFingerprintAndRecordsWhatCame) {
+  const std::string a(64, 'a'), b(64, 'b');
+  SeenCertificate any("");
+  EXPECT_EQ(any.seen(), "");
+  EXPECT_TRUE(any.check(a));
+  EXPECT_EQ(any.seen(), a);
+  EXPECT_FALSE(any.refused());
+
+  SeenCertificate expected(a);
+  EXPECT_FALSE(expected.check(b));
+  EXPECT_TRUE(expected.refused());
+  EXPECT_EQ(expected.seen(), b);
+  EXPECT_TRUE(expected.check(a));
+  EXPECT_EQ(expected.seen(), a);
+}
+
+TEST(DescribeFailure, AMissingTokenIsARefusal) {
+  Connection c;
+  c.target = "127.0.0.1:50000";
+  auto token = describe_failure(c, grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "needs the maintenance token"));
+  EXPECT_EQ(token, "refused by 127.0.0.1:50000: needs the maintenance token");
+}
+
+}  // namespace bronze::ctl

@@ -22,12 +22,21 @@ int for_each_node(const Session& session, nlohmann::json& rows,
                   std::chrono::seconds deadline = std::chrono::seconds(30)) {
   int exit_code = 0;
   for (const auto& node : session.targets) {
-    Connection c = session.insecure ? connect_insecure(node) : connect(node, session.identity);
+    Connection c =
+        session.insecure ? connect_insecure(node, session.cert_fingerprint) : connect(node, session.identity);
     Response response;
-    auto status = call(c, call_context(deadline).get(), &response);
+    auto context = call_context(deadline);
+    if (!session.token.empty()) context->AddMetadata(kTokenMetadataKey, session.token);
+    auto status = call(c, context.get(), &response);
+    if (session.insecure) {
+      if (auto warning = maintenance_warning(session, c); !warning.empty()) {
+        std::fprintf(stderr, "%s: warning: %s\n", node.c_str(), warning.c_str());
+      }
+    }
     if (!status.ok()) {
       exit_code = 1;
-      std::string why = describe_failure(c, status);
+      std::string refusal = session.insecure ? maintenance_refusal(c) : "";
+      std::string why = refusal.empty() ? describe_failure(c, status) : refusal;
       if (session.json) rows.push_back({{"node", node}, {"ok", false}, {"error", why}});
       else std::fprintf(stderr, "%s: error: %s\n", node.c_str(), why.c_str());
       continue;

@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "config/client_config.h"
+#include "config/join_token.h"
 #include "config/machine_config.h"
 #include "config/pki.h"
 
@@ -44,6 +45,16 @@ int gen_client_command(const GenClientCommand& command, bool json) {
     std::printf("%s\n", nlohmann::json({{"file", command.output}, {"role", command.role}}).dump(2).c_str());
   } else {
     std::printf("wrote %s (%s, %s)\n", command.output.c_str(), command.name.c_str(), command.role.c_str());
+  }
+  return 0;
+}
+
+int gen_token_command(bool json) {
+  std::string token = config::generate_join_token();
+  if (json) {
+    std::printf("%s\n", nlohmann::json({{"token", token}}).dump(2).c_str());
+  } else {
+    std::printf("%s\n", token.c_str());
   }
   return 0;
 }

@@ -1,6 +1,6 @@
-// `bronzectl gen config` and `bronzectl gen client`: new cluster secrets and
-// configs, or one more client identity (a reader, say) from a machine
-// config's CA.
+// `bronzectl gen config`, `gen client` and `gen token`: new cluster secrets
+// and configs, one more client identity (a reader, say) from a control
+// plane's machine config, or a new join token to rotate the old one out.
 #pragma once
 
 #include <string>
@@ -22,5 +22,8 @@ struct GenClientCommand {
   bool force = false;
 };
 int gen_client_command(const GenClientCommand& command, bool json);
+
+// Prints a fresh join token (config::generate_join_token).
+int gen_token_command(bool json);
 
 }  // namespace bronze::ctl

@@ -4,10 +4,12 @@
 //   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--wait]
 //           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
 //   rollback | reboot | logs [-f] [--tail N]
-//   apply-config --insecure --file CONFIG.yaml   (a node in maintenance mode: from the ISO it installs itself)
-//   version --insecure                           (a node in maintenance mode)
+//   apply-config --insecure --file CONFIG.yaml [--cert-fingerprint FP] [--token TOKEN]
+//                                                (a node in maintenance mode: from the ISO it installs itself)
+//   version --insecure [--cert-fingerprint FP]   (a node in maintenance mode)
 //   gen config --name NAME --endpoint HOST [--output-dir DIR] [--install-disk D] [--install-image REF] [--force]
 //   gen client --machine-config FILE --role os:reader --output FILE
+//   gen token
 //
 // Exit codes: 0 done on every node, 1 a node failed or refused (or bad
 // input), 2 bad usage.
@@ -34,8 +36,14 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "the version, slot, arch and platform each node runs");
   bool version_insecure = false;
-  version->add_flag("--insecure", version_insecure,
-                    "ask a node in maintenance mode (no client certificate, the node's not checked)");
+  MaintenanceOptions version_maintenance;
+  auto* version_insecure_flag =
+      version->add_flag("--insecure", version_insecure,
+                        "ask a node in maintenance mode (no client certificate; the node is checked only with "
+                        "--cert-fingerprint)");
+  version->add_option("--cert-fingerprint", version_maintenance.cert_fingerprint,
+                      "with --insecure: the SHA-256 fingerprint the node's console shows; any other node is refused")
+      ->needs(version_insecure_flag);
   auto* status = app.add_subcommand("status", "each node's slots, what boots next and the last failed upgrade");
 
   UpgradeCommand upgrade_options;
@@ -69,8 +77,15 @@ int main(int argc, char** argv) {
   apply->add_option("-f,--file", apply_options.file, "the machine config (from `bronzectl gen config`)")
       ->required()
       ->check(CLI::ExistingFile);
+  MaintenanceOptions apply_maintenance;
   apply->add_flag("--insecure", apply_insecure,
-                  "required: the node has no certificate from the cluster CA yet, so TLS checks neither side");
+                  "required: the node has no certificate from the cluster CA yet; TLS checks it only with "
+                  "--cert-fingerprint");
+  apply->add_option("--cert-fingerprint", apply_maintenance.cert_fingerprint,
+                    "the SHA-256 fingerprint of the node's certificate, as its console shows it (AB:01:... or "
+                    "ab01...): a node with another certificate is refused before the config is sent");
+  apply->add_option("--token", apply_maintenance.token,
+                    "the node's maintenance token (its bronze.maintenance.token kernel argument)");
 
   auto* gen = app.add_subcommand("gen", "make configs and identities");
   gen->require_subcommand(1);
@@ -85,8 +100,10 @@ int main(int argc, char** argv) {
   gen_config->add_flag("--force", gen_options.force, "replace existing files");
 
   GenClientCommand client_options;
-  auto* gen_client = gen->add_subcommand("client", "one more client identity, signed by a machine config's CA");
-  gen_client->add_option("--machine-config", client_options.machine_config, "machine config whose CA signs it")
+  auto* gen_client =
+      gen->add_subcommand("client", "one more client identity, signed by a control plane config's CA");
+  gen_client->add_option("--machine-config", client_options.machine_config,
+                         "a control plane machine config, whose CA signs it")
       ->required()->check(CLI::ExistingFile);
   gen_client->add_option("--role", client_options.role, "os:admin or os:reader")->capture_default_str();
   gen_client->add_option("--name", client_options.name, "the identity's common name")->capture_default_str();
@@ -94,6 +111,9 @@ int main(int argc, char** argv) {
   gen_client->add_option("-o,--output", client_options.output, "client config file to write")->required();
   gen_client->add_option("--validity-hours", client_options.validity_hours, "how long it is valid")->capture_default_str();
   gen_client->add_flag("--force", client_options.force, "replace an existing file");
+
+  auto* gen_token = gen->add_subcommand(
+      "token", "a fresh join token (machine.token; put it into every machine config to rotate the old one out)");
 
   try {
     app.parse(argc, argv);
@@ -107,14 +127,15 @@ int main(int argc, char** argv) {
   try {
     if (*gen_config) return gen_config_command(gen_options, global.json);
     if (*gen_client) return gen_client_command(client_options, global.json);
+    if (*gen_token) return gen_token_command(global.json);
     if (*apply) {
       if (!apply_insecure) {
         throw bronze::Error("apply-config needs --insecure: only a node in maintenance mode takes a config, and it "
                             "has no certificate from the cluster CA to check yet");
       }
-      return apply_config_command(open_insecure_session(global), apply_options);
+      return apply_config_command(open_insecure_session(global, apply_maintenance), apply_options);
     }
-    if (*version && version_insecure) return version_command(open_insecure_session(global));
+    if (*version && version_insecure) return version_command(open_insecure_session(global, version_maintenance));
     Session session = open_session(global);
     if (*version) return version_command(session);
     if (*status) return status_command(session);

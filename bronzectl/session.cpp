@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "config/client_config.h"
+#include "config/fingerprint.h"
 #include "config/pki.h"
 
 namespace bronze::ctl {
@@ -68,15 +69,36 @@ Session open_session(const GlobalOptions& options) {
   return session;
 }
 
-Session open_insecure_session(const GlobalOptions& options) {
+Session open_insecure_session(const GlobalOptions& options, const MaintenanceOptions& maintenance) {
   Session session;
   session.insecure = true;
+  if (!maintenance.cert_fingerprint.empty()) {
+    session.cert_fingerprint = config::parse_fingerprint(maintenance.cert_fingerprint);
+  }
+  session.token = maintenance.token;
   session.json = options.json;
   session.targets = !options.nodes.empty() ? options.nodes : options.endpoints;
   if (session.targets.empty()) {
     throw Error("no node to talk to: name it with -n NODE (with --insecure no client config is read)");
   }
   return session;
+}
+
+std::string maintenance_refusal(const Connection& c) {
+  if (!c.certificate || !c.certificate->refused()) return "";
+  return "refused " + c.target + " before sending anything: its certificate has SHA-256 fingerprint " +
+         config::colon_fingerprint(c.certificate->seen()) + ", not " +
+         config::colon_fingerprint(c.certificate->expected()) +
+         " (--cert-fingerprint); is it the machine whose console you read?";
+}
+
+std::string maintenance_warning(const Session& session, const Connection& c) {
+  if (!c.certificate || !c.certificate->expected().empty() || c.certificate->seen().empty()) return "";
+  return std::string("the node's certificate was not verified (--insecure without --cert-fingerprint), so ") +
+         (session.token.empty() ? "what was sent" : "what was sent, the token too,") +
+         " may have gone to another machine. It has SHA-256 fingerprint " +
+         config::colon_fingerprint(c.certificate->seen()) +
+         "; compare it with the one the node's console shows, and pass it with --cert-fingerprint to have it checked";
 }
 
 }  // namespace bronze::ctl

@@ -21,9 +21,18 @@ struct Session {
   Identity identity;
   std::vector<std::string> targets;  // nodes if given, else endpoints
   bool json = false;
-  // A node in maintenance mode: TLS without checking the node's certificate
-  // and without ours (it has no CA to check either against yet).
+  // A node in maintenance mode: TLS without our certificate (it has no CA
+  // to check one against yet), the node's checked by its fingerprint only.
   bool insecure = false;
+  std::string cert_fingerprint;  // lower-case hex; empty: the node is not checked (and we say so)
+  std::string token;             // the node's maintenance token, sent in each call's metadata
+};
+
+// --insecure's options: what a node in maintenance mode is checked by and
+// shown.
+struct MaintenanceOptions {
+  std::string cert_fingerprint;  // as the user typed it (config::parse_fingerprint)
+  std::string token;
 };
 
 std::string default_config_path();
@@ -32,7 +41,14 @@ std::string default_config_path();
 // endpoint, and what to do.
 Session open_session(const GlobalOptions& options);
 
-// For --insecure: no client config, the nodes from -n or -e.
-Session open_insecure_session(const GlobalOptions& options);
+// After a call to a node in maintenance mode: why a node whose certificate
+// was not the expected one was refused, and, when none was expected, the
+// warning that it was not checked. Empty when there is nothing to say.
+std::string maintenance_refusal(const Connection& c);
+std::string maintenance_warning(const Session& session, const Connection& c);
+
+// For --insecure: no client config, the nodes from -n or -e. Throws Error
+// for a malformed fingerprint.
+Session open_insecure_session(const GlobalOptions& options, const MaintenanceOptions& maintenance);
 
 }  // namespace bronze::ctl

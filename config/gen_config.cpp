@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "config/base64.h"
+#include "config/join_token.h"
 #include "config/private_file.h"
 
 namespace bronze::config {
@@ -83,15 +84,17 @@ void check_options(const GenConfigOptions& options) {
   if (options.output_dir.empty()) throw Error("no output folder given");
 }
 
-MachineConfig machine_config(const GenConfigOptions& options, const CertificateAuthority& ca, MachineType type) {
+MachineConfig machine_config(const GenConfigOptions& options, const CertificateAuthority& ca, const std::string& token,
+                             MachineType type) {
   MachineConfig config;
   config.machine.type = type;
-  // Every node gets the CA's key, workers included: there is no bootstrap
-  // service yet that could sign a node's serving certificate for it, so each
-  // node signs its own at boot from its current addresses and certSANs. The
-  // machine configs are therefore as secret as the CA key (mode 0600), and
-  // anyone holding one can mint admin identities.
-  config.machine.ca = {ca.certificate.to_pem(), ca.key.to_pem()};
+  // Only control plane nodes get the CA's key: they sign their own serving
+  // certificates and, through trustd, the workers' for whoever shows the
+  // join token. A worker's config holds the CA certificate (to check the
+  // control plane and clients against) and the token, which buys a serving
+  // certificate and nothing else.
+  config.machine.ca = {ca.certificate.to_pem(), type == MachineType::controlplane ? ca.key.to_pem() : ""};
+  config.machine.token = token;
   config.machine.cert_sans = {options.endpoint};
   config.machine.install.disk = options.install_disk;
   config.machine.install.image = options.install_image;
@@ -118,6 +121,10 @@ ClientConfig issue_client_config(const CertificateAuthority& ca, std::string_vie
 }
 
 CertificateAuthority certificate_authority_of(const MachineConfig& config) {
+  if (config.machine.ca.key.empty()) {
+    throw Error("this machine config holds no CA key (a worker's never does); use the control plane's "
+                "(controlplane.yaml)");
+  }
   return {Certificate::from_pem(config.machine.ca.crt), PrivateKey::from_pem(config.machine.ca.key)};
 }
 
@@ -125,8 +132,9 @@ GeneratedConfigs generate_configs(const GenConfigOptions& options) {
   check_options(options);
   GeneratedConfigs generated;
   CertificateAuthority ca = make_ca(options.cluster_name, valid_for(options.ca_validity));
-  generated.controlplane = machine_config(options, ca, MachineType::controlplane);
-  generated.worker = machine_config(options, ca, MachineType::worker);
+  std::string token = generate_join_token();
+  generated.controlplane = machine_config(options, ca, token, MachineType::controlplane);
+  generated.worker = machine_config(options, ca, token, MachineType::worker);
   generated.client =
       issue_client_config(ca, kRoleAdmin, "admin", {options.endpoint}, options.client_validity, options.cluster_name);
 

@@ -1,6 +1,7 @@
-// `bronzectl gen config`: a new cluster's CA, the machine configs for its
-// control plane and worker nodes, and an admin client config, written
-// together or not at all.
+// `bronzectl gen config`: a new cluster's CA and join token, the machine
+// configs for its control plane nodes (CA certificate and key, token) and
+// worker nodes (CA certificate, token: no key), and an admin client config,
+// written together or not at all.
 #pragma once
 
 #include <chrono>
@@ -51,7 +52,8 @@ ClientConfig issue_client_config(const CertificateAuthority& ca, std::string_vie
                                  const std::vector<std::string>& endpoints, std::chrono::seconds validity,
                                  const std::string& context_name = "");
 
-// The CA a machine config carries, ready to sign with.
+// The CA a control plane's machine config carries, ready to sign with;
+// throws Error for a config without the CA key (a worker's).
 CertificateAuthority certificate_authority_of(const MachineConfig& config);
 
 }  // namespace bronze::config

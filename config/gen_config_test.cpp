@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "config/join_token.h"
 
 namespace bronze::config {
 namespace {
@@ -54,7 +55,19 @@ TEST(GenConfig, GeneratedConfigsParseAndShareOneCa) {
 
   EXPECT_EQ(controlplane.machine.type, MachineType::controlplane);
   EXPECT_EQ(worker.machine.type, MachineType::worker);
-  EXPECT_EQ(controlplane.machine.ca, worker.machine.ca);
+  // One CA; its key only in the control plane's config. One join token.
+  EXPECT_EQ(controlplane.machine.ca.crt, worker.machine.ca.crt);
+  EXPECT_FALSE(controlplane.machine.ca.key.empty());
+  EXPECT_EQ(worker.machine.ca.key, "");
+  EXPECT_EQ(read_file(dir.path() / "worker.yaml").find("key:"), std::string::npos);
+  EXPECT_TRUE(is_join_token(controlplane.machine.token)) << controlplane.machine.token;
+  EXPECT_EQ(worker.machine.token, controlplane.machine.token);
+  try {
+    certificate_authority_of(worker);
+    FAIL() << "a worker's config has no CA to sign with";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds no CA key"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(controlplane.machine.cert_sans, std::vector<std::string>{"10.0.0.1"});
   EXPECT_EQ(controlplane.machine.install.disk, "/dev/vda");
   EXPECT_EQ(controlplane.machine.install.image, "127.0.0.1:5000/bronze/installer:v1");
@@ -72,6 +85,13 @@ TEST(GenConfig, GeneratedConfigsParseAndShareOneCa) {
   EXPECT_NO_THROW(verify_certificate(admin, ca.certificate, std::chrono::system_clock::now()));
   EXPECT_TRUE(ca.certificate.is_ca());
   EXPECT_TRUE(ca.certificate.matches(ca.key));
+}
+
+TEST(GenConfig, EveryClusterGetsItsOwnToken) {
+  TempDir a, b;
+  auto first = generate_configs(options_for(a.path()));
+  auto second = generate_configs(options_for(b.path()));
+  EXPECT_NE(first.controlplane.machine.token, second.controlplane.machine.token);
 }
 
 TEST(GenConfig, RefusesToOverwriteWithoutForceAndLeavesTheFolderAsItWas) {

@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "config/base64.h"
+#include "config/join_token.h"
 #include "config/pem_fields.h"
 #include "config/pki.h"
 #include "config/strict_yaml.h"
@@ -50,18 +51,50 @@ MachineType machine_type(const StrictYaml& yaml, const YAML::Node& node, const s
   yaml.fail(node, path, "unknown machine type '" + value + "' (expected controlplane or worker)");
 }
 
-PemCertificateAndKey read_ca(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+// A control plane node signs serving certificates (its own, and the
+// workers' through trustd), so it holds the CA key; a worker must not: its
+// config travels to more machines, and the key in it would let anyone who
+// reads one sign admin certificates for the whole cluster.
+PemCertificateAndKey read_ca(const StrictYaml& yaml, const YAML::Node& node, const std::string& path,
+                             MachineType type) {
   yaml.expect_fields(node, path, {"crt", "key"});
   YAML::Node crt_node = yaml.required(node, path, "crt");
-  YAML::Node key_node = yaml.required(node, path, "key");
   auto crt = read_certificate_field(yaml, crt_node, path + ".crt");
   if (!crt.certificate.is_ca())
     yaml.fail(crt_node, path + ".crt", "the certificate is not a CA (basicConstraints CA:TRUE)");
-  auto key = read_private_key_field(yaml, key_node, path + ".key");
+  auto key_node = yaml.optional(node, "key");
+  if (type == MachineType::worker) {
+    if (key_node) {
+      yaml.fail(*key_node, path + ".key",
+                "a worker's config must not carry the CA key: whoever reads it could sign admin certificates for "
+                "the whole cluster. Remove " + path + ".key and keep " + path + ".crt (worker.yaml from "
+                "`bronzectl gen config` has no key); the worker gets its serving certificate from the control "
+                "plane's trustd with machine.token");
+    }
+    return {crt.pem, ""};
+  }
+  if (!key_node) {
+    yaml.fail(node, path + ".key",
+              "missing: a control plane node signs its own serving certificate and the workers' (trustd), so its "
+              "config holds the CA key (controlplane.yaml from `bronzectl gen config` has it)");
+  }
+  auto key = read_private_key_field(yaml, *key_node, path + ".key");
   if (!crt.certificate.matches(key.key)) {
-    yaml.fail(key_node, path + ".key", "the key does not belong to the certificate in " + path + ".crt");
+    yaml.fail(*key_node, path + ".key", "the key does not belong to the certificate in " + path + ".crt");
   }
   return {crt.pem, key.pem};
+}
+
+std::string join_token(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  std::string value = yaml.string(node, path);
+  // The value is a secret: the message describes it without repeating it.
+  if (!is_join_token(value)) {
+    yaml.fail(node, path,
+              "expected a join token: 6 lower-case letters or digits, a dot and 16 more (like " +
+                  std::string(kJoinTokenExample) + "; `bronzectl gen token` makes one), got " +
+                  std::to_string(value.size()) + " characters of another shape");
+  }
+  return value;
 }
 
 InstallConfig read_install(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
@@ -88,10 +121,11 @@ InstallConfig read_install(const StrictYaml& yaml, const YAML::Node& node, const
 
 MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
   const std::string path = "machine";
-  yaml.expect_fields(node, path, {"type", "ca", "certSANs", "network", "install"});
+  yaml.expect_fields(node, path, {"type", "ca", "token", "certSANs", "network", "install"});
   MachineSection machine;
   machine.type = machine_type(yaml, yaml.required(node, path, "type"), "machine.type");
-  machine.ca = read_ca(yaml, yaml.required(node, path, "ca"), "machine.ca");
+  machine.ca = read_ca(yaml, yaml.required(node, path, "ca"), "machine.ca", machine.type);
+  machine.token = join_token(yaml, yaml.required(node, path, "token"), "machine.token");
   if (auto sans = yaml.optional(node, "certSANs")) {
     machine.cert_sans = yaml.strings(*sans, "machine.certSANs");
     size_t i = 0;
@@ -194,8 +228,9 @@ std::string to_yaml(const MachineConfig& config) {
   out << YAML::Key << "type" << YAML::Value << std::string(to_string(machine.type));
   out << YAML::Key << "ca" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "crt" << YAML::Value << base64_encode(machine.ca.crt);
-  out << YAML::Key << "key" << YAML::Value << base64_encode(machine.ca.key);
+  if (!machine.ca.key.empty()) out << YAML::Key << "key" << YAML::Value << base64_encode(machine.ca.key);
   out << YAML::EndMap;
+  out << YAML::Key << "token" << YAML::Value << machine.token;
   emit_strings(out, "certSANs", machine.cert_sans);
   if (!machine.network.hostname.empty()) {
     out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;

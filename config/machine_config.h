@@ -1,11 +1,13 @@
 // The machine config: one YAML document per machine, shaped like Talos's
 // v1alpha1, that says what the node is (control plane or worker), which CA
-// it trusts and signs with, where it installs, and which cluster it joins.
+// it trusts (and, on a control plane, signs with), where it installs, and
+// which cluster it joins.
 //
 //   version: v1alpha1
 //   machine:
 //     type: controlplane            # or worker
-//     ca: {crt: <base64 PEM>, key: <base64 PEM>}
+//     ca: {crt: <base64 PEM>, key: <base64 PEM>}   # a worker's: {crt} only
+//     token: abcdef.0123456789abcdef  # the join token (trustd)
 //     certSANs: []                  # extra names/IPs for the serving certificate
 //     network: {hostname: node-1}   # optional
 //     install: {disk: /dev/vda, image: <ref>, wipe: false, extraKernelArgs: []}
@@ -53,9 +55,14 @@ struct InstallConfig {
 
 struct MachineSection {
   MachineType type = MachineType::worker;
-  // The OS CA. Its key is here too: the node signs its own serving
-  // certificate with it at boot (see gen_config.h).
+  // The OS CA. A control plane's config holds its key too (the node signs
+  // its own serving certificate at boot, and the workers' through trustd);
+  // a worker's holds none (key empty) and is refused when it does.
   PemCertificateAndKey ca;
+  // The join token: a control plane signs a serving certificate for a
+  // worker that shows it; a worker shows it. Rotating it in the control
+  // plane configs revokes the old one.
+  std::string token;
   std::vector<std::string> cert_sans;  // IP addresses and DNS names
   NetworkConfig network;
   InstallConfig install;
@@ -90,7 +97,8 @@ struct MachineConfig {
 };
 
 // Strict: anything unknown, mistyped, missing or inconsistent (a CA key that
-// is not the CA certificate's) throws bronze::Error starting
+// is not the CA certificate's, a worker with a CA key, a control plane
+// without one, a malformed token) throws bronze::Error starting
 // "<source_name>:<line>:<column>:" and naming the field, e.g.
 // "controlplane.yaml:12:11: machine.install.wipe: expected true or false, got the string \"yes\"".
 MachineConfig parse_machine_config(std::string_view text, const std::string& source_name);

@@ -41,6 +41,7 @@ TEST(MachineConfig, ParsesAValidConfig) {
   EXPECT_EQ(config.machine.type, MachineType::controlplane);
   EXPECT_EQ(config.machine.ca.crt, test_ca().certificate.to_pem());
   EXPECT_EQ(config.machine.ca.key, test_ca().key.to_pem());
+  EXPECT_EQ(config.machine.token, testing::kTestToken);
   EXPECT_EQ(config.machine.cert_sans, (std::vector<std::string>{"10.0.0.1", "node-1.example.com"}));
   EXPECT_EQ(config.machine.network.hostname, "node-1");
   EXPECT_EQ(config.machine.install.disk, "/dev/vda");
@@ -58,13 +59,16 @@ TEST(MachineConfig, OptionalFieldsMayBeLeftOut) {
       "version: v1alpha1\n"
       "machine:\n"
       "  type: worker\n"
-      "  ca: {crt: " + crt64() + ", key: " + key64() + "}\n"
+      "  ca: {crt: " + crt64() + "}\n"
+      "  token: " + testing::kTestToken + "\n"
       "  network:\n"
       "    hostname:\n"
       "  install: {disk: /dev/sda}\n"
       "cluster: {name: demo, controlPlane: {endpoint: 'https://[fd00::1]:6443'}}\n";
   MachineConfig config = parse_machine_config(text, "node.yaml");
   EXPECT_EQ(config.machine.type, MachineType::worker);
+  EXPECT_EQ(config.machine.ca.crt, test_ca().certificate.to_pem());
+  EXPECT_EQ(config.machine.ca.key, "");
   EXPECT_TRUE(config.machine.cert_sans.empty());
   EXPECT_EQ(config.machine.network.hostname, "");
   EXPECT_EQ(config.machine.install.image, "");
@@ -97,6 +101,11 @@ TEST(MachineConfig, RoundTrips) {
   std::string text = to_yaml(config);
   EXPECT_EQ(parse_machine_config(text, "written.yaml"), config) << text;
   EXPECT_EQ(to_yaml(parse_machine_config(text, "written.yaml")), text);
+
+  MachineConfig worker = parse_machine_config(testing::worker_yaml(), "worker.yaml");
+  std::string worker_text = to_yaml(worker);
+  EXPECT_EQ(worker_text.find("key:"), std::string::npos) << worker_text;
+  EXPECT_EQ(parse_machine_config(worker_text, "written.yaml"), worker) << worker_text;
 
   MachineConfig minimal = config;
   minimal.machine.network.hostname.clear();
@@ -131,8 +140,8 @@ TEST(MachineConfigErrors, MalformedYaml) {
 
 TEST(MachineConfigErrors, UnknownFieldNested) {
   expect_error(replace_line(machine_yaml(), 13, "    wipes: false"), "13:5", "machine.install.wipes", "unknown field");
-  expect_error(machine_yaml() + "extra: 1\n", "19:1", "extra", "unknown field");
-  expect_error(machine_yaml() + "  etcd: {endpoint: x}\n", "19:10", "cluster.etcd.endpoint", "unknown field");
+  expect_error(machine_yaml() + "extra: 1\n", "20:1", "extra", "unknown field");
+  expect_error(machine_yaml() + "  etcd: {endpoint: x}\n", "20:10", "cluster.etcd.endpoint", "unknown field");
 }
 
 TEST(MachineConfigErrors, WrongType) {
@@ -178,20 +187,51 @@ TEST(MachineConfigErrors, CaKeyNotMatchingItsCertificate) {
                "does not belong to the certificate in machine.ca.crt");
 }
 
+// The CA key belongs on control plane nodes only; a worker's config that
+// carries one is refused, saying why and what to do.
+TEST(MachineConfigErrors, WorkerWithTheCaKey) {
+  std::string with_key = replace_line(machine_yaml(), 3, "  type: worker");
+  std::string error = error_of(with_key);
+  EXPECT_EQ(error.rfind("node.yaml:6:10: machine.ca.key: a worker's config must not carry the CA key", 0), 0u) << error;
+  EXPECT_NE(error.find("could sign admin certificates"), std::string::npos) << error;
+  EXPECT_NE(error.find("Remove machine.ca.key"), std::string::npos) << error;
+  EXPECT_NE(error.find("trustd"), std::string::npos) << error;
+  EXPECT_EQ(error_of(testing::worker_yaml()), "");
+}
+
+TEST(MachineConfigErrors, ControlPlaneWithoutTheCaKey) {
+  std::string without_key = replace_line(machine_yaml(), 6, "    # no key");
+  expect_error(without_key, "5:5", "machine.ca.key", "missing: a control plane node signs its own serving certificate");
+}
+
+TEST(MachineConfigErrors, JoinToken) {
+  expect_error(replace_line(machine_yaml(), 15, "  # no token"), "3:3", "machine.token", "missing");
+  for (const char* bad : {"abcdef0123456789abcdef", "ABCDEF.0123456789abcdef", "abcde.0123456789abcdefg",
+                          "abcdef.0123456789abcde", "abcdef.0123456789abcdef0", "abcdef.0123456789abcde_",
+                          "abcdef-0123456789abcdef", "\"\""}) {
+    std::string error = error_of(replace_line(machine_yaml(), 15, std::string("  token: ") + bad));
+    EXPECT_EQ(error.rfind("node.yaml:15:10: machine.token: expected a join token", 0), 0u) << bad << ": " << error;
+  }
+  // The token is a secret: a malformed one is described, not repeated.
+  std::string error = error_of(replace_line(machine_yaml(), 15, "  token: s3cret.Value-not-a-token"));
+  EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
+  expect_error(replace_line(machine_yaml(), 15, "  token: [a]"), "15:10", "machine.token", "expected a string");
+}
+
 TEST(MachineConfigErrors, ValuesOutOfShape) {
-  expect_error(replace_line(machine_yaml(), 18, "    endpoint: http://127.0.0.1:6443"), "18:15",
+  expect_error(replace_line(machine_yaml(), 19, "    endpoint: http://127.0.0.1:6443"), "19:15",
                "cluster.controlPlane.endpoint", "expected an https URL");
   expect_error(replace_line(machine_yaml(), 11, "    disk: vda"), "11:11", "machine.install.disk", "/dev/");
   expect_error(replace_line(machine_yaml(), 7, "  certSANs: [\"a b\"]"), "7:14", "machine.certSANs[0]",
                "IP address or a DNS name");
   expect_error(replace_line(machine_yaml(), 14, "    extraKernelArgs: [\"a b\"]"), "14:23",
                "machine.install.extraKernelArgs[0]", "spaces");
-  expect_error(machine_yaml() + "  kubernetes: {token: relative}\n", "19:23", "cluster.kubernetes.token", "absolute");
+  expect_error(machine_yaml() + "  kubernetes: {token: relative}\n", "20:23", "cluster.kubernetes.token", "absolute");
 }
 
 TEST(MachineConfigErrors, RepeatedFieldsAndDocuments) {
   expect_error(replace_line(machine_yaml(), 12, "    disk: /dev/vdb"), "12:5", "machine.install.disk", "given twice");
-  expect_error(machine_yaml() + "---\nversion: v1alpha1\n", "19:1", "", "one document per file");
+  expect_error(machine_yaml() + "---\nversion: v1alpha1\n", "20:1", "", "one document per file");
 }
 
 }  // namespace

@@ -43,6 +43,12 @@ using ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X50
 using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
 using StoreContextPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES, GENERAL_NAMES_free>>;
+using RequestPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
+
+void free_extensions(STACK_OF(X509_EXTENSION) * extensions) {
+  sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+}
+using ExtensionsPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), Deleter<STACK_OF(X509_EXTENSION), free_extensions>>;
 
 BioPtr memory_bio(std::string_view data) {
   if (data.size() > static_cast<size_t>(std::numeric_limits<int>::max())) throw Error("PEM text too large");
@@ -106,9 +112,9 @@ struct Subject {
   std::vector<std::string> organizations;
 };
 
-// A certificate for `key` with everything but the extensions, which differ
-// by kind and need the issuer.
-std::shared_ptr<X509> new_certificate(const Subject& subject, const PrivateKey& key, X509* issuer,
+// A certificate for `public_key` with everything but the extensions, which
+// differ by kind and need the issuer.
+std::shared_ptr<X509> new_certificate(const Subject& subject, EVP_PKEY* public_key, X509* issuer,
                                       const Validity& validity) {
   if (validity.not_after <= validity.not_before) throw Error("a certificate's validity must end after it starts");
   std::shared_ptr<X509> cert(X509_new(), X509_free);
@@ -121,7 +127,7 @@ std::shared_ptr<X509> new_certificate(const Subject& subject, const PrivateKey& 
   for (const auto& organization : subject.organizations) add_name_entry(name, "O", organization);
   add_name_entry(name, "CN", subject.common_name);
   X509_NAME* issuer_name = issuer ? X509_get_subject_name(issuer) : name;
-  if (!X509_set_issuer_name(cert.get(), issuer_name) || !X509_set_pubkey(cert.get(), key.get())) {
+  if (!X509_set_issuer_name(cert.get(), issuer_name) || !X509_set_pubkey(cert.get(), public_key)) {
     throw Error("cannot make a certificate: " + openssl_error());
   }
   return cert;
@@ -136,12 +142,13 @@ Certificate sign(const std::shared_ptr<X509>& cert, const PrivateKey& issuer_key
   return Certificate::from_pem(bio_contents(bio.get()));
 }
 
-std::vector<std::string> alt_names(X509* cert, int type) {
+// The names of `type` (GEN_DNS or GEN_IPADD) as text; an IP address of a
+// length no address has is left out.
+std::vector<std::string> names_of_type(const GENERAL_NAMES* names, int type) {
   std::vector<std::string> out;
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return out;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
     if (name->type != type) continue;
     if (type == GEN_DNS) {
       const ASN1_IA5STRING* dns = name->d.dNSName;
@@ -156,6 +163,53 @@ std::vector<std::string> alt_names(X509* cert, int type) {
     }
   }
   return out;
+}
+
+std::vector<std::string> alt_names(X509* cert, int type) {
+  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  ERR_clear_error();
+  return names_of_type(names.get(), type);
+}
+
+// OpenSSL's config syntax for subjectAltName ("IP:10.0.0.1,DNS:node-1").
+// Each name is checked first, since a comma in one would add another.
+std::string alt_names_text(const std::vector<std::string>& sans) {
+  std::string text;
+  for (const auto& san : sans) {
+    std::string entry;
+    if (is_ip_address(san)) {
+      entry = "IP:" + san;
+    } else if (is_dns_name(san)) {
+      entry = "DNS:" + san;
+    } else {
+      throw Error("'" + san + "' is neither an IP address nor a DNS name");
+    }
+    text += (text.empty() ? "" : ",") + entry;
+  }
+  return text;
+}
+
+// The extensions of a serving certificate: a leaf for TLS servers only.
+Certificate sign_serving_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                     const std::vector<std::string>& sans, EVP_PKEY* public_key,
+                                     const Validity& validity) {
+  std::string alt_names = alt_names_text(sans);
+  auto cert = new_certificate({common_name, {}}, public_key, ca.certificate.get(), validity);
+  add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
+  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), ca.certificate.get(), NID_authority_key_identifier, "keyid");
+  if (!alt_names.empty()) add_extension(cert.get(), ca.certificate.get(), NID_subject_alt_name, alt_names);
+  return sign(cert, ca.key);
+}
+
+bool is_p256_key(EVP_PKEY* key) {
+  char group[64] = "";
+  bool p256 = key && EVP_PKEY_is_a(key, "EC") &&
+              EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, nullptr) == 1 &&
+              std::string_view(group) == "prime256v1";
+  ERR_clear_error();
+  return p256;
 }
 
 std::vector<std::string> name_entries(X509* cert, int nid) {
@@ -232,6 +286,21 @@ std::string Certificate::serial_hex() const {
   return out;
 }
 
+std::string Certificate::sha256_fingerprint() const {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!X509_digest(cert_.get(), EVP_sha256(), digest, &length)) {
+    throw Error("cannot hash a certificate: " + openssl_error());
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
 bool Certificate::is_ca() const { return X509_check_ca(cert_.get()) > 0; }
 
 bool Certificate::matches(const PrivateKey& key) const {
@@ -248,7 +317,7 @@ Validity valid_for(std::chrono::seconds duration, TimePoint now) {
 
 CertificateAuthority make_ca(const std::string& common_name, const Validity& validity) {
   PrivateKey key = PrivateKey::generate();
-  auto cert = new_certificate({common_name, {}}, key, nullptr, validity);
+  auto cert = new_certificate({common_name, {}}, key.get(), nullptr, validity);
   add_extension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
   add_extension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
@@ -262,7 +331,8 @@ CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const
                 std::string(kRoleReader) + ")");
   }
   PrivateKey key = PrivateKey::generate();
-  auto cert = new_certificate({common_name, {std::string(role)}}, key, ca.certificate.get(), {not_before, not_after});
+  auto cert =
+      new_certificate({common_name, {std::string(role)}}, key.get(), ca.certificate.get(), {not_before, not_after});
   add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "clientAuth");
@@ -272,30 +342,142 @@ CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const
 
 CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            const std::vector<std::string>& sans, const Validity& validity) {
-  // Checked first: the names go into OpenSSL's comma-separated config syntax.
-  std::string alt_names_text;
-  for (const auto& san : sans) {
-    std::string entry;
-    if (is_ip_address(san)) {
-      entry = "IP:" + san;
-    } else if (is_dns_name(san)) {
-      entry = "DNS:" + san;
-    } else {
-      throw Error("'" + san + "' is neither an IP address nor a DNS name");
-    }
-    alt_names_text += (alt_names_text.empty() ? "" : ",") + entry;
-  }
+  alt_names_text(sans);  // bad names are refused before a key is made for nothing
   PrivateKey key = PrivateKey::generate();
-  auto cert = new_certificate({common_name, {}}, key, ca.certificate.get(), validity);
-  add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
-  add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
-  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "serverAuth");
-  add_extension(cert.get(), ca.certificate.get(), NID_authority_key_identifier, "keyid");
-  if (!alt_names_text.empty()) add_extension(cert.get(), ca.certificate.get(), NID_subject_alt_name, alt_names_text);
-  return {sign(cert, ca.key), key};
+  return {sign_serving_certificate(ca, common_name, sans, key.get(), validity), key};
+}
+
+CertificateRequest CertificateRequest::create(const PrivateKey& key, const std::string& common_name,
+                                              const std::vector<std::string>& sans) {
+  std::string alt_names = alt_names_text(sans);
+  RequestPtr request(X509_REQ_new());
+  if (!request || !X509_REQ_set_version(request.get(), X509_REQ_VERSION_1)) {
+    throw Error("cannot make a certificate request: " + openssl_error());
+  }
+  add_name_entry(X509_REQ_get_subject_name(request.get()), "CN", common_name);
+  if (!X509_REQ_set_pubkey(request.get(), key.get())) {
+    throw Error("cannot make a certificate request: " + openssl_error());
+  }
+  if (!alt_names.empty()) {
+    X509V3_CTX context;
+    X509V3_set_ctx(&context, nullptr, nullptr, request.get(), nullptr, 0);
+    ExtensionsPtr extensions(sk_X509_EXTENSION_new_null());
+    X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, alt_names.c_str());
+    if (!extensions || !extension || !sk_X509_EXTENSION_push(extensions.get(), extension)) {
+      if (extension) X509_EXTENSION_free(extension);
+      throw Error("cannot put the names into a certificate request: " + openssl_error());
+    }
+    if (!X509_REQ_add_extensions(request.get(), extensions.get())) {
+      throw Error("cannot put the names into a certificate request: " + openssl_error());
+    }
+  }
+  if (!X509_REQ_sign(request.get(), key.get(), EVP_sha256())) {
+    throw Error("cannot sign a certificate request: " + openssl_error());
+  }
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!PEM_write_bio_X509_REQ(bio.get(), request.get())) {
+    throw Error("cannot encode a certificate request: " + openssl_error());
+  }
+  return from_pem(bio_contents(bio.get()));
+}
+
+CertificateRequest CertificateRequest::from_pem(std::string_view pem) {
+  BioPtr bio = memory_bio(pem);
+  CertificateRequest request;
+  request.request_.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, no_passphrase, nullptr), X509_REQ_free);
+  if (!request.request_) throw Error("not a PEM certificate request (" + openssl_error() + ")");
+  // The request's own signature shows that its sender holds the private key.
+  EVP_PKEY* key = X509_REQ_get0_pubkey(request.request_.get());
+  if (!key || X509_REQ_verify(request.request_.get(), key) != 1) {
+    throw Error("the certificate request's signature does not verify against its own key (" + openssl_error() + ")");
+  }
+  return request;
+}
+
+std::string CertificateRequest::to_pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!PEM_write_bio_X509_REQ(bio.get(), request_.get())) {
+    throw Error("cannot encode a certificate request: " + openssl_error());
+  }
+  return bio_contents(bio.get());
+}
+
+std::string CertificateRequest::common_name() const {
+  X509_NAME* name = X509_REQ_get_subject_name(request_.get());
+  int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (i < 0) return "";
+  unsigned char* utf8 = nullptr;
+  int length = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+  if (length < 0) {
+    ERR_clear_error();
+    return "";
+  }
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(length));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+CertificateRequest::AltNames CertificateRequest::alt_names() const {
+  AltNames out;
+  ExtensionsPtr extensions(X509_REQ_get_extensions(request_.get()));
+  GeneralNamesPtr names(
+      extensions ? static_cast<GENERAL_NAMES*>(X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr))
+                 : nullptr);
+  ERR_clear_error();
+  if (!names) return out;
+  out.ip_addresses = names_of_type(names.get(), GEN_IPADD);
+  out.dns_names = names_of_type(names.get(), GEN_DNS);
+  out.others = static_cast<size_t>(sk_GENERAL_NAME_num(names.get())) - out.ip_addresses.size() - out.dns_names.size();
+  return out;
+}
+
+EVP_PKEY* CertificateRequest::public_key() const { return X509_REQ_get0_pubkey(request_.get()); }
+
+ServingCertificate issue_serving_certificate(const CertificateAuthority& ca, const CertificateRequest& request,
+                                             const Validity& validity) {
+  if (!is_p256_key(request.public_key())) throw Error("the request's key is not an ECDSA P-256 key");
+  auto requested = request.alt_names();
+  size_t count = requested.ip_addresses.size() + requested.dns_names.size() + requested.others;
+  if (count > kMaxServingNames) {
+    throw Error("the request names " + std::to_string(count) + " subject alternative names; at most " +
+                std::to_string(kMaxServingNames) + " are signed");
+  }
+  ServingCertificate out{Certificate(), {}, requested.others};
+  // Only what parses as an address or a host name; no wildcards: a node
+  // serves under its own names.
+  for (const auto& ip : requested.ip_addresses) {
+    if (is_ip_address(ip)) out.names.push_back(ip);
+    else ++out.dropped;
+  }
+  for (const auto& dns : requested.dns_names) {
+    if (is_dns_name(dns) && dns.find('*') == std::string::npos) out.names.push_back(dns);
+    else ++out.dropped;
+  }
+  if (out.names.empty()) throw Error("the request names no IP address or DNS name a serving certificate can carry");
+  std::string requested_name = request.common_name();
+  bool usable = (is_dns_name(requested_name) && requested_name.find('*') == std::string::npos) ||
+                is_ip_address(requested_name);
+  // The subject is ours: a common name and no Organization, so no role.
+  out.certificate =
+      sign_serving_certificate(ca, usable ? requested_name : "bronze-node", out.names, request.public_key(), validity);
+  return out;
+}
+
+bool Certificate::allows_client_auth() const {
+  uint32_t flags = X509_get_extension_flags(cert_.get());
+  bool client = (flags & EXFLAG_XKUSAGE) && !(flags & EXFLAG_INVALID) &&
+                (X509_get_extended_key_usage(cert_.get()) & XKU_SSL_CLIENT);
+  ERR_clear_error();
+  return client;
 }
 
 std::string role_of(const Certificate& certificate) {
+  // A serving certificate (what trustd signs for any worker holding the
+  // join token) must never open the API, whatever its subject says.
+  if (!certificate.allows_client_auth()) {
+    throw Error("certificate for '" + certificate.common_name() +
+                "' is not a client certificate (no clientAuth extended key usage), so it grants no role");
+  }
   auto organizations = certificate.organizations();
   auto has = [&](std::string_view role) {
     return std::find(organizations.begin(), organizations.end(), role) != organizations.end();

@@ -1,13 +1,18 @@
 // The OS's PKI: ECDSA P-256 keys and X.509 certificates through OpenSSL 3.
 // One CA per cluster signs the nodes' serving certificates and the clients'
 // certificates; the API checks both ends against it (mutual TLS). A client's
-// role travels in its certificate's subject Organization, as in Talos.
+// role travels in its certificate's subject Organization, as in Talos, and
+// only a certificate made for TLS clients (extended key usage clientAuth)
+// carries one. Control plane nodes hold the CA key and sign their own
+// serving certificates and, through trustd, the workers' from their
+// certificate requests.
 //
 // Every time is a parameter, so tests can make certificates that are not
 // yet valid or have expired.
 #pragma once
 
 #include <openssl/types.h>
+#include <openssl/x509.h>
 
 #include <chrono>
 #include <memory>
@@ -50,7 +55,13 @@ class Certificate {
   TimePoint not_before() const;
   TimePoint not_after() const;
   std::string serial_hex() const;
+  // SHA-256 of the DER certificate, lower-case hex without separators: what
+  // `openssl x509 -noout -fingerprint -sha256` prints, in another spelling.
+  std::string sha256_fingerprint() const;
   bool is_ca() const;
+  // Its extended key usage names clientAuth (a certificate without that
+  // extension does not count: ours always carry it).
+  bool allows_client_auth() const;
   bool matches(const PrivateKey& key) const;
 
  private:
@@ -81,8 +92,51 @@ CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const
 CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            const std::vector<std::string>& sans, const Validity& validity);
 
+// A PKCS#10 certificate request: a worker's key and the names it serves
+// under, sent to the control plane's trustd.
+class CertificateRequest {
+ public:
+  // Signed with `key`; each of `sans` is an IP address or a DNS name.
+  static CertificateRequest create(const PrivateKey& key, const std::string& common_name,
+                                   const std::vector<std::string>& sans);
+  // Also checks the request's signature against its own key, so that its
+  // sender holds that key's private half.
+  static CertificateRequest from_pem(std::string_view pem);
+  std::string to_pem() const;
+
+  std::string common_name() const;
+  struct AltNames {
+    std::vector<std::string> ip_addresses;  // as text
+    std::vector<std::string> dns_names;     // as requested, not checked
+    size_t others = 0;                      // names of other kinds, IP addresses of no address's length
+  };
+  AltNames alt_names() const;
+  EVP_PKEY* public_key() const;
+
+ private:
+  std::shared_ptr<X509_REQ> request_;
+};
+
+inline constexpr size_t kMaxServingNames = 64;
+
+struct ServingCertificate {
+  Certificate certificate;
+  std::vector<std::string> names;  // the subject alternative names it carries
+  size_t dropped = 0;              // requested names left out
+};
+// A serving certificate for the key of `request`, as trustd signs them: for
+// TLS servers only (extended key usage serverAuth, never clientAuth), no
+// Organization (so no role) whatever the request asks, the IP addresses and
+// DNS names of the request that parse (wildcards and other kinds of names
+// are left out), its common name when it is such a name. Throws Error for a
+// key that is not ECDSA P-256, more than kMaxServingNames names, or none
+// usable.
+ServingCertificate issue_serving_certificate(const CertificateAuthority& ca, const CertificateRequest& request,
+                                             const Validity& validity);
+
 // The role a client certificate grants: os:admin when its Organizations name
-// it, else os:reader; a certificate naming neither is an error.
+// it, else os:reader; a certificate naming neither, or one whose extended key
+// usage lacks clientAuth (a serving certificate), is an error.
 std::string role_of(const Certificate& certificate);
 std::string role_of(std::string_view certificate_pem);
 

@@ -39,6 +39,7 @@ std::string machine_yaml(const std::string& ca_crt_base64, const std::string& ca
          "    image: 127.0.0.1:5000/bronze/installer:v1\n"
          "    wipe: false\n"
          "    extraKernelArgs: [console=ttyS0]\n"
+         "  token: " + std::string(kTestToken) + "\n"
          "cluster:\n"
          "  name: demo\n"
          "  controlPlane:\n"
@@ -48,6 +49,10 @@ std::string machine_yaml(const std::string& ca_crt_base64, const std::string& ca
 
 std::string machine_yaml() {
   return machine_yaml(base64_encode(test_ca().certificate.to_pem()), base64_encode(test_ca().key.to_pem()));
+}
+
+std::string worker_yaml() {
+  return replace_line(replace_line(machine_yaml(), 3, "  type: worker"), 6, "    # no key");
 }
 
 std::string replace_line(const std::string& text, int line, const std::string& replacement) {

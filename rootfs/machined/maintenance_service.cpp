@@ -21,8 +21,14 @@ grpc::Status MaintenanceService::Version(grpc::ServerContext*, const v1::Version
   return grpc::Status::OK;
 }
 
-grpc::Status MaintenanceService::ApplyConfiguration(grpc::ServerContext*, const v1::ApplyConfigurationRequest* request,
+grpc::Status MaintenanceService::ApplyConfiguration(grpc::ServerContext* context,
+                                                    const v1::ApplyConfigurationRequest* request,
                                                     v1::ApplyConfigurationResponse* response) {
+  node_.say("machined: ApplyConfiguration from " + context->peer());
+  if (auto s = check_maintenance_token(node_.maintenance_token, *context, "ApplyConfiguration"); !s.ok()) {
+    node_.say("machined: ApplyConfiguration from " + context->peer() + " refused: " + s.error_message());
+    return s;
+  }
   std::string holder;
   if (!gate_.try_enter("apply-config", holder)) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,

@@ -1,8 +1,10 @@
 // The node API in maintenance mode (api/machine.proto): a node without a
 // machine config answers Version and ApplyConfiguration and refuses the
 // rest, naming what to do. There is no CA to check clients against yet, so
-// the server asks for no client certificate (like Talos's maintenance API):
-// whoever reaches the node first configures it.
+// the server asks for no client certificate (like Talos's maintenance API).
+// Clients check the node by its certificate's fingerprint, which it prints
+// on the console; with a maintenance token set (NodeContext), a config is
+// taken only from a caller who shows it, else from whoever comes first.
 #pragma once
 
 #include <filesystem>

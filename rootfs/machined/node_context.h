@@ -13,6 +13,7 @@
 #include "config/machine_config.h"
 #include "rootfs/machined/banner.h"
 #include "rootfs/machined/log_buffer.h"
+#include "rootfs/machined/maintenance_token.h"
 
 namespace bronze::machined {
 
@@ -28,6 +29,9 @@ struct NodeContext {
   std::string machine_type;                 // controlplane or worker
   std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
   std::string node_name;                    // its etcd member and upgrade lease name
+  // Required of whoever applies a config in maintenance mode, when set
+  // (from the kernel command line for now).
+  std::optional<MaintenanceToken> maintenance_token;
   LogBuffer* log = nullptr;
   // Restarts the machine; called once the answer to the caller went out.
   std::function<void()> reboot;

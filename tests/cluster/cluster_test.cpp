@@ -32,6 +32,12 @@ namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+int count(const std::string& text, const std::string& part) {
+  int n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
 // Reads a key through the leader every 100 ms; counts the reads that fail.
 class QuorumProbe {
  public:
@@ -157,6 +163,7 @@ class ClusterTest : public ::testing::Test {
       EXPECT_GT(probe_->reads(), 0);
     }
     nodes_.clear();
+    control_plane_.reset();
     probe_.reset();
     etcd_.reset();
   }
@@ -182,6 +189,7 @@ class ClusterTest : public ::testing::Test {
   std::unique_ptr<etcd::test::EtcdCluster> etcd_;
   std::unique_ptr<QuorumProbe> probe_;
   std::vector<std::unique_ptr<SimulatedNode>> nodes_;
+  std::unique_ptr<HostNode> control_plane_;  // a workers' trustd
 };
 
 TempDir* ClusterTest::dir_ = nullptr;
@@ -340,6 +348,15 @@ TEST_F(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   api.protect_with_budget("default/db-0", 2);
   api.require_token("secret-token");
   write_file(work_ / "token", "secret-token\n");
+  // The worker gets its serving certificate from a control plane's trustd,
+  // at its first boot and again after the upgrade's reboot.
+  HostNodeOptions cp;
+  cp.disk = work_ / "cp.raw";
+  copy_sparse(dir_->path() / "v1/metal-amd64.raw", cp.disk);
+  cp.trust = dir_->path() / "key.pub";
+  cp.work_dir = work_ / "cp";
+  cp.config = dir_->path() / "cluster/controlplane.yaml";
+  control_plane_ = std::make_unique<HostNode>(cp);
   auto c = config::load_machine_config(dir_->path() / "cluster/worker.yaml");
   c.machine.network.hostname = "w-1";
   c.cluster.kubernetes = config::KubernetesConfig{api.url(), (work_ / "token").string()};
@@ -350,10 +367,12 @@ TEST_F(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   o.trust = dir_->path() / "key.pub";
   o.work_dir = work_ / "w-1";
   o.config = work_ / "w-1.yaml";
+  o.trustd_endpoint = control_plane_->trustd_endpoint();
   nodes_.push_back(std::make_unique<SimulatedNode>("w-1", o));
 
   auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v2_->string(), "--preserve", "--wait"});
   EXPECT_EQ(r.exit_code, 0) << r.err << all_logs();
+  EXPECT_EQ(count(nodes_[0]->logs(), "trustd: serving certificate from"), 2) << nodes_[0]->logs();
   EXPECT_EQ(api.evicted(), (std::vector<std::string>{"default/web-1", "default/db-0"}));
   auto logs = all_logs();
   EXPECT_TRUE(contains(logs, "kubernetes: cordoned w-1")) << logs;

@@ -5,11 +5,15 @@
 // to the disk the config names. The disk it writes must be the one the imager
 // makes for that config, and boot into a node serving the API with mutual TLS.
 // Bad input leaves the disk as it was. A node installed from an image built
-// without a config takes one into STATE the same way.
+// without a config takes one into STATE the same way. A client that checks
+// the node's certificate fingerprint talks to no other machine, and a node
+// booted with a maintenance token takes a config only with it.
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
+#include <thread>
 
 #include "base/files.h"
 #include "base/sha256.h"
@@ -26,6 +30,8 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kVersion = "v1.0.0-isoinstall";
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string range_digest(const fs::path& disk, uint64_t start, uint64_t size) {
   Sha256 digest;
@@ -93,20 +99,34 @@ class IsoInstallTest : public ::testing::Test {
     return std::make_unique<HostNode>(o);
   }
 
-  std::unique_ptr<HostNode> boot_disk(const fs::path& disk) {
+  std::unique_ptr<HostNode> boot_disk(const fs::path& disk, const std::string& cmdline = "") {
     HostNodeOptions o;
     o.disk = disk;
     o.trust = dir_->path() / "key.pub";
     o.work_dir = work_;
+    o.cmdline = cmdline;
     return std::make_unique<HostNode>(o);
   }
 
-  // `bronzectl apply-config --insecure` with the config `text`.
-  RunResult apply(const HostNode& node, const std::string& text) {
+  // `bronzectl apply-config --insecure` with the config `text`, and `extra`.
+  RunResult apply(const HostNode& node, const std::string& text, const std::vector<std::string>& extra = {}) {
     static int n = 0;
     fs::path file = work_ / ("config-" + std::to_string(++n) + ".yaml");
     write_file(file, text);
-    return run_bronzectl({"-n", node.endpoint(), "apply-config", "--insecure", "--file", file.string()});
+    std::vector<std::string> args = {"-n", node.endpoint(), "apply-config", "--insecure", "--file", file.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_bronzectl(args);
+  }
+
+  // The fingerprint the node printed, as its console shows it.
+  static std::string printed_fingerprint(const HostNode& node) {
+    const std::string marker = "machined: maintenance API certificate SHA-256 fingerprint ";
+    std::string log = node.log();
+    auto at = log.find(marker);
+    EXPECT_NE(at, std::string::npos) << log;
+    if (at == std::string::npos) return "";
+    at += marker.size();
+    return log.substr(at, log.find(' ', at) - at);
   }
 
   static std::string config_text() { return read_file(dir_->path() / "cluster/controlplane.yaml"); }
@@ -232,6 +252,100 @@ TEST_F(IsoInstallTest, AnImageBuiltWithoutAConfigTakesOneIntoState) {
   ASSERT_EQ(version.exit_code, 0) << version.err << node->log();
   EXPECT_NE(version.out.find(kVersion), std::string::npos) << version.out;
   EXPECT_NE(version.out.find("\"machine_type\": \"controlplane\""), std::string::npos) << version.out;
+}
+
+// The node's certificate is checked by the fingerprint its console shows,
+// and a node booted with a maintenance token takes a config only from who
+// shows it. Every refusal leaves STATE (the disk) as it was.
+TEST_F(IsoInstallTest, TheFingerprintAndTheMaintenanceTokenGuardTheConfig) {
+  const std::string token = "Xq7fR2mWv9Lk4Ts8Zp3N";
+  fs::path disk = work_ / "disk.raw";
+  copy_sparse(dir_->path() / "unconfigured/metal-amd64.raw", disk);
+  std::string before = sha256_file_hex(disk);
+  auto node = boot_disk(disk, "console=ttyS0 bronze.maintenance.token=" + token);
+  EXPECT_FALSE(contains(node->log(), token)) << "the token is printed:\n" << node->log();
+  EXPECT_TRUE(contains(node->log(), "a config is taken only with the maintenance token (kernel argument "
+                                    "bronze.maintenance.token)")) << node->log();
+  std::string fingerprint = printed_fingerprint(*node);
+  ASSERT_EQ(fingerprint.size(), 95u) << fingerprint;
+  std::string plain;
+  for (char c : fingerprint) {
+    if (c != ':') plain.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+
+  // Another machine's fingerprint: bronzectl refuses the node before it
+  // sends anything, so the node sees no ApplyConfiguration.
+  std::string other = std::string(fingerprint).replace(0, 2, fingerprint.substr(0, 2) == "00" ? "01" : "00");
+  auto wrong_fp = apply(*node, config_text(), {"--cert-fingerprint", other, "--token", token});
+  EXPECT_EQ(wrong_fp.exit_code, 1) << wrong_fp.out;
+  EXPECT_TRUE(contains(wrong_fp.err, "before sending anything: its certificate has SHA-256 fingerprint " +
+                                         fingerprint + ", not " + other)) << wrong_fp.err;
+  auto version_fp = run_bronzectl({"-n", node->endpoint(), "version", "--insecure", "--cert-fingerprint", other});
+  EXPECT_EQ(version_fp.exit_code, 1);
+  EXPECT_TRUE(contains(version_fp.err, "before sending anything")) << version_fp.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(contains(node->log(), "ApplyConfiguration")) << node->log();
+  EXPECT_EQ(sha256_file_hex(disk), before);
+
+  // The right node, but no token, or a wrong one: the node refuses.
+  auto no_token = apply(*node, config_text(), {"--cert-fingerprint", fingerprint});
+  EXPECT_EQ(no_token.exit_code, 1) << no_token.out;
+  EXPECT_TRUE(contains(no_token.err, "ApplyConfiguration needs this node's maintenance token (set by the kernel "
+                                     "argument bronze.maintenance.token)")) << no_token.err;
+  auto wrong_token = apply(*node, config_text(), {"--cert-fingerprint", plain, "--token", token + "x"});
+  EXPECT_EQ(wrong_token.exit_code, 1) << wrong_token.out;
+  EXPECT_TRUE(contains(wrong_token.err, "wrong maintenance token")) << wrong_token.err;
+  auto short_token = apply(*node, config_text(), {"--cert-fingerprint", plain, "--token", token.substr(0, 19)});
+  EXPECT_EQ(short_token.exit_code, 1) << short_token.out;
+  EXPECT_TRUE(contains(node->log(), "refused: ApplyConfiguration needs this node's maintenance token")) << node->log();
+  EXPECT_TRUE(contains(node->log(), "refused: ApplyConfiguration: wrong maintenance token")) << node->log();
+  EXPECT_EQ(sha256_file_hex(disk), before);
+  EXPECT_FALSE(contains(node->log(), "put into STATE")) << node->log();
+
+  // Both spellings of the fingerprint check the node; without one bronzectl
+  // works as before but says what it saw and that it did not check it.
+  for (const std::string& fp : {fingerprint, plain, "sha256 Fingerprint=" + fingerprint}) {
+    auto v = run_bronzectl({"-n", node->endpoint(), "version", "--insecure", "--cert-fingerprint", fp});
+    EXPECT_EQ(v.exit_code, 0) << fp << ": " << v.err;
+    EXPECT_FALSE(contains(v.err, "warning")) << v.err;
+  }
+  auto unchecked = run_bronzectl({"-n", node->endpoint(), "version", "--insecure"});
+  EXPECT_EQ(unchecked.exit_code, 0) << unchecked.err;
+  EXPECT_TRUE(contains(unchecked.err, "warning: the node's certificate was not verified")) << unchecked.err;
+  EXPECT_TRUE(contains(unchecked.err, "It has SHA-256 fingerprint " + fingerprint)) << unchecked.err;
+  auto malformed = run_bronzectl({"-n", node->endpoint(), "version", "--insecure", "--cert-fingerprint", "ab:cd"});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_TRUE(contains(malformed.err, "64 hex digits")) << malformed.err;
+  auto needs_insecure = run_bronzectl({"-n", node->endpoint(), "version", "--cert-fingerprint", plain});
+  EXPECT_EQ(needs_insecure.exit_code, 2) << needs_insecure.err;
+
+  // The right node and the right token: the config goes into STATE.
+  auto good = apply(*node, config_text(), {"--cert-fingerprint", fingerprint, "--token", token});
+  ASSERT_EQ(good.exit_code, 0) << good.err << node->log();
+  EXPECT_FALSE(contains(good.err, "warning")) << good.err;
+  EXPECT_TRUE(contains(good.out, "machine config put into STATE of " + disk.string())) << good.out;
+  EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
+  auto parts = installer::read_gpt(disk);
+  const auto& state = *std::find_if(parts.begin(), parts.end(), [](const auto& p) { return p.label == "STATE"; });
+  EXPECT_EQ(installer::read_from_ext4(disk, state.start, "/config.yaml"), config_text());
+}
+
+// A token given on the command line but too short to be safe closes the
+// node rather than leaving it open.
+TEST_F(IsoInstallTest, AnUnusableMaintenanceTokenRefusesEveryConfig) {
+  fs::path disk = work_ / "disk.raw";
+  copy_sparse(dir_->path() / "unconfigured/metal-amd64.raw", disk);
+  std::string before = sha256_file_hex(disk);
+  auto node = boot_disk(disk, "bronze.maintenance.token=short");
+  EXPECT_TRUE(contains(node->log(), "is unusable: it must be 16 to 256 characters long, and has 5; every config is "
+                                    "refused")) << node->log();
+  using Args = std::vector<std::string>;
+  for (const Args& extra : {Args{"--token", "short"}, Args{}}) {
+    auto r = apply(*node, config_text(), extra);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_TRUE(contains(r.err, "maintenance token (kernel argument bronze.maintenance.token) is unusable")) << r.err;
+  }
+  EXPECT_EQ(sha256_file_hex(disk), before);
 }
 
 }  // namespace

@@ -21,16 +21,26 @@ extern char** environ;
 namespace bronze::test {
 namespace fs = std::filesystem;
 
-HostNode::HostNode(const HostNodeOptions& options) : options_(options) {
-  port_ = options.port ? options.port : free_local_port();
-  fs::create_directories(options.work_dir);
-  log_ = options.work_dir / ("machined-" + options.slot + "-" + std::to_string(port_) + ".log");
+std::vector<std::string> machined_argv(const HostNodeOptions& options, int port) {
   std::vector<std::string> argv = {machined_path(), "--slot", options.slot, "--trust", options.trust.string(),
-                                   "--work-dir", (options.work_dir / "run").string(), "--listen", endpoint()};
+                                   "--work-dir", (options.work_dir / "run").string(), "--listen",
+                                   "127.0.0.1:" + std::to_string(port)};
   if (!options.disk.empty()) argv.insert(argv.end(), {"--disk", options.disk.string()});
   if (!options.install_template.empty()) argv.insert(argv.end(), {"--install-template", options.install_template.string()});
   if (!options.dev_dir.empty()) argv.insert(argv.end(), {"--dev-dir", options.dev_dir.string()});
   if (!options.config.empty()) argv.insert(argv.end(), {"--config", options.config.string()});
+  if (options.trustd_port) argv.insert(argv.end(), {"--trustd-listen", "127.0.0.1:" + std::to_string(options.trustd_port)});
+  if (!options.trustd_endpoint.empty()) argv.insert(argv.end(), {"--trustd-endpoint", options.trustd_endpoint});
+  if (!options.cmdline.empty()) argv.insert(argv.end(), {"--cmdline", options.cmdline});
+  if (!options.hostname.empty()) argv.insert(argv.end(), {"--hostname", options.hostname});
+  return argv;
+}
+
+HostNode::HostNode(const HostNodeOptions& options) : options_(options) {
+  port_ = options.port ? options.port : free_local_port();
+  fs::create_directories(options.work_dir);
+  log_ = options.work_dir / ("machined-" + options.slot + "-" + std::to_string(port_) + ".log");
+  std::vector<std::string> argv = machined_argv(options, port_);
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -62,6 +72,15 @@ HostNode::HostNode(const HostNodeOptions& options) : options_(options) {
 HostNode::~HostNode() { stop(); }
 
 std::string HostNode::log() const { return fs::exists(log_) ? read_file(log_) : ""; }
+
+std::string HostNode::trustd_endpoint() const {
+  const std::string marker = "machined: trustd on ";
+  std::string text = log();
+  auto at = text.find(marker);
+  if (at == std::string::npos) return "";
+  at += marker.size();
+  return text.substr(at, text.find(' ', at) - at);
+}
 
 int HostNode::wait_exit(int timeout_seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);

@@ -23,6 +23,10 @@ struct HostNodeOptions {
   std::filesystem::path work_dir;  // also holds the node's log
   std::filesystem::path config;    // empty: the one in the disk's STATE
   int port = 0;                    // 0: a free one
+  int trustd_port = 0;             // control plane: trustd's (0: one machined picks)
+  std::string trustd_endpoint;     // worker: the control plane's trustd, 127.0.0.1:PORT
+  std::string cmdline;             // a kernel command line (bronze.maintenance.token=...)
+  std::string hostname;
 };
 
 class HostNode {
@@ -36,6 +40,8 @@ class HostNode {
   HostNode& operator=(const HostNode&) = delete;
 
   std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
+  // A control plane's trustd, as its log names it; empty when it serves none.
+  std::string trustd_endpoint() const;
   std::string log() const;
   // Waits up to `timeout_seconds` for the process to end; its exit code, or -1.
   int wait_exit(int timeout_seconds);
@@ -47,6 +53,9 @@ class HostNode {
   int port_ = 0;
   pid_t pid_ = -1;
 };
+
+// machined's argv for `options` on the API port `port`.
+std::vector<std::string> machined_argv(const HostNodeOptions& options, int port);
 
 // Runs machined in the foreground (for its refusals) with `args`.
 struct HostRun {
