@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <limits>
 
 #include "base/error.h"
@@ -173,7 +174,18 @@ std::vector<std::string> name_entries(X509* cert, int nid) {
 
 }  // namespace
 
-bool is_known_role(std::string_view role) { return role == kRoleAdmin || role == kRoleReader; }
+bool is_known_role(std::string_view role) {
+  return std::find(std::begin(kKnownRoles), std::end(kKnownRoles), role) != std::end(kKnownRoles);
+}
+
+std::string known_roles_text() {
+  std::string text;
+  size_t count = std::size(kKnownRoles);
+  for (size_t i = 0; i < count; ++i) {
+    text += std::string(i == 0 ? "" : i + 1 == count ? " or " : ", ") + std::string(kKnownRoles[i]);
+  }
+  return text;
+}
 
 PrivateKey PrivateKey::generate() {
   PrivateKey key;
@@ -258,11 +270,16 @@ CertificateAuthority make_ca(const std::string& common_name, const Validity& val
 CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            std::string_view role, TimePoint not_before, TimePoint not_after) {
   if (!is_known_role(role)) {
-    throw Error("unknown role '" + std::string(role) + "' (expected " + std::string(kRoleAdmin) + " or " +
-                std::string(kRoleReader) + ")");
+    throw Error("unknown role '" + std::string(role) + "' (expected " + known_roles_text() + ")");
   }
+  return issue_plain_client_certificate(ca, common_name, {std::string(role)}, {not_before, not_after});
+}
+
+CertificateAndKey issue_plain_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                                 const std::vector<std::string>& organizations,
+                                                 const Validity& validity) {
   PrivateKey key = PrivateKey::generate();
-  auto cert = new_certificate({common_name, {std::string(role)}}, key, ca.certificate.get(), {not_before, not_after});
+  auto cert = new_certificate({common_name, organizations}, key, ca.certificate.get(), validity);
   add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "clientAuth");
@@ -270,10 +287,12 @@ CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const
   return {sign(cert, ca.key), key};
 }
 
-CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
-                                           const std::vector<std::string>& sans, const Validity& validity) {
-  // Checked first: the names go into OpenSSL's comma-separated config syntax.
-  std::string alt_names_text;
+namespace {
+
+// The "IP:..., DNS:..." list of subjectAltName; checked first, since the
+// names go into OpenSSL's comma-separated config syntax.
+std::string alt_names_text(const std::vector<std::string>& sans) {
+  std::string text;
   for (const auto& san : sans) {
     std::string entry;
     if (is_ip_address(san)) {
@@ -283,27 +302,53 @@ CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const
     } else {
       throw Error("'" + san + "' is neither an IP address nor a DNS name");
     }
-    alt_names_text += (alt_names_text.empty() ? "" : ",") + entry;
+    text += (text.empty() ? "" : ",") + entry;
   }
+  return text;
+}
+
+CertificateAndKey issue_host_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                         const std::vector<std::string>& sans, const Validity& validity,
+                                         const char* extended_key_usage) {
+  std::string names = alt_names_text(sans);
   PrivateKey key = PrivateKey::generate();
   auto cert = new_certificate({common_name, {}}, key, ca.certificate.get(), validity);
   add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
-  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, extended_key_usage);
   add_extension(cert.get(), ca.certificate.get(), NID_authority_key_identifier, "keyid");
-  if (!alt_names_text.empty()) add_extension(cert.get(), ca.certificate.get(), NID_subject_alt_name, alt_names_text);
+  if (!names.empty()) add_extension(cert.get(), ca.certificate.get(), NID_subject_alt_name, names);
   return {sign(cert, ca.key), key};
 }
 
-std::string role_of(const Certificate& certificate) {
+}  // namespace
+
+CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                           const std::vector<std::string>& sans, const Validity& validity) {
+  return issue_host_certificate(ca, common_name, sans, validity, "serverAuth");
+}
+
+CertificateAndKey issue_peer_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                         const std::vector<std::string>& sans, const Validity& validity) {
+  return issue_host_certificate(ca, common_name, sans, validity, "serverAuth,clientAuth");
+}
+
+std::vector<std::string> roles_of(const Certificate& certificate) {
   auto organizations = certificate.organizations();
-  auto has = [&](std::string_view role) {
-    return std::find(organizations.begin(), organizations.end(), role) != organizations.end();
-  };
-  if (has(kRoleAdmin)) return std::string(kRoleAdmin);
-  if (has(kRoleReader)) return std::string(kRoleReader);
-  throw Error("certificate for '" + certificate.common_name() + "' grants no role (its Organization must be " +
-              std::string(kRoleAdmin) + " or " + std::string(kRoleReader) + ")");
+  std::vector<std::string> roles;
+  for (std::string_view role : kKnownRoles) {
+    if (std::find(organizations.begin(), organizations.end(), role) != organizations.end()) roles.emplace_back(role);
+  }
+  return roles;
+}
+
+std::string role_of(const Certificate& certificate) {
+  auto roles = roles_of(certificate);
+  if (roles.empty()) {
+    throw Error("certificate for '" + certificate.common_name() + "' grants no role (its Organization must be " +
+                known_roles_text() + ")");
+  }
+  return roles.front();
 }
 
 std::string role_of(std::string_view certificate_pem) { return role_of(Certificate::from_pem(certificate_pem)); }
