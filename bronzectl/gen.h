@@ -1,6 +1,6 @@
-// `bronzectl gen config` and `bronzectl gen client`: new cluster secrets and
-// configs, or one more client identity (a reader, say) from a machine
-// config's CA.
+// `bronzectl gen config` and `bronzectl gen cert` (or its older name `gen
+// client`): new cluster secrets and configs, or one more client identity,
+// of any role, from a machine config's CA.
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@ int gen_config_command(const config::GenConfigOptions& options, bool json);
 struct GenClientCommand {
   std::string machine_config;  // whose CA signs the new identity
   std::string role = "os:reader";
-  std::string name = "reader";
+  std::string name;  // empty: the role without "os:" (os:etcd:backup: etcd-backup)
   std::vector<std::string> endpoints;
   std::string output;
   int validity_hours = 24 * 365;

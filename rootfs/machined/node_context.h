@@ -27,6 +27,7 @@ struct NodeContext {
   std::string hostname;
   std::string machine_type;                 // controlplane or worker
   std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
+  std::string config_text;                  // that config as it was read
   std::string node_name;                    // its etcd member and upgrade lease name
   LogBuffer* log = nullptr;
   // Restarts the machine; called once the answer to the caller went out.

@@ -189,7 +189,7 @@ TEST_F(ApiTest, RefusesEveryClientWithoutAnAdminCertificateFromTheClusterCa) {
 
   auto reader = ctl_run(*node, dir_->path() / "reader-config", upgrade);
   EXPECT_EQ(reader.exit_code, 1);
-  EXPECT_TRUE(contains(reader.err, "Upgrade needs a client certificate with role os:admin; this one has os:reader"))
+  EXPECT_TRUE(contains(reader.err, "Upgrade needs a client certificate with role os:admin or os:operator; this one has os:reader"))
       << reader.err;
   for (const char* call : {"rollback", "reboot"}) {
     auto r = ctl_run(*node, dir_->path() / "reader-config", {call});
