@@ -133,7 +133,16 @@ int main(int argc, char** argv) {
     if (*gen_config) return gen_config_command(gen_options, global.json);
     if (*gen_client || *gen_cert) return gen_client_command(client_options, global.json);
     if (*apply) {
-      return apply_config_command(apply_insecure ? open_insecure_session(global) : open_session(global), apply_options);
+      if (apply_insecure) return apply_config_command(open_insecure_session(global), apply_options);
+      Session session;
+      try {
+        session = open_session(global);
+      } catch (const bronze::Error& e) {
+        throw bronze::Error("apply-config needs --insecure for a node in maintenance mode (it has no certificate from "
+                            "the cluster CA yet), or a client config with an os:admin identity for a configured "
+                            "node: " + std::string(e.what()));
+      }
+      return apply_config_command(session, apply_options);
     }
     if (*version && version_insecure) return version_command(open_insecure_session(global));
     Session session = open_session(global);

@@ -5,11 +5,15 @@ extern "C" {
 }
 #include <ext2fs/ext2fs.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
 #include "base/error.h"
 #include "base/subprocess.h"
+#include "installer/disk_writer.h"
 
 namespace bronze::installer {
 
@@ -17,11 +21,70 @@ namespace {
 
 std::string ext2_error(errcode_t code) { return error_message(code); }
 
+// Fault injection for the tests of replace_file_in_ext4: with
+// BRONZE_FAULT_EXT4_CUT_AFTER=k, libext2fs's k-th write in this process
+// never happens and the process dies there (exit code 86, like a machine
+// losing power). libext2fs caches writes until it flushes, so whatever was
+// written since the last flush (an fsync) is lost with it, as a disk's
+// volatile cache is.
+long cut_after() {
+  const char* value = std::getenv("BRONZE_FAULT_EXT4_CUT_AFTER");
+  return value && *value ? std::strtol(value, nullptr, 10) : -1;
+}
+
+// Writes counted by this process (a forked child starts from none).
+long g_ext4_writes = 0;
+pid_t g_ext4_writer = 0;
+
+void write_or_lose_power() {
+  if (g_ext4_writer != ::getpid()) {
+    g_ext4_writer = ::getpid();
+    g_ext4_writes = 0;
+  }
+  long cut = cut_after();
+  if (cut >= 0 && g_ext4_writes >= cut) ::_exit(kPowerCutExitCode);
+  ++g_ext4_writes;
+}
+
+struct struct_io_manager g_ext4_manager {};  // see io_manager_for_ext4
+
+errcode_t counted_write_blk(io_channel channel, unsigned long block, int count, const void* data) {
+  write_or_lose_power();
+  return unix_io_manager->write_blk(channel, block, count, data);
+}
+errcode_t counted_write_blk64(io_channel channel, unsigned long long block, int count, const void* data) {
+  write_or_lose_power();
+  return unix_io_manager->write_blk64(channel, block, count, data);
+}
+errcode_t open_channel(const char* name, int flags, io_channel* channel) {
+  errcode_t rc = unix_io_manager->open(name, flags, channel);
+  if (!rc) (*channel)->manager = &g_ext4_manager;
+  return rc;
+}
+
+// unix_io without its write_byte: libext2fs then writes the primary
+// superblock whole (one 1 KiB write, flushed with the rest) instead of
+// rewriting its changed byte ranges one pwrite at a time, straight to the
+// disk, where a power cut between two of them would leave a superblock
+// whose checksum matches neither. With the tests' fault injection, every
+// write counts.
+io_manager io_manager_for_ext4() {
+  if (!g_ext4_manager.open) {
+    g_ext4_manager = *unix_io_manager;
+    g_ext4_manager.open = open_channel;
+    g_ext4_manager.write_blk = counted_write_blk;
+    g_ext4_manager.write_blk64 = counted_write_blk64;
+    g_ext4_manager.write_byte = nullptr;
+  }
+  return &g_ext4_manager;
+}
+
 struct Filesystem {
   ext2_filsys fs = nullptr;
   Filesystem(const std::filesystem::path& disk, uint64_t offset, int flags) {
     std::string io_options = "offset=" + std::to_string(offset);
-    errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs);
+    errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0,
+                                io_manager_for_ext4(), &fs);
     if (rc) throw Error("cannot open the ext4 filesystem at offset " + std::to_string(offset) + " of " + disk.string() + ": " + ext2_error(rc));
   }
   ~Filesystem() {
