@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <latch>
 #include <thread>
 
@@ -423,6 +424,42 @@ TEST_F(EtcdTlsRefusalTest, AServingCertificateFromAnotherCaIsNotTrusted) {
     FAIL() << "a serving certificate from an untrusted CA was accepted";
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("etcd TLS"), std::string::npos) << error.what();
+  }
+}
+
+// Calls in flight over TLS while every member stops: they fail, as calls
+// to a cluster that is gone do, and the process carries on. (gRPC 1.51's
+// retry filter aborted the process here; the client's channels run
+// without it.)
+TEST_F(EtcdTlsRefusalTest, CallsInFlightWhenTheMembersStopFailWithoutTakingTheProcessDown) {
+  test::EtcdCluster doomed(1, EtcdTransport::Tls);
+  // A few rounds: whether a call is in flight at the moment is a race.
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    if (round > 0) doomed.start_member(0);
+    std::atomic<bool> stop{false};
+    std::atomic<int> answered{0}, failed{0};
+    std::vector<std::thread> readers;
+    for (int i = 0; i < 4; ++i) {
+      readers.emplace_back([&] {
+        auto client = doomed.client(2s);
+        while (!stop) {
+          try {
+            client->get("/bronze/test/in-flight");
+            ++answered;
+          } catch (const Error&) {
+            ++failed;
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(300ms);
+    doomed.stop_member(0);
+    std::this_thread::sleep_for(500ms);
+    stop = true;
+    for (auto& reader : readers) reader.join();
+    EXPECT_GT(answered.load(), 0);
+    EXPECT_GT(failed.load(), 0);
   }
 }
 

@@ -50,6 +50,11 @@ std::shared_ptr<grpc::Channel> GrpcChannels::make_channel(const std::string& url
   // A channel made to replace a failed one must not pick up the failed
   // one's connection from gRPC's process-wide pool.
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // No transparent retries: calls move on to the next endpoint here. And
+  // gRPC 1.51's retry filter asserts (aborting the process) on trailers
+  // without a grpc-status, which a TLS connection closed by a member that
+  // stops in the middle of a call produces.
+  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   if (!is_https(url)) return grpc::CreateCustomChannel(grpc_target(url), grpc::InsecureChannelCredentials(), arguments);
   if (!tls_) throw Error("etcd endpoint " + url + " is https, but no TLS client certificate is configured (cluster.etcd.tls)");
   grpc::SslCredentialsOptions options;

@@ -5,11 +5,11 @@
 // simulated_node.h). A linearizable read probe runs through every scenario
 // and must never fail for lack of quorum.
 //
-// Every scenario runs against an etcd that speaks only TLS with client
-// certificates (client and peer links, a test CA), the nodes holding a
-// client certificate in cluster.etcd.tls; a smoke set runs against plain
-// http too (PlainEtcdSmoke). A client certificate from another CA is
-// refused by etcd, and the upgrade with it.
+// Every scenario runs twice: against an etcd that speaks only TLS with
+// client certificates (client and peer links, a test CA), the nodes holding
+// a client certificate in cluster.etcd.tls, and against plain http. A
+// client certificate from another CA is refused by etcd, and the upgrade
+// with it.
 
 #include <gtest/gtest.h>
 
@@ -121,8 +121,19 @@ class LeaseWatch {
 };
 
 class ClusterTest : public ::testing::TestWithParam<EtcdTransport> {
+ public:
+  static void remove_images() {
+    delete v2_;
+    delete v3_panic_;
+    delete dir_;
+    dir_ = nullptr;
+  }
+
  protected:
+  // The images are built once for both suites (ClusterTest and
+  // ClusterTlsTest) and removed at the end of the run.
   static void SetUpTestSuite() {
+    if (dir_) return;
     dir_ = new TempDir("bronze-cluster-test");
     fs::path d = dir_->path();
     make_key_pair(d);
@@ -131,12 +142,6 @@ class ClusterTest : public ::testing::TestWithParam<EtcdTransport> {
     v2_ = new fs::path(build_installer_image(d / "v2", "v2", d / "key.pem"));
     v3_panic_ = new fs::path(build_installer_image(d / "v3", "v3-panic", d / "key.pem", {"bronze.test.panic"}));
   }
-  static void TearDownTestSuite() {
-    delete v2_;
-    delete v3_panic_;
-    delete dir_;
-  }
-
   // The etcd settings of node i's machine config: the client URLs, and
   // with TLS etcd's CA and a client certificate of its own.
   config::EtcdConfig etcd_config(int i) const {
@@ -187,19 +192,6 @@ class ClusterTest : public ::testing::TestWithParam<EtcdTransport> {
 
   static fs::path admin() { return dir_->path() / "cluster/bronzeconfig"; }
 
-  // The scenarios, run by the TEST_Ps below for each transport they cover.
-  void EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure();
-  void AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade();
-  void ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion();
-  void RefusedWhileAMemberIsDownNamingIt();
-  void TwoMemberClusterIsRefused();
-  void WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain();
-  void AFailedUpgradeReleasesTheLeaseAfterTheRollback();
-  void ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl();
-  void RollingUpgradeGoesOneControlPlaneNodeAtATime();
-  void AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit();
-  void UnreachableEtcdIsAClearRefusal();
-
 
   RunResult ctl_run(const SimulatedNode& node, std::vector<std::string> args) const {
     auto argv = ctl(admin(), node.endpoint());
@@ -226,7 +218,16 @@ TempDir* ClusterTest::dir_ = nullptr;
 fs::path* ClusterTest::v2_ = nullptr;
 fs::path* ClusterTest::v3_panic_ = nullptr;
 
-void ClusterTest::ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion() {
+// What only a TLS etcd can refuse.
+class ClusterTlsTest : public ClusterTest {};
+
+class RemoveImages : public ::testing::Environment {
+ public:
+  void TearDown() override { ClusterTest::remove_images(); }
+};
+const auto* const kRemoveImages = ::testing::AddGlobalTestEnvironment(new RemoveImages);
+
+TEST_P(ClusterTest, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) {
   start_cluster(3);
   LeaseWatch watch(*etcd_);
   std::vector<RunResult> results(3);
@@ -255,7 +256,7 @@ void ClusterTest::ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion() {
   EXPECT_EQ(client->members().size(), 3u);
 }
 
-void ClusterTest::RefusedWhileAMemberIsDownNamingIt() {
+TEST_P(ClusterTest, RefusedWhileAMemberIsDownNamingIt) {
   start_cluster(3);
   etcd_->stop_member(2);
   std::string before = disk_status(work_ / "cp-0.raw").dump();
@@ -274,7 +275,7 @@ void ClusterTest::RefusedWhileAMemberIsDownNamingIt() {
   etcd_->start_member(2);
 }
 
-void ClusterTest::TwoMemberClusterIsRefused() {
+TEST_P(ClusterTest, TwoMemberClusterIsRefused) {
   start_cluster(2);
   auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v2_->string(), "--preserve"});
   EXPECT_EQ(r.exit_code, 1);
@@ -282,7 +283,7 @@ void ClusterTest::TwoMemberClusterIsRefused() {
   EXPECT_EQ(disk_status(work_ / "cp-0.raw")["slots"]["B"]["version"], "");
 }
 
-void ClusterTest::WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain() {
+TEST_P(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) {
   start_cluster(3);
   RunResult r;
   std::atomic<bool> done{false};
@@ -326,7 +327,7 @@ void ClusterTest::WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain() {
   for (const auto& m : members) EXPECT_TRUE(m.started()) << etcd::member_id_hex(m.id);
 }
 
-void ClusterTest::AFailedUpgradeReleasesTheLeaseAfterTheRollback() {
+TEST_P(ClusterTest, AFailedUpgradeReleasesTheLeaseAfterTheRollback) {
   start_cluster(3);
   auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v3_panic_->string(), "--preserve", "--wait", "--wait-timeout", "120"});
   EXPECT_EQ(r.exit_code, 1);
@@ -339,7 +340,7 @@ void ClusterTest::AFailedUpgradeReleasesTheLeaseAfterTheRollback() {
   EXPECT_FALSE(client->get(etcd::kUpgradeLeaseKey).has_value());
 }
 
-void ClusterTest::ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl() {
+TEST_P(ClusterTest, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) {
   start_cluster(3);
   auto client = etcd_->client();
   auto ghost = etcd::UpgradeLease::try_acquire(*client, "ghost", std::chrono::seconds(6));
@@ -353,7 +354,7 @@ void ClusterTest::ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl() {
   EXPECT_GE(waited, std::chrono::seconds(3));
 }
 
-void ClusterTest::RollingUpgradeGoesOneControlPlaneNodeAtATime() {
+TEST_P(ClusterTest, RollingUpgradeGoesOneControlPlaneNodeAtATime) {
   start_cluster(3);
   LeaseWatch watch(*etcd_);
   std::string nodes = nodes_[0]->endpoint() + "," + nodes_[1]->endpoint() + "," + nodes_[2]->endpoint();
@@ -368,7 +369,7 @@ void ClusterTest::RollingUpgradeGoesOneControlPlaneNodeAtATime() {
 // A worker with a Kubernetes API in its config: cordoned and drained before
 // the write, uncordoned after the commit. The API server is a test server
 // that follows the documented endpoints (Debian ships none).
-void ClusterTest::AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit() {
+TEST_P(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   work_ = dir_->path() / "worker";
   fs::create_directories(work_);
   kube::test::FakeApiServer api;
@@ -404,7 +405,7 @@ void ClusterTest::AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit() {
   EXPECT_FALSE(node->value("spec", nlohmann::json::object()).value("unschedulable", false)) << node->dump();
 }
 
-void ClusterTest::UnreachableEtcdIsAClearRefusal() {
+TEST_P(ClusterTest, UnreachableEtcdIsAClearRefusal) {
   start_cluster(3);
   etcd_.reset();  // every member gone
   probe_->stop();
@@ -419,7 +420,7 @@ void ClusterTest::UnreachableEtcdIsAClearRefusal() {
 // Through a control plane node, with an identity that may do nothing else
 // (os:etcd:backup): the file is etcd's snapshot with its trailing sha256,
 // which etcdctl reads. With etcd gone the command fails and leaves nothing.
-void ClusterTest::EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure() {
+TEST_P(ClusterTest, EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure) {
   start_cluster(3);
   etcd_->client()->put("/bronze/test/snapshot", "in it");
   fs::path backup = work_ / "backup-config";
@@ -454,7 +455,7 @@ void ClusterTest::EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure() {
 // etcd asks for a client certificate from its CA; node 0 holds one from
 // another CA. etcd refuses it, so the upgrade is refused before anything is
 // written, naming etcd TLS; the other nodes' certificates still work.
-void ClusterTest::AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade() {
+TEST_P(ClusterTlsTest, AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade) {
   auto other = config::make_ca("not etcd's CA", config::valid_for(std::chrono::hours(1)));
   start_cluster(3, [&](int i, config::MachineConfig& c) {
     if (i != 0) return;
@@ -477,39 +478,9 @@ void ClusterTest::AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrad
   EXPECT_EQ(fine.exit_code, 0) << fine.err << all_logs();
 }
 
-// Every scenario against a TLS-only etcd.
-TEST_P(ClusterTest, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) { ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion(); }
-TEST_P(ClusterTest, RefusedWhileAMemberIsDownNamingIt) { RefusedWhileAMemberIsDownNamingIt(); }
-TEST_P(ClusterTest, TwoMemberClusterIsRefused) { TwoMemberClusterIsRefused(); }
-TEST_P(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) { WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain(); }
-TEST_P(ClusterTest, AFailedUpgradeReleasesTheLeaseAfterTheRollback) { AFailedUpgradeReleasesTheLeaseAfterTheRollback(); }
-TEST_P(ClusterTest, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) { ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl(); }
-TEST_P(ClusterTest, RollingUpgradeGoesOneControlPlaneNodeAtATime) { RollingUpgradeGoesOneControlPlaneNodeAtATime(); }
-TEST_P(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
-  AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit();
-}
-TEST_P(ClusterTest, UnreachableEtcdIsAClearRefusal) { UnreachableEtcdIsAClearRefusal(); }
-TEST_P(ClusterTest, EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure) {
-  EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure();
-}
-TEST_P(ClusterTest, AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade) {
-  AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade();
-}
-INSTANTIATE_TEST_SUITE_P(Etcd, ClusterTest, ::testing::Values(EtcdTransport::Tls),
+INSTANTIATE_TEST_SUITE_P(Etcd, ClusterTest, ::testing::Values(EtcdTransport::Tls, EtcdTransport::Plain),
                          [](const auto& instance) { return std::string(etcd::test::to_string(instance.param)); });
-
-// Plain http etcd: every scenario that uses etcd (measuring run).
-class PlainEtcdSmoke : public ClusterTest {};
-TEST_P(PlainEtcdSmoke, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) { ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion(); }
-TEST_P(PlainEtcdSmoke, RefusedWhileAMemberIsDownNamingIt) { RefusedWhileAMemberIsDownNamingIt(); }
-TEST_P(PlainEtcdSmoke, TwoMemberClusterIsRefused) { TwoMemberClusterIsRefused(); }
-TEST_P(PlainEtcdSmoke, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) { WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain(); }
-TEST_P(PlainEtcdSmoke, AFailedUpgradeReleasesTheLeaseAfterTheRollback) { AFailedUpgradeReleasesTheLeaseAfterTheRollback(); }
-TEST_P(PlainEtcdSmoke, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) { ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl(); }
-TEST_P(PlainEtcdSmoke, RollingUpgradeGoesOneControlPlaneNodeAtATime) { RollingUpgradeGoesOneControlPlaneNodeAtATime(); }
-TEST_P(PlainEtcdSmoke, UnreachableEtcdIsAClearRefusal) { UnreachableEtcdIsAClearRefusal(); }
-TEST_P(PlainEtcdSmoke, EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure) { EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure(); }
-INSTANTIATE_TEST_SUITE_P(Etcd, PlainEtcdSmoke, ::testing::Values(EtcdTransport::Plain),
+INSTANTIATE_TEST_SUITE_P(Etcd, ClusterTlsTest, ::testing::Values(EtcdTransport::Tls),
                          [](const auto& instance) { return std::string(etcd::test::to_string(instance.param)); });
 
 }  // namespace
