@@ -456,6 +456,18 @@ TEST_F(ApiTest, ApplyConfigurationReplacesTheConfigOfAConfiguredNode) {
   EXPECT_EQ(fsck.exit_code, 0) << fsck.out << fsck.err;
 }
 
+// A node whose config names no etcd has no snapshot to give, and says so;
+// bronzectl leaves no file.
+TEST_F(ApiTest, EtcdSnapshotOnANodeWithoutEtcdSaysSoAndWritesNothing) {
+  auto node = start();
+  fs::path out = work_ / "backups";
+  fs::create_directories(out);
+  auto r = ctl_run(*node, admin(), {"etcd", "snapshot", (out / "etcd.db").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "EtcdSnapshot: this node's machine config names no etcd (cluster.etcd.endpoints)")) << r.err;
+  EXPECT_TRUE(list_dir(out).empty());
+}
+
 // A bad config is refused with its line, column and field, before STATE is
 // opened for writing: STATE stays byte for byte as it was, and the node does
 // not reboot.
