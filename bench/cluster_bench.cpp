@@ -51,7 +51,7 @@ struct Bench {
       std::string name = run + "-" + std::to_string(i);
       auto c = base;
       c.machine.network.hostname = name;
-      if (etcd) c.cluster.etcd = config::EtcdConfig{etcd->client_urls(), etcd->name(i)};
+      if (etcd) c.cluster.etcd = config::EtcdConfig{etcd->client_urls(), etcd->name(i), std::nullopt};
       fs::path work = dir / run / name;
       fs::create_directories(work);
       write_file(work / "config.yaml", config::to_yaml(c));

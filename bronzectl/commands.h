@@ -35,7 +35,17 @@ int logs_command(const Session& session, const LogsCommand& command);
 struct ApplyConfigCommand {
   std::string file;  // the machine config
 };
-// Needs an insecure session (open_insecure_session).
+// With an insecure session (open_insecure_session): a node in maintenance
+// mode. With a session of the client config: a configured node (os:admin),
+// whose STATE config is replaced.
 int apply_config_command(const Session& session, const ApplyConfigCommand& command);
+
+// The machine config each node runs with, as YAML on stdout.
+int get_config_command(const Session& session);
+
+struct EtcdSnapshotCommand {
+  std::string file;  // where the snapshot goes
+};
+int etcd_snapshot_command(const Session& session, const EtcdSnapshotCommand& command);
 
 }  // namespace bronze::ctl

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -30,21 +31,26 @@ int gen_config_command(const config::GenConfigOptions& options, bool json) {
 
 int gen_client_command(const GenClientCommand& command, bool json) {
   if (!config::is_known_role(command.role)) {
-    throw Error("unknown role " + command.role + "; use os:admin or os:reader");
+    throw Error("unknown role " + command.role + "; use " + config::known_roles_text());
   }
   if (std::filesystem::exists(command.output) && !command.force) {
     throw Error(command.output + " exists; pass --force to replace it");
   }
+  std::string name = command.name;
+  if (name.empty()) {
+    name = command.role.substr(std::string_view("os:").size());
+    std::replace(name.begin(), name.end(), ':', '-');
+  }
   auto machine = config::load_machine_config(command.machine_config);
   auto ca = config::certificate_authority_of(machine);
   auto endpoints = command.endpoints;
-  auto client = config::issue_client_config(ca, command.role, command.name, endpoints,
+  auto client = config::issue_client_config(ca, command.role, name, endpoints,
                                             std::chrono::hours(command.validity_hours), machine.cluster.name);
   config::write_client_config(client, command.output);
   if (json) {
     std::printf("%s\n", nlohmann::json({{"file", command.output}, {"role", command.role}}).dump(2).c_str());
   } else {
-    std::printf("wrote %s (%s, %s)\n", command.output.c_str(), command.name.c_str(), command.role.c_str());
+    std::printf("wrote %s (%s, %s)\n", command.output.c_str(), name.c_str(), command.role.c_str());
   }
   return 0;
 }

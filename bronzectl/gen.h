@@ -1,6 +1,7 @@
-// `bronzectl gen config`, `gen client` and `gen token`: new cluster secrets
-// and configs, one more client identity (a reader, say) from a control
-// plane's machine config, or a new join token to rotate the old one out.
+// `bronzectl gen config`, `gen cert` (or its older name `gen client`) and
+// `gen token`: new cluster secrets and configs, one more client identity of
+// any role from a control plane's machine config, or a new join token to
+// rotate the old one out.
 #pragma once
 
 #include <string>
@@ -15,7 +16,7 @@ int gen_config_command(const config::GenConfigOptions& options, bool json);
 struct GenClientCommand {
   std::string machine_config;  // whose CA signs the new identity
   std::string role = "os:reader";
-  std::string name = "reader";
+  std::string name;  // empty: the role without "os:" (os:etcd:backup: etcd-backup)
   std::vector<std::string> endpoints;
   std::string output;
   int validity_hours = 24 * 365;

@@ -4,11 +4,14 @@
 //   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--wait]
 //           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
 //   rollback | reboot | logs [-f] [--tail N]
+//   apply-config --file CONFIG.yaml              (a configured node: replaces its config, reboots; os:admin)
 //   apply-config --insecure --file CONFIG.yaml [--cert-fingerprint FP] [--token TOKEN]
 //                                                (a node in maintenance mode: from the ISO it installs itself)
+//   get-config                                   (the machine config a node runs with; os:admin)
+//   etcd snapshot FILE                           (etcd's snapshot through a control plane node)
 //   version --insecure [--cert-fingerprint FP]   (a node in maintenance mode)
 //   gen config --name NAME --endpoint HOST [--output-dir DIR] [--install-disk D] [--install-image REF] [--force]
-//   gen client --machine-config FILE --role os:reader --output FILE
+//   gen cert --role ROLE --machine-config FILE --output FILE   (gen client: the same, role os:reader by default)
 //   gen token
 //
 // Exit codes: 0 done on every node, 1 a node failed or refused (or bad
@@ -72,20 +75,33 @@ int main(int argc, char** argv) {
   ApplyConfigCommand apply_options;
   bool apply_insecure = false;
   auto* apply = app.add_subcommand(
-      "apply-config", "give a node in maintenance mode its machine config; booted from the ISO, it installs to "
-                      "the config's machine.install.disk and reboots into the installed system");
+      "apply-config", "give a node its machine config and reboot it: a configured node replaces the one in its "
+                      "STATE (os:admin); with --insecure, a node in maintenance mode takes it (booted from the ISO, "
+                      "it installs to the config's machine.install.disk)");
   apply->add_option("-f,--file", apply_options.file, "the machine config (from `bronzectl gen config`)")
       ->required()
       ->check(CLI::ExistingFile);
   MaintenanceOptions apply_maintenance;
-  apply->add_flag("--insecure", apply_insecure,
-                  "required: the node has no certificate from the cluster CA yet; TLS checks it only with "
-                  "--cert-fingerprint");
+  auto* apply_insecure_flag = apply->add_flag("--insecure", apply_insecure,
+                  "for a node in maintenance mode: it has no certificate from the cluster CA yet, so TLS "
+                  "checks it only with --cert-fingerprint");
   apply->add_option("--cert-fingerprint", apply_maintenance.cert_fingerprint,
-                    "the SHA-256 fingerprint of the node's certificate, as its console shows it (AB:01:... or "
-                    "ab01...): a node with another certificate is refused before the config is sent");
+                    "with --insecure: the SHA-256 fingerprint of the node's certificate, as its console shows it "
+                    "(AB:01:... or ab01...): a node with another certificate is refused before the config is sent")
+      ->needs(apply_insecure_flag);
   apply->add_option("--token", apply_maintenance.token,
-                    "the node's maintenance token (its bronze.maintenance.token kernel argument)");
+                    "with --insecure: the node's maintenance token (its bronze.maintenance.token kernel argument)")
+      ->needs(apply_insecure_flag);
+
+  auto* get_config = app.add_subcommand("get-config", "print the machine config each node runs with (os:admin)");
+
+  auto* etcd = app.add_subcommand("etcd", "etcd through a control plane node");
+  etcd->require_subcommand(1);
+  EtcdSnapshotCommand snapshot_options;
+  auto* etcd_snapshot = etcd->add_subcommand(
+      "snapshot", "save a snapshot of etcd to FILE, checked against etcd's sha256 as etcdctl does (os:admin, "
+                  "os:operator or os:etcd:backup)");
+  etcd_snapshot->add_option("file", snapshot_options.file, "where to write the snapshot")->required();
 
   auto* gen = app.add_subcommand("gen", "make configs and identities");
   gen->require_subcommand(1);
@@ -99,18 +115,26 @@ int main(int argc, char** argv) {
   gen_config->add_option("--install-image", gen_options.install_image, "installer image reference nodes install from");
   gen_config->add_flag("--force", gen_options.force, "replace existing files");
 
+  // `gen cert` and its older name `gen client` make the same thing; only
+  // `gen cert` asks for the role to be named.
   GenClientCommand client_options;
-  auto* gen_client =
-      gen->add_subcommand("client", "one more client identity, signed by a control plane config's CA");
-  gen_client->add_option("--machine-config", client_options.machine_config,
-                         "a control plane machine config, whose CA signs it")
-      ->required()->check(CLI::ExistingFile);
-  gen_client->add_option("--role", client_options.role, "os:admin or os:reader")->capture_default_str();
-  gen_client->add_option("--name", client_options.name, "the identity's common name")->capture_default_str();
-  gen_client->add_option("-e,--endpoints", client_options.endpoints, "API endpoints for its context")->delimiter(',');
-  gen_client->add_option("-o,--output", client_options.output, "client config file to write")->required();
-  gen_client->add_option("--validity-hours", client_options.validity_hours, "how long it is valid")->capture_default_str();
-  gen_client->add_flag("--force", client_options.force, "replace an existing file");
+  auto add_identity_command = [&](const char* name, const char* description, bool role_required) {
+    auto* command = gen->add_subcommand(name, description);
+    command->add_option("--machine-config", client_options.machine_config, "machine config whose CA signs it")
+        ->required()->check(CLI::ExistingFile);
+    auto* role = command->add_option("--role", client_options.role,
+                                     "os:admin, os:operator, os:reader or os:etcd:backup");
+    if (role_required) role->required();
+    else role->capture_default_str();
+    command->add_option("--name", client_options.name, "the identity's common name (default: the role's name)");
+    command->add_option("-e,--endpoints", client_options.endpoints, "API endpoints for its context")->delimiter(',');
+    command->add_option("-o,--output", client_options.output, "client config file to write")->required();
+    command->add_option("--validity-hours", client_options.validity_hours, "how long it is valid")->capture_default_str();
+    command->add_flag("--force", client_options.force, "replace an existing file");
+    return command;
+  };
+  auto* gen_cert = add_identity_command("cert", "a client config for any role, signed by a machine config's CA", true);
+  auto* gen_client = add_identity_command("client", "the same as `gen cert`, with os:reader unless --role says", false);
 
   auto* gen_token = gen->add_subcommand(
       "token", "a fresh join token (machine.token; put it into every machine config to rotate the old one out)");
@@ -126,14 +150,19 @@ int main(int argc, char** argv) {
 
   try {
     if (*gen_config) return gen_config_command(gen_options, global.json);
-    if (*gen_client) return gen_client_command(client_options, global.json);
+    if (*gen_client || *gen_cert) return gen_client_command(client_options, global.json);
     if (*gen_token) return gen_token_command(global.json);
     if (*apply) {
-      if (!apply_insecure) {
-        throw bronze::Error("apply-config needs --insecure: only a node in maintenance mode takes a config, and it "
-                            "has no certificate from the cluster CA to check yet");
+      if (apply_insecure) return apply_config_command(open_insecure_session(global, apply_maintenance), apply_options);
+      Session session;
+      try {
+        session = open_session(global);
+      } catch (const bronze::Error& e) {
+        throw bronze::Error("apply-config needs --insecure for a node in maintenance mode (it has no certificate from "
+                            "the cluster CA yet), or a client config with an os:admin identity for a configured "
+                            "node: " + std::string(e.what()));
       }
-      return apply_config_command(open_insecure_session(global, apply_maintenance), apply_options);
+      return apply_config_command(session, apply_options);
     }
     if (*version && version_insecure) return version_command(open_insecure_session(global, version_maintenance));
     Session session = open_session(global);
@@ -143,6 +172,8 @@ int main(int argc, char** argv) {
     if (*rollback) return rollback_command(session);
     if (*reboot) return reboot_command(session);
     if (*logs) return logs_command(session, logs_options);
+    if (*get_config) return get_config_command(session);
+    if (*etcd_snapshot) return etcd_snapshot_command(session, snapshot_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bronzectl: error: %s\n", e.what());
     return 1;

@@ -37,7 +37,7 @@ void check_validity(const std::string& crt, const std::string& path) {
   if (certificate.not_after() < now) {
     throw Error("the client certificate in " + path + " (" + certificate.common_name() + ") expired on " +
                 utc(certificate.not_after()) +
-                "; make a new one with `bronzectl gen client --machine-config FILE --role os:admin -o FILE`");
+                "; make a new one with `bronzectl gen cert --role os:admin --machine-config FILE -o FILE`");
   }
   if (certificate.not_before() > now) {
     throw Error("the client certificate in " + path + " is valid only from " + utc(certificate.not_before()) +

@@ -145,16 +145,61 @@ MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
   return machine;
 }
 
+EtcdTlsConfig read_etcd_tls(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  yaml.expect_fields(node, path, {"ca", "crt", "key"});
+  YAML::Node ca_node = yaml.required(node, path, "ca");
+  YAML::Node crt_node = yaml.required(node, path, "crt");
+  YAML::Node key_node = yaml.required(node, path, "key");
+  auto ca = read_certificate_field(yaml, ca_node, path + ".ca");
+  if (!ca.certificate.is_ca()) {
+    yaml.fail(ca_node, path + ".ca",
+              "expected the CA certificate that signed etcd's serving certificates, but this is not a CA");
+  }
+  auto crt = read_certificate_field(yaml, crt_node, path + ".crt");
+  if (crt.certificate.is_ca()) {
+    yaml.fail(crt_node, path + ".crt",
+              "expected a client certificate, but this is a CA certificate: give the node a client certificate "
+              "signed by the CA, never the CA itself");
+  }
+  auto key = read_private_key_field(yaml, key_node, path + ".key");
+  if (!crt.certificate.matches(key.key)) {
+    yaml.fail(key_node, path + ".key", "the key does not belong to the certificate in " + path + ".crt");
+  }
+  return {ca.pem, crt.pem, key.pem};
+}
+
 EtcdConfig read_etcd(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
-  yaml.expect_fields(node, path, {"endpoints", "memberName"});
+  yaml.expect_fields(node, path, {"endpoints", "memberName", "tls"});
   EtcdConfig etcd;
-  if (auto endpoints = yaml.optional(node, "endpoints")) {
+  std::optional<YAML::Node> first_https, first_http;
+  auto endpoints = yaml.optional(node, "endpoints");
+  if (endpoints) {
     etcd.endpoints = yaml.strings(*endpoints, path + ".endpoints");
     size_t i = 0;
-    for (const auto& endpoint : *endpoints)
-      url(yaml, endpoint, path + ".endpoints[" + std::to_string(i++) + "]", false);
+    for (const auto& endpoint : *endpoints) {
+      std::string endpoint_path = path + ".endpoints[" + std::to_string(i++) + "]";
+      std::string value = url(yaml, endpoint, endpoint_path, false);
+      auto& first = value.rfind("https://", 0) == 0 ? first_https : first_http;
+      if (!first) first.emplace(static_cast<const YAML::Node&>(endpoint));
+      if (first_https && first_http) {
+        yaml.fail(endpoint, endpoint_path,
+                  "mixes http and https endpoints; etcd serves its clients one way: make them all https (with "
+                  "tls) or all http");
+      }
+    }
   }
   if (auto member = yaml.optional(node, "memberName")) etcd.member_name = word(yaml, *member, path + ".memberName");
+  if (auto tls = yaml.optional(node, "tls")) {
+    etcd.tls = read_etcd_tls(yaml, *tls, path + ".tls");
+    if (first_http) {
+      yaml.fail(*tls, path + ".tls",
+                "is given, but the endpoints are http: TLS needs https endpoints (https://host:2379)");
+    }
+  } else if (first_https) {
+    yaml.fail(*endpoints, path + ".endpoints",
+              "https endpoints need " + path + ".tls: the CA of etcd's serving certificates and a client "
+              "certificate and key that etcd accepts");
+  }
   return etcd;
 }
 
@@ -256,6 +301,13 @@ std::string to_yaml(const MachineConfig& config) {
     emit_strings(out, "endpoints", cluster.etcd->endpoints);
     if (!cluster.etcd->member_name.empty())
       out << YAML::Key << "memberName" << YAML::Value << cluster.etcd->member_name;
+    if (cluster.etcd->tls) {
+      out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "ca" << YAML::Value << base64_encode(cluster.etcd->tls->ca);
+      out << YAML::Key << "crt" << YAML::Value << base64_encode(cluster.etcd->tls->crt);
+      out << YAML::Key << "key" << YAML::Value << base64_encode(cluster.etcd->tls->key);
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
   }
   if (cluster.kubernetes) {

@@ -14,7 +14,10 @@
 //   cluster:
 //     name: demo
 //     controlPlane: {endpoint: https://10.0.0.1:6443}
-//     etcd: {endpoints: [http://127.0.0.1:2379], memberName: node-1}   # optional
+//     etcd:                                                           # optional
+//       endpoints: [https://10.0.0.1:2379]
+//       memberName: node-1
+//       tls: {ca: <base64 PEM>, crt: <base64 PEM>, key: <base64 PEM>}  # with https endpoints
 //     kubernetes: {apiServer: https://127.0.0.1:6443, token: /var/...} # optional
 //
 // A field set to null (`hostname:` or `hostname: ~`) counts as not given.
@@ -69,9 +72,22 @@ struct MachineSection {
   bool operator==(const MachineSection&) const = default;
 };
 
+// How the node talks to etcd over TLS: the CA that signed etcd's serving
+// certificates, and a client certificate (with its key) that etcd's
+// --trusted-ca-file accepts. Least privilege: a client certificate only,
+// never the key of the CA that signs etcd's certificates.
+struct EtcdTlsConfig {
+  std::string ca;   // PEM
+  std::string crt;  // PEM
+  std::string key;  // PEM
+  bool operator==(const EtcdTlsConfig&) const = default;
+};
+
 struct EtcdConfig {
-  std::vector<std::string> endpoints;  // http(s) URLs of the etcd client API
+  // http(s) URLs of the etcd client API: all http, or all https with `tls`.
+  std::vector<std::string> endpoints;
   std::string member_name;             // empty: the hostname
+  std::optional<EtcdTlsConfig> tls;
   bool operator==(const EtcdConfig&) const = default;
 };
 

@@ -17,6 +17,25 @@ using testing::test_ca;
 std::string crt64() { return base64_encode(test_ca().certificate.to_pem()); }
 std::string key64() { return base64_encode(test_ca().key.to_pem()); }
 
+// etcd's CA is not the machine CA: another cluster's secrets.
+const CertificateAuthority& etcd_ca() { return testing::other_test_ca(); }
+const CertificateAndKey& etcd_client() {
+  static const CertificateAndKey client =
+      issue_plain_client_certificate(etcd_ca(), "cp-1", {}, valid_for(std::chrono::hours(1)));
+  return client;
+}
+
+// cluster.etcd from line 19 on: 20 endpoints, 21 tls, 22 ca, 23 crt, 24 key.
+std::string etcd_tls_yaml(const std::string& endpoints, const std::string& ca, const std::string& crt,
+                          const std::string& key) {
+  return machine_yaml() + "  etcd:\n    endpoints: " + endpoints + "\n    tls:\n      ca: " + ca +
+         "\n      crt: " + crt + "\n      key: " + key + "\n";
+}
+std::string etcd_tls_yaml(const std::string& endpoints) {
+  return etcd_tls_yaml(endpoints, base64_encode(etcd_ca().certificate.to_pem()),
+                       base64_encode(etcd_client().certificate.to_pem()), base64_encode(etcd_client().key.to_pem()));
+}
+
 // The error parse_machine_config gives for `text`, or "" when it parses.
 std::string error_of(const std::string& text) {
   try {
@@ -93,10 +112,56 @@ TEST(MachineConfig, ReadsEtcdAndKubernetes) {
   EXPECT_EQ(config.cluster.kubernetes->token, "/var/lib/bronze/kube-token");
 }
 
+TEST(MachineConfig, ReadsEtcdTls) {
+  MachineConfig config = parse_machine_config(etcd_tls_yaml("[https://10.0.0.1:2379, https://10.0.0.2:2379]"), "node.yaml");
+  ASSERT_TRUE(config.cluster.etcd);
+  ASSERT_TRUE(config.cluster.etcd->tls);
+  EXPECT_EQ(config.cluster.etcd->tls->ca, etcd_ca().certificate.to_pem());
+  EXPECT_EQ(config.cluster.etcd->tls->crt, etcd_client().certificate.to_pem());
+  EXPECT_EQ(config.cluster.etcd->tls->key, etcd_client().key.to_pem());
+}
+
+TEST(MachineConfigErrors, EtcdTlsAndEndpointSchemesMustAgree) {
+  // https without tls: nothing to trust etcd with, nothing to show it.
+  expect_error(machine_yaml() + "  etcd:\n    endpoints: [https://10.0.0.1:2379]\n", "21:16", "cluster.etcd.endpoints",
+               "https endpoints need cluster.etcd.tls");
+  // tls with http: it would never be used.
+  expect_error(etcd_tls_yaml("[http://10.0.0.1:2379]"), "23:7", "cluster.etcd.tls",
+               "the endpoints are http: TLS needs https endpoints");
+  // A mix, either way round, names the first endpoint that breaks it.
+  expect_error(etcd_tls_yaml("[https://10.0.0.1:2379, http://10.0.0.2:2379]"), "21:40", "cluster.etcd.endpoints[1]",
+               "mixes http and https endpoints");
+  expect_error(machine_yaml() + "  etcd:\n    endpoints: [http://10.0.0.1:2379, https://10.0.0.2:2379]\n", "21:39",
+               "cluster.etcd.endpoints[1]", "mixes http and https endpoints");
+}
+
+TEST(MachineConfigErrors, EtcdTlsFields) {
+  const std::string ca = base64_encode(etcd_ca().certificate.to_pem());
+  const std::string crt = base64_encode(etcd_client().certificate.to_pem());
+  const std::string key = base64_encode(etcd_client().key.to_pem());
+  const std::string https = "[https://10.0.0.1:2379]";
+  // A key that is not the certificate's, checked at parse.
+  auto other = issue_plain_client_certificate(etcd_ca(), "cp-2", {}, valid_for(std::chrono::hours(1)));
+  expect_error(etcd_tls_yaml(https, ca, crt, base64_encode(other.key.to_pem())), "25:12", "cluster.etcd.tls.key",
+               "does not belong to the certificate in cluster.etcd.tls.crt");
+  // Least privilege: the node never gets the CA itself as its identity.
+  expect_error(etcd_tls_yaml(https, ca, ca, base64_encode(etcd_ca().key.to_pem())), "24:12", "cluster.etcd.tls.crt",
+               "this is a CA certificate");
+  expect_error(etcd_tls_yaml(https, crt, crt, key), "23:11", "cluster.etcd.tls.ca", "this is not a CA");
+  expect_error(etcd_tls_yaml(https, "not*base64", crt, key), "23:11", "cluster.etcd.tls.ca", "not valid base64");
+  expect_error(etcd_tls_yaml(https, ca, base64_encode("hello"), key), "24:12", "cluster.etcd.tls.crt",
+               "PEM X.509 certificate");
+  expect_error(etcd_tls_yaml(https, ca, crt, base64_encode("hello")), "25:12", "cluster.etcd.tls.key", "PEM private key");
+  // No field for a CA key, and the three are required.
+  expect_error(etcd_tls_yaml(https) + "      caKey: " + key + "\n", "26:7", "cluster.etcd.tls.caKey", "unknown field");
+  expect_error(machine_yaml() + "  etcd:\n    endpoints: " + https + "\n    tls: {ca: " + ca + ", crt: " + crt + "}\n",
+               "22:10", "cluster.etcd.tls.key", "missing");
+}
+
 TEST(MachineConfig, RoundTrips) {
   MachineConfig config = parse_machine_config(machine_yaml(), "node.yaml");
   config.machine.install.wipe = true;
-  config.cluster.etcd = EtcdConfig{{"http://127.0.0.1:2379", "https://10.0.0.2:2379"}, "cp-1"};
+  config.cluster.etcd = EtcdConfig{{"http://127.0.0.1:2379", "http://10.0.0.2:2379"}, "cp-1", std::nullopt};
   config.cluster.kubernetes = KubernetesConfig{"https://127.0.0.1:6443", "/var/lib/token"};
   std::string text = to_yaml(config);
   EXPECT_EQ(parse_machine_config(text, "written.yaml"), config) << text;
@@ -106,6 +171,15 @@ TEST(MachineConfig, RoundTrips) {
   std::string worker_text = to_yaml(worker);
   EXPECT_EQ(worker_text.find("key:"), std::string::npos) << worker_text;
   EXPECT_EQ(parse_machine_config(worker_text, "written.yaml"), worker) << worker_text;
+
+  MachineConfig tls = config;
+  auto client = etcd_client();
+  tls.cluster.etcd = EtcdConfig{{"https://127.0.0.1:2379", "https://10.0.0.2:2379"}, "cp-1",
+                                EtcdTlsConfig{etcd_ca().certificate.to_pem(), client.certificate.to_pem(),
+                                              client.key.to_pem()}};
+  std::string tls_text = to_yaml(tls);
+  EXPECT_EQ(parse_machine_config(tls_text, "written.yaml"), tls) << tls_text;
+  EXPECT_EQ(to_yaml(parse_machine_config(tls_text, "written.yaml")), tls_text);
 
   MachineConfig minimal = config;
   minimal.machine.network.hostname.clear();

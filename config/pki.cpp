@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <limits>
 
 #include "base/error.h"
@@ -189,15 +190,17 @@ std::string alt_names_text(const std::vector<std::string>& sans) {
   return text;
 }
 
-// The extensions of a serving certificate: a leaf for TLS servers only.
-Certificate sign_serving_certificate(const CertificateAuthority& ca, const std::string& common_name,
-                                     const std::vector<std::string>& sans, EVP_PKEY* public_key,
-                                     const Validity& validity) {
+// The extensions of a host's certificate: a leaf for TLS servers only
+// ("serverAuth"), or for both ends of a link ("serverAuth,clientAuth", as
+// etcd's members present to each other).
+Certificate sign_host_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                  const std::vector<std::string>& sans, EVP_PKEY* public_key, const Validity& validity,
+                                  const char* extended_key_usage = "serverAuth") {
   std::string alt_names = alt_names_text(sans);
   auto cert = new_certificate({common_name, {}}, public_key, ca.certificate.get(), validity);
   add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
-  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, extended_key_usage);
   add_extension(cert.get(), ca.certificate.get(), NID_authority_key_identifier, "keyid");
   if (!alt_names.empty()) add_extension(cert.get(), ca.certificate.get(), NID_subject_alt_name, alt_names);
   return sign(cert, ca.key);
@@ -227,7 +230,18 @@ std::vector<std::string> name_entries(X509* cert, int nid) {
 
 }  // namespace
 
-bool is_known_role(std::string_view role) { return role == kRoleAdmin || role == kRoleReader; }
+bool is_known_role(std::string_view role) {
+  return std::find(std::begin(kKnownRoles), std::end(kKnownRoles), role) != std::end(kKnownRoles);
+}
+
+std::string known_roles_text() {
+  std::string text;
+  size_t count = std::size(kKnownRoles);
+  for (size_t i = 0; i < count; ++i) {
+    text += std::string(i == 0 ? "" : i + 1 == count ? " or " : ", ") + std::string(kKnownRoles[i]);
+  }
+  return text;
+}
 
 PrivateKey PrivateKey::generate() {
   PrivateKey key;
@@ -327,12 +341,16 @@ CertificateAuthority make_ca(const std::string& common_name, const Validity& val
 CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            std::string_view role, TimePoint not_before, TimePoint not_after) {
   if (!is_known_role(role)) {
-    throw Error("unknown role '" + std::string(role) + "' (expected " + std::string(kRoleAdmin) + " or " +
-                std::string(kRoleReader) + ")");
+    throw Error("unknown role '" + std::string(role) + "' (expected " + known_roles_text() + ")");
   }
+  return issue_plain_client_certificate(ca, common_name, {std::string(role)}, {not_before, not_after});
+}
+
+CertificateAndKey issue_plain_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                                 const std::vector<std::string>& organizations,
+                                                 const Validity& validity) {
   PrivateKey key = PrivateKey::generate();
-  auto cert =
-      new_certificate({common_name, {std::string(role)}}, key.get(), ca.certificate.get(), {not_before, not_after});
+  auto cert = new_certificate({common_name, organizations}, key.get(), ca.certificate.get(), validity);
   add_extension(cert.get(), ca.certificate.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca.certificate.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(cert.get(), ca.certificate.get(), NID_ext_key_usage, "clientAuth");
@@ -344,7 +362,14 @@ CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const
                                            const std::vector<std::string>& sans, const Validity& validity) {
   alt_names_text(sans);  // bad names are refused before a key is made for nothing
   PrivateKey key = PrivateKey::generate();
-  return {sign_serving_certificate(ca, common_name, sans, key.get(), validity), key};
+  return {sign_host_certificate(ca, common_name, sans, key.get(), validity), key};
+}
+
+CertificateAndKey issue_peer_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                         const std::vector<std::string>& sans, const Validity& validity) {
+  alt_names_text(sans);
+  PrivateKey key = PrivateKey::generate();
+  return {sign_host_certificate(ca, common_name, sans, key.get(), validity, "serverAuth,clientAuth"), key};
 }
 
 CertificateRequest CertificateRequest::create(const PrivateKey& key, const std::string& common_name,
@@ -459,7 +484,7 @@ ServingCertificate issue_serving_certificate(const CertificateAuthority& ca, con
                 is_ip_address(requested_name);
   // The subject is ours: a common name and no Organization, so no role.
   out.certificate =
-      sign_serving_certificate(ca, usable ? requested_name : "bronze-node", out.names, request.public_key(), validity);
+      sign_host_certificate(ca, usable ? requested_name : "bronze-node", out.names, request.public_key(), validity);
   return out;
 }
 
@@ -471,6 +496,15 @@ bool Certificate::allows_client_auth() const {
   return client;
 }
 
+std::vector<std::string> roles_of(const Certificate& certificate) {
+  auto organizations = certificate.organizations();
+  std::vector<std::string> roles;
+  for (std::string_view role : kKnownRoles) {
+    if (std::find(organizations.begin(), organizations.end(), role) != organizations.end()) roles.emplace_back(role);
+  }
+  return roles;
+}
+
 std::string role_of(const Certificate& certificate) {
   // A serving certificate (what trustd signs for any worker holding the
   // join token) must never open the API, whatever its subject says.
@@ -478,14 +512,12 @@ std::string role_of(const Certificate& certificate) {
     throw Error("certificate for '" + certificate.common_name() +
                 "' is not a client certificate (no clientAuth extended key usage), so it grants no role");
   }
-  auto organizations = certificate.organizations();
-  auto has = [&](std::string_view role) {
-    return std::find(organizations.begin(), organizations.end(), role) != organizations.end();
-  };
-  if (has(kRoleAdmin)) return std::string(kRoleAdmin);
-  if (has(kRoleReader)) return std::string(kRoleReader);
-  throw Error("certificate for '" + certificate.common_name() + "' grants no role (its Organization must be " +
-              std::string(kRoleAdmin) + " or " + std::string(kRoleReader) + ")");
+  auto roles = roles_of(certificate);
+  if (roles.empty()) {
+    throw Error("certificate for '" + certificate.common_name() + "' grants no role (its Organization must be " +
+                known_roles_text() + ")");
+  }
+  return roles.front();
 }
 
 std::string role_of(std::string_view certificate_pem) { return role_of(Certificate::from_pem(certificate_pem)); }

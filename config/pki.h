@@ -24,9 +24,17 @@ namespace bronze::config {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-inline constexpr std::string_view kRoleAdmin = "os:admin";    // every API call
-inline constexpr std::string_view kRoleReader = "os:reader";  // read-only calls
+// The roles of the node API, as Talos names them (what each may call is
+// rootfs/machined/access_policy.cpp's table).
+inline constexpr std::string_view kRoleAdmin = "os:admin";            // every API call
+inline constexpr std::string_view kRoleOperator = "os:operator";      // reader's calls, upgrades, reboots, etcd snapshots
+inline constexpr std::string_view kRoleReader = "os:reader";          // read-only calls
+inline constexpr std::string_view kRoleEtcdBackup = "os:etcd:backup";  // etcd snapshots only
+// Every known role, the most powerful first.
+inline constexpr std::string_view kKnownRoles[] = {kRoleAdmin, kRoleOperator, kRoleReader, kRoleEtcdBackup};
 bool is_known_role(std::string_view role);
+// "os:admin, os:operator, os:reader or os:etcd:backup", for messages.
+std::string known_roles_text();
 
 class PrivateKey {
  public:
@@ -88,9 +96,22 @@ CertificateAuthority make_ca(const std::string& common_name, const Validity& val
 CertificateAndKey issue_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            std::string_view role, TimePoint not_before, TimePoint not_after);
 
+// A TLS client certificate with subject O=<each of organizations>, CN=<common_name>
+// and no check of what the Organizations say: for services that do not read
+// them (etcd's client certificate authentication) and for tests of
+// certificates that grant no role.
+CertificateAndKey issue_plain_client_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                                 const std::vector<std::string>& organizations,
+                                                 const Validity& validity);
+
 // A TLS server certificate; each of `sans` is an IP address or a DNS name.
 CertificateAndKey issue_server_certificate(const CertificateAuthority& ca, const std::string& common_name,
                                            const std::vector<std::string>& sans, const Validity& validity);
+
+// A certificate for both ends of a TLS link (serverAuth and clientAuth), as
+// etcd's members present to each other with --peer-client-cert-auth.
+CertificateAndKey issue_peer_certificate(const CertificateAuthority& ca, const std::string& common_name,
+                                         const std::vector<std::string>& sans, const Validity& validity);
 
 // A PKCS#10 certificate request: a worker's key and the names it serves
 // under, sent to the control plane's trustd.
@@ -134,9 +155,11 @@ struct ServingCertificate {
 ServingCertificate issue_serving_certificate(const CertificateAuthority& ca, const CertificateRequest& request,
                                              const Validity& validity);
 
-// The role a client certificate grants: os:admin when its Organizations name
-// it, else os:reader; a certificate naming neither, or one whose extended key
-// usage lacks clientAuth (a serving certificate), is an error.
+// The known roles a client certificate's Organizations name, the most
+// powerful first; empty for a certificate that names none.
+std::vector<std::string> roles_of(const Certificate& certificate);
+// The most powerful of them. A certificate naming none, or one whose
+// extended key usage lacks clientAuth (a serving certificate), is an error.
 std::string role_of(const Certificate& certificate);
 std::string role_of(std::string_view certificate_pem);
 

@@ -1,6 +1,7 @@
 #include "config/pki.h"
 
 #include <gtest/gtest.h>
+#include <openssl/x509v3.h>
 
 #include "base/error.h"
 #include "config/test_configs.h"
@@ -41,6 +42,38 @@ TEST(ConfigPki, RoleIsReadBackFromTheOrganization) {
   EXPECT_EQ(role_of(admin.certificate.to_pem()), "os:admin");
   EXPECT_EQ(role_of(reader.certificate.to_pem()), "os:reader");
   EXPECT_EQ(reader.certificate.common_name(), "ci");
+}
+
+TEST(ConfigPki, EveryKnownRoleIsIssuedAndReadBack) {
+  for (std::string_view role : kKnownRoles) {
+    auto client = issue_client_certificate(test_ca(), "someone", role, now() - 1h, now() + 1h);
+    EXPECT_EQ(role_of(client.certificate), role);
+    EXPECT_EQ(roles_of(client.certificate), std::vector<std::string>{std::string(role)});
+  }
+  EXPECT_EQ(known_roles_text(), "os:admin, os:operator, os:reader or os:etcd:backup");
+}
+
+TEST(ConfigPki, OrganizationsThatAreNoRoleGrantNone) {
+  // Near misses of real roles must not count.
+  auto odd = issue_plain_client_certificate(test_ca(), "odd", {"os:Admin", "os:admin ", "os:etcd", "admin"}, valid_for(1h));
+  EXPECT_TRUE(roles_of(odd.certificate).empty());
+  EXPECT_THROW(role_of(odd.certificate), Error);
+  auto none = issue_plain_client_certificate(test_ca(), "nobody", {}, valid_for(1h));
+  EXPECT_TRUE(none.certificate.organizations().empty());
+  EXPECT_TRUE(roles_of(none.certificate).empty());
+  // Several roles: all are read, the most powerful first.
+  auto both = issue_plain_client_certificate(test_ca(), "two", {"os:etcd:backup", "os:operator"}, valid_for(1h));
+  EXPECT_EQ(roles_of(both.certificate), (std::vector<std::string>{"os:operator", "os:etcd:backup"}));
+}
+
+TEST(ConfigPki, PeerCertificateServesAndAuthenticatesAsAClient) {
+  auto peer = issue_peer_certificate(test_ca(), "etcd-0", {"127.0.0.1", "localhost"}, valid_for(1h));
+  EXPECT_EQ(peer.certificate.ip_addresses(), std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(peer.certificate.dns_names(), std::vector<std::string>{"localhost"});
+  EXPECT_EQ(X509_check_purpose(peer.certificate.get(), X509_PURPOSE_SSL_SERVER, 0), 1);
+  EXPECT_EQ(X509_check_purpose(peer.certificate.get(), X509_PURPOSE_SSL_CLIENT, 0), 1);
+  auto server = issue_server_certificate(test_ca(), "etcd-0", {"127.0.0.1"}, valid_for(1h));
+  EXPECT_EQ(X509_check_purpose(server.certificate.get(), X509_PURPOSE_SSL_CLIENT, 0), 0);
 }
 
 TEST(ConfigPki, UnknownRoleIsRefused) {

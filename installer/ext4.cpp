@@ -5,11 +5,15 @@ extern "C" {
 }
 #include <ext2fs/ext2fs.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
 #include "base/error.h"
 #include "base/subprocess.h"
+#include "installer/disk_writer.h"
 
 namespace bronze::installer {
 
@@ -17,11 +21,70 @@ namespace {
 
 std::string ext2_error(errcode_t code) { return error_message(code); }
 
+// Fault injection for the tests of replace_file_in_ext4: with
+// BRONZE_FAULT_EXT4_CUT_AFTER=k, libext2fs's k-th write in this process
+// never happens and the process dies there (exit code 86, like a machine
+// losing power). libext2fs caches writes until it flushes, so whatever was
+// written since the last flush (an fsync) is lost with it, as a disk's
+// volatile cache is.
+long cut_after() {
+  const char* value = std::getenv("BRONZE_FAULT_EXT4_CUT_AFTER");
+  return value && *value ? std::strtol(value, nullptr, 10) : -1;
+}
+
+// Writes counted by this process (a forked child starts from none).
+long g_ext4_writes = 0;
+pid_t g_ext4_writer = 0;
+
+void write_or_lose_power() {
+  if (g_ext4_writer != ::getpid()) {
+    g_ext4_writer = ::getpid();
+    g_ext4_writes = 0;
+  }
+  long cut = cut_after();
+  if (cut >= 0 && g_ext4_writes >= cut) ::_exit(kPowerCutExitCode);
+  ++g_ext4_writes;
+}
+
+struct struct_io_manager g_ext4_manager {};  // see io_manager_for_ext4
+
+errcode_t counted_write_blk(io_channel channel, unsigned long block, int count, const void* data) {
+  write_or_lose_power();
+  return unix_io_manager->write_blk(channel, block, count, data);
+}
+errcode_t counted_write_blk64(io_channel channel, unsigned long long block, int count, const void* data) {
+  write_or_lose_power();
+  return unix_io_manager->write_blk64(channel, block, count, data);
+}
+errcode_t open_channel(const char* name, int flags, io_channel* channel) {
+  errcode_t rc = unix_io_manager->open(name, flags, channel);
+  if (!rc) (*channel)->manager = &g_ext4_manager;
+  return rc;
+}
+
+// unix_io without its write_byte: libext2fs then writes the primary
+// superblock whole (one 1 KiB write, flushed with the rest) instead of
+// rewriting its changed byte ranges one pwrite at a time, straight to the
+// disk, where a power cut between two of them would leave a superblock
+// whose checksum matches neither. With the tests' fault injection, every
+// write counts.
+io_manager io_manager_for_ext4() {
+  if (!g_ext4_manager.open) {
+    g_ext4_manager = *unix_io_manager;
+    g_ext4_manager.open = open_channel;
+    g_ext4_manager.write_blk = counted_write_blk;
+    g_ext4_manager.write_blk64 = counted_write_blk64;
+    g_ext4_manager.write_byte = nullptr;
+  }
+  return &g_ext4_manager;
+}
+
 struct Filesystem {
   ext2_filsys fs = nullptr;
   Filesystem(const std::filesystem::path& disk, uint64_t offset, int flags) {
     std::string io_options = "offset=" + std::to_string(offset);
-    errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs);
+    errcode_t rc = ext2fs_open2(disk.c_str(), io_options.c_str(), flags | EXT2_FLAG_64BITS, 0, 0,
+                                io_manager_for_ext4(), &fs);
     if (rc) throw Error("cannot open the ext4 filesystem at offset " + std::to_string(offset) + " of " + disk.string() + ": " + ext2_error(rc));
     // Every size read from it is checked against this, so it must not
     // claim more than the disk holds after `offset`.
@@ -147,20 +210,14 @@ std::string read_inode(const Filesystem& f, ext2_ino_t ino, const std::string& p
 
 }  // namespace
 
-void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
-                      const std::string& content, unsigned mode, int64_t epoch) {
-  if (name.empty() || name.find('/') != std::string::npos) throw Error("add_file_to_ext4: '" + name + "' is not a plain name");
-  Filesystem f(disk, offset, EXT2_FLAG_RW);
-  ext2_filsys fs = f.fs;
-  fs->now = static_cast<time_t>(epoch);
-  ext2_ino_t existing = 0;
-  if (ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name.c_str(), &existing) == 0) {
-    throw Error(name + " already exists in the filesystem at offset " + std::to_string(offset) + " of " + disk.string());
-  }
-  errcode_t rc = ext2fs_read_bitmaps(fs);
-  if (rc) throw Error("cannot read the ext4 bitmaps: " + ext2_error(rc));
+namespace {
+
+// A new regular file `name` in the root folder of an open filesystem (whose
+// bitmaps are read), holding `content`; its inode number.
+ext2_ino_t create_file(ext2_filsys fs, const std::string& name, const std::string& content, unsigned mode,
+                       int64_t epoch) {
   ext2_ino_t ino = 0;
-  rc = ext2fs_new_inode(fs, EXT2_ROOT_INO, LINUX_S_IFREG | mode, nullptr, &ino);
+  errcode_t rc = ext2fs_new_inode(fs, EXT2_ROOT_INO, LINUX_S_IFREG | mode, nullptr, &ino);
   if (rc) throw Error("cannot allocate an inode for " + name + ": " + ext2_error(rc));
   rc = ext2fs_link(fs, EXT2_ROOT_INO, name.c_str(), ino, EXT2_FT_REG_FILE);
   if (rc == EXT2_ET_DIR_NO_SPACE) {
@@ -200,6 +257,121 @@ void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const 
   }
   errcode_t closed = ext2fs_file_close(file);
   if (rc || closed) throw Error("cannot write " + name + ": " + ext2_error(rc ? rc : closed));
+  return ino;
+}
+
+// The inode `name` names in the root folder, or 0.
+ext2_ino_t lookup(ext2_filsys fs, const std::string& name) {
+  ext2_ino_t ino = 0;
+  if (ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name.c_str(), &ino) != 0) return 0;
+  return ino;
+}
+
+// Writes everything cached and flushes it to the disk (unix_io fsyncs), so
+// that what comes next reaches the disk after it.
+void flush(ext2_filsys fs, const std::string& what) {
+  errcode_t rc = ext2fs_flush(fs);
+  if (rc) throw Error("cannot write the ext4 filesystem (" + what + "): " + ext2_error(rc));
+}
+
+// Frees an inode no name refers to any more, and its blocks.
+void release_inode(ext2_filsys fs, ext2_ino_t ino) {
+  ext2_inode inode{};
+  errcode_t rc = ext2fs_read_inode(fs, ino, &inode);
+  if (rc) throw Error("cannot read inode " + std::to_string(ino) + ": " + ext2_error(rc));
+  if (ext2fs_inode_has_valid_blocks2(fs, &inode)) {
+    rc = ext2fs_punch(fs, ino, &inode, nullptr, 0, ~0ULL);
+    if (rc) throw Error("cannot free the blocks of inode " + std::to_string(ino) + ": " + ext2_error(rc));
+  }
+  inode.i_links_count = 0;
+  inode.i_dtime = static_cast<__u32>(fs->now);
+  rc = ext2fs_write_inode(fs, ino, &inode);
+  if (rc) throw Error("cannot write inode " + std::to_string(ino) + ": " + ext2_error(rc));
+  ext2fs_inode_alloc_stats2(fs, ino, -1, 0);
+}
+
+// Removes `name` from the root folder; frees its inode unless `keep` names it too.
+void remove_name(ext2_filsys fs, const std::string& name, ext2_ino_t ino, ext2_ino_t keep) {
+  errcode_t rc = ext2fs_unlink(fs, EXT2_ROOT_INO, name.c_str(), ino, 0);
+  if (rc) throw Error("cannot remove " + name + ": " + ext2_error(rc));
+  if (ino != keep) release_inode(fs, ino);
+}
+
+struct Switch {
+  const std::string* name;
+  ext2_ino_t to = 0;
+  bool done = false;
+};
+
+int switch_entry(ext2_ino_t, int, ext2_dir_entry* dirent, int, int, char*, void* data) {
+  auto* request = static_cast<Switch*>(data);
+  const std::string& name = *request->name;
+  if (ext2fs_dirent_name_len(dirent) != static_cast<int>(name.size()) ||
+      name.compare(0, name.size(), dirent->name, name.size()) != 0) {
+    return 0;
+  }
+  dirent->inode = request->to;
+  request->done = true;
+  return DIRENT_CHANGED | DIRENT_ABORT;
+}
+
+}  // namespace
+
+void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
+                      const std::string& content, unsigned mode, int64_t epoch) {
+  if (name.empty() || name.find('/') != std::string::npos) throw Error("add_file_to_ext4: '" + name + "' is not a plain name");
+  Filesystem f(disk, offset, EXT2_FLAG_RW);
+  ext2_filsys fs = f.fs;
+  fs->now = static_cast<time_t>(epoch);
+  if (lookup(fs, name) != 0) {
+    throw Error(name + " already exists in the filesystem at offset " + std::to_string(offset) + " of " + disk.string());
+  }
+  errcode_t rc = ext2fs_read_bitmaps(fs);
+  if (rc) throw Error("cannot read the ext4 bitmaps: " + ext2_error(rc));
+  create_file(fs, name, content, mode, epoch);
+  f.close();
+}
+
+void replace_file_in_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
+                          const std::string& content, unsigned mode, int64_t epoch) {
+  if (name.empty() || name.find('/') != std::string::npos) {
+    throw Error("replace_file_in_ext4: '" + name + "' is not a plain name");
+  }
+  const std::string staged = name + ".new";
+  Filesystem f(disk, offset, EXT2_FLAG_RW);
+  ext2_filsys fs = f.fs;
+  fs->now = static_cast<time_t>(epoch);
+  errcode_t rc = ext2fs_read_bitmaps(fs);
+  if (rc) throw Error("cannot read the ext4 bitmaps: " + ext2_error(rc));
+  ext2_ino_t old_ino = lookup(fs, name);
+  // A cut may have left the staged name, pointing at its own inode (before
+  // the switch) or at the one `name` has now (after it).
+  if (ext2_ino_t stale = lookup(fs, staged)) {
+    remove_name(fs, staged, stale, old_ino);
+    flush(fs, "removing a stale " + staged);
+  }
+  // 1. The new content, whole and on the disk, under the staged name.
+  ext2_ino_t new_ino = create_file(fs, staged, content, mode, epoch);
+  flush(fs, "writing " + staged);
+  // 2. The switch: the entry `name` points at the new inode; one directory
+  //    block write, so `name` is the old file or the new one, never neither.
+  if (old_ino != 0) {
+    Switch request{&name, new_ino, false};
+    rc = ext2fs_dir_iterate2(fs, EXT2_ROOT_INO, 0, nullptr, switch_entry, &request);
+    if (rc || !request.done) {
+      throw Error("cannot point " + name + " at its new content" + (rc ? ": " + ext2_error(rc) : std::string()));
+    }
+  } else {
+    rc = ext2fs_link(fs, EXT2_ROOT_INO, name.c_str(), new_ino, EXT2_FT_REG_FILE);
+    if (rc) throw Error("cannot link " + name + " into the root folder: " + ext2_error(rc));
+  }
+  flush(fs, "switching " + name);
+  // 3. Tidying: the staged name goes, and the old content is freed. A cut
+  //    here leaves at most a stale name (removed next time) or an unused
+  //    inode (what e2fsck reclaims), never a wrong config.
+  rc = ext2fs_unlink(fs, EXT2_ROOT_INO, staged.c_str(), new_ino, 0);
+  if (rc) throw Error("cannot remove " + staged + ": " + ext2_error(rc));
+  if (old_ino != 0) release_inode(fs, old_ino);
   f.close();
 }
 

@@ -37,6 +37,17 @@ void set_ext4_label(const std::filesystem::path& disk, uint64_t offset, const st
 void add_file_to_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
                       const std::string& content, unsigned mode, int64_t epoch);
 
+// Puts `content` into the root folder of the ext4 filesystem at `offset` as
+// `name`, replacing the file of that name if there is one, in steps that a
+// power cut cannot leave half done: the content goes whole to a new file
+// "<name>.new" and is flushed; then the directory entry `name` is switched
+// to it (one directory block, so `name` holds the old content or the new,
+// never neither and never part of one), flushed; then the staged name is
+// removed and the old content freed. A "<name>.new" left by an earlier cut
+// is removed first.
+void replace_file_in_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& name,
+                          const std::string& content, unsigned mode, int64_t epoch);
+
 // Like read_from_ext4, but nothing when `path` does not exist there.
 std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
                                                      const std::string& path);

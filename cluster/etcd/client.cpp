@@ -28,13 +28,14 @@ void check(const std::string& rpc, const CallResult& result) {
 
 }  // namespace
 
-Client::Client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout)
-    : channels_(std::make_unique<GrpcChannels>(std::move(endpoints), timeout)) {}
+Client::Client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout, std::optional<TlsCredentials> tls)
+    : channels_(std::make_unique<GrpcChannels>(std::move(endpoints), timeout, std::move(tls))) {}
 
 Client::~Client() = default;
 
 const std::vector<std::string>& Client::endpoints() const { return channels_->endpoints(); }
 std::chrono::milliseconds Client::timeout() const { return channels_->timeout(); }
+bool Client::uses_tls() const { return channels_->uses_tls(); }
 
 std::vector<Member> Client::members() {
   etcdserverpb::MemberListResponse response;
@@ -53,7 +54,11 @@ MemberStatus Client::status(const std::string& client_url) {
   grpc::Status status =
       etcdserverpb::Maintenance::NewStub(channels_->channel(client_url))->Status(&context, {}, &response);
   if (!status.ok()) {
-    if (GrpcChannels::means_unreachable(status)) channels_->member_unreachable(client_url);
+    if (GrpcChannels::means_unreachable(status)) {
+      channels_->member_unreachable(client_url);
+      std::string why = describe(status);
+      throw Error("etcd Status at " + client_url + ": " + why + channels_->unreachable_hint(why));
+    }
     throw_rpc_error("Status", {status, client_url});
   }
   MemberStatus result;
@@ -64,6 +69,36 @@ MemberStatus Client::status(const std::string& client_url) {
   result.version = response.version();
   result.errors.assign(response.errors().begin(), response.errors().end());
   return result;
+}
+
+void Client::snapshot(const std::function<bool(const std::string&)>& sink, std::chrono::seconds deadline) {
+  std::string failures;
+  for (const std::string& url : channels_->endpoints_preferred_first()) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    auto reader = etcdserverpb::Maintenance::NewStub(channels_->channel(url))->Snapshot(&context, {});
+    etcdserverpb::SnapshotResponse response;
+    bool received = false, cancelled = false;
+    while (reader->Read(&response)) {
+      received = true;
+      if (!sink(response.blob())) {
+        cancelled = true;
+        context.TryCancel();
+        break;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    if (cancelled) throw Error("etcd Snapshot from " + url + ": stopped before the end");
+    if (status.ok()) {
+      if (!received) throw Error("etcd Snapshot from " + url + ": the stream ended without any data");
+      return;
+    }
+    // Another member may serve it, but only while nothing was passed on.
+    if (received || !GrpcChannels::means_unreachable(status)) throw_rpc_error("Snapshot", {status, url});
+    channels_->endpoint_failed(url);
+    failures += (failures.empty() ? "" : "; ") + url + ": " + describe(status);
+  }
+  throw Error("etcd Snapshot failed at every endpoint: " + failures + channels_->unreachable_hint(failures));
 }
 
 uint64_t Client::add_member(const std::vector<std::string>& peer_urls) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,18 +19,31 @@ namespace bronze::etcd {
 
 class GrpcChannels;
 
+// TLS with a client certificate, for an etcd that serves https and asks its
+// clients for a certificate (--client-cert-auth --trusted-ca-file).
+struct TlsCredentials {
+  std::string ca_pem;   // the CA that signed etcd's serving certificates
+  std::string crt_pem;  // our client certificate
+  std::string key_pem;  // its key
+};
+
 class Client {
  public:
-  // endpoints: client URLs such as "http://127.0.0.1:2379" (TLS is not
-  // supported yet). `timeout` is every call's deadline, per endpoint tried.
+  // endpoints: client URLs such as "http://127.0.0.1:2379", or with `tls`
+  // "https://127.0.0.1:2379": all http without it, all https with it, else
+  // bronze::Error. Every call (and the Status of each member, at its own
+  // URL) then goes over TLS with that CA and client certificate.
+  // `timeout` is every call's deadline, per endpoint tried.
   explicit Client(std::vector<std::string> endpoints,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                  std::optional<TlsCredentials> tls = std::nullopt);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   const std::vector<std::string>& endpoints() const;
   std::chrono::milliseconds timeout() const;
+  bool uses_tls() const;
 
   // Membership.
   std::vector<Member> members();
@@ -40,6 +54,14 @@ class Client {
   // --initial-cluster-state existing; returns its id.
   uint64_t add_member(const std::vector<std::string>& peer_urls);
   void remove_member(uint64_t id);
+
+  // Maintenance.Snapshot from the first endpoint that answers: every piece
+  // of the stream (the backend database, then etcd's trailing sha256 of it)
+  // goes to `sink` in order; a sink that returns false cancels the call.
+  // `deadline` bounds the whole stream. Throws bronze::Error naming the
+  // endpoint when the stream fails or ends early; pieces already given to
+  // the sink are then incomplete, which the caller must discard.
+  void snapshot(const std::function<bool(const std::string& piece)>& sink, std::chrono::seconds deadline);
 
   // Keys. Reads are linearizable (they go through the leader).
   std::optional<std::string> get(const std::string& key);

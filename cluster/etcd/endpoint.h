@@ -6,9 +6,11 @@
 
 namespace bronze::etcd {
 
-// "http://host:port" or a bare "host:port" gives "host:port". Throws
-// bronze::Error for https:// (TLS is not supported yet) and for anything
-// without a port.
+// "http://host:port", "https://host:port" or a bare "host:port" gives
+// "host:port". Throws bronze::Error for anything without a port.
 std::string grpc_target(const std::string& url);
+
+// True for an https:// URL: the client talks TLS to it.
+bool is_https(const std::string& url);
 
 }  // namespace bronze::etcd

@@ -34,17 +34,35 @@ const char* code_name(grpc::StatusCode code) {
   }
 }
 
-std::shared_ptr<grpc::Channel> make_channel(const std::string& url) {
+bool mentions_tls_failure(const std::string& text) {
+  for (const char* word : {"andshake", "SSL", "ssl", "certificate", "CERTIFICATE", "alert"}) {
+    if (text.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> GrpcChannels::make_channel(const std::string& url) const {
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kInitialReconnectBackoffMs);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
   // A channel made to replace a failed one must not pick up the failed
   // one's connection from gRPC's process-wide pool.
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(grpc_target(url), grpc::InsecureChannelCredentials(), arguments);
+  // No transparent retries: calls move on to the next endpoint here. And
+  // gRPC 1.51's retry filter asserts (aborting the process) on trailers
+  // without a grpc-status, which a TLS connection closed by a member that
+  // stops in the middle of a call produces.
+  arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  if (!is_https(url)) return grpc::CreateCustomChannel(grpc_target(url), grpc::InsecureChannelCredentials(), arguments);
+  if (!tls_) throw Error("etcd endpoint " + url + " is https, but no TLS client certificate is configured (cluster.etcd.tls)");
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = tls_->ca_pem;
+  options.pem_cert_chain = tls_->crt_pem;
+  options.pem_private_key = tls_->key_pem;
+  return grpc::CreateCustomChannel(grpc_target(url), grpc::SslCredentials(options), arguments);
 }
-
-}  // namespace
 
 std::string describe(const grpc::Status& status) {
   std::string text = code_name(status.error_code());
@@ -56,12 +74,32 @@ void throw_rpc_error(const std::string& rpc, const CallResult& result) {
   throw Error("etcd " + rpc + " at " + result.endpoint + ": " + describe(result.status));
 }
 
-GrpcChannels::GrpcChannels(std::vector<std::string> endpoints, std::chrono::milliseconds timeout)
-    : endpoints_(std::move(endpoints)), timeout_(timeout) {
+GrpcChannels::GrpcChannels(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+                           std::optional<TlsCredentials> tls)
+    : endpoints_(std::move(endpoints)), timeout_(timeout), tls_(std::move(tls)) {
   if (endpoints_.empty()) throw Error("etcd client: no endpoints given");
   // Dialled lazily, but checked now: a URL we cannot dial is the caller's
   // mistake, better reported at once.
-  for (const std::string& url : endpoints_) grpc_target(url);
+  for (const std::string& url : endpoints_) {
+    grpc_target(url);
+    if (is_https(url) && !tls_) {
+      throw Error("etcd endpoint " + url + " is https: TLS needs the CA of etcd's serving certificates and a client "
+                  "certificate and key (cluster.etcd.tls)");
+    }
+    if (!is_https(url) && tls_) {
+      throw Error("etcd endpoint " + url + " is not https, but TLS credentials are given: use https:// endpoints");
+    }
+  }
+}
+
+std::string GrpcChannels::unreachable_hint(const std::string& failures) const {
+  if (!tls_) return "";
+  if (mentions_tls_failure(failures)) {
+    return " (etcd TLS: the TLS handshake failed; check that etcd trusts the CA that signed cluster.etcd.tls.crt "
+           "(its --trusted-ca-file) and that cluster.etcd.tls.ca signed etcd's serving certificate, for this address)";
+  }
+  return " (over etcd TLS: if etcd is up, check that it trusts the CA that signed cluster.etcd.tls.crt (its "
+         "--trusted-ca-file) and that cluster.etcd.tls.ca signed etcd's serving certificate, for this address)";
 }
 
 std::shared_ptr<grpc::Channel> GrpcChannels::channel(const std::string& url) {

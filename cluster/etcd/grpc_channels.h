@@ -9,10 +9,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
+#include "cluster/etcd/client.h"
 
 namespace bronze::etcd {
 
@@ -29,14 +31,19 @@ std::string describe(const grpc::Status& status);
 
 class GrpcChannels {
  public:
-  // Throws bronze::Error for an endpoint it cannot dial, or for none.
-  GrpcChannels(std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
+  // Throws bronze::Error for an endpoint it cannot dial, for none, and for
+  // endpoints whose scheme does not match `tls` (https with, http without).
+  GrpcChannels(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+               std::optional<TlsCredentials> tls = std::nullopt);
 
   const std::vector<std::string>& endpoints() const { return endpoints_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
+  bool uses_tls() const { return tls_.has_value(); }
 
   // The channel to `url`, made on first use; any URL, not only the
-  // endpoints (Status asks each member at its own URL).
+  // endpoints (Status asks each member at its own URL). An https URL goes
+  // over TLS with the client certificate; without TLS credentials it is an
+  // error.
   std::shared_ptr<grpc::Channel> channel(const std::string& url);
   void set_deadline(grpc::ClientContext& context) const;
 
@@ -51,6 +58,11 @@ class GrpcChannels {
   // The same for a URL that is not one of the endpoints.
   void member_unreachable(const std::string& url);
   static bool means_unreachable(const grpc::Status& status);
+  // What to add to `failures` (the text of calls that found no member) when
+  // they went over TLS: a failed handshake is named as one, and otherwise
+  // the TLS settings to check are. Empty without TLS.
+  std::string unreachable_hint(const std::string& failures) const;
+  std::vector<std::string> endpoints_preferred_first();
 
   // Runs attempt(channel, context) against the endpoints, the preferred one
   // first, until one answers: returns its status, which the caller checks.
@@ -75,15 +87,16 @@ class GrpcChannels {
       failures += (failures.empty() ? "" : "; ") + url + ": " + describe(status);
     }
     throw Error("etcd " + rpc + " failed at every endpoint (deadline " + std::to_string(timeout_.count()) +
-                " ms each): " + failures);
+                " ms each): " + failures + unreachable_hint(failures));
   }
 
  private:
-  std::vector<std::string> endpoints_preferred_first();
   void endpoint_answered(const std::string& url);
+  std::shared_ptr<grpc::Channel> make_channel(const std::string& url) const;
 
   const std::vector<std::string> endpoints_;
   const std::chrono::milliseconds timeout_;
+  const std::optional<TlsCredentials> tls_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
   size_t preferred_ = 0;

@@ -17,6 +17,7 @@
 
 #include "base/error.h"
 #include "cluster/etcd/client.h"
+#include "config/private_file.h"
 
 extern char** environ;
 
@@ -84,7 +85,10 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 }  // namespace
 
-EtcdCluster::EtcdCluster(int members) : dir_("bronze-etcd"), token_(cluster_token()) {
+const char* to_string(EtcdTransport transport) { return transport == EtcdTransport::Tls ? "tls" : "plain"; }
+
+EtcdCluster::EtcdCluster(int members, EtcdTransport transport)
+    : dir_("bronze-etcd"), transport_(transport), token_(cluster_token()) {
   if (members < 1) throw Error("EtcdCluster: at least one member");
   if (!fs::exists(kEtcdProgram)) throw Error(std::string(kEtcdProgram) + " is missing: apt-get install etcd-server");
   std::vector<uint16_t> ports = free_loopback_ports(2 * static_cast<size_t>(members));
@@ -97,6 +101,7 @@ EtcdCluster::EtcdCluster(int members) : dir_("bronze-etcd"), token_(cluster_toke
     node.log = dir_.path() / (node.name + ".log");
     members_.push_back(node);
   }
+  if (tls()) make_certificates();
   try {
     for (int i = 0; i < members; ++i) spawn(i, "new");
     wait_until_all_agree_on_leader(kStartLimit);
@@ -113,11 +118,53 @@ EtcdCluster::~EtcdCluster() {
 std::string EtcdCluster::name(int i) const { return members_.at(static_cast<size_t>(i)).name; }
 
 std::string EtcdCluster::client_url(int i) const {
-  return "http://127.0.0.1:" + std::to_string(members_.at(static_cast<size_t>(i)).client_port);
+  return scheme() + "127.0.0.1:" + std::to_string(members_.at(static_cast<size_t>(i)).client_port);
 }
 
 std::string EtcdCluster::peer_url(int i) const {
-  return "http://127.0.0.1:" + std::to_string(members_.at(static_cast<size_t>(i)).peer_port);
+  return scheme() + "127.0.0.1:" + std::to_string(members_.at(static_cast<size_t>(i)).peer_port);
+}
+
+const config::CertificateAuthority& EtcdCluster::ca() const {
+  if (!ca_) throw Error("EtcdCluster: this cluster runs without TLS, so it has no CA");
+  return *ca_;
+}
+
+std::optional<TlsCredentials> EtcdCluster::client_tls(const std::string& common_name) const {
+  if (!tls()) return std::nullopt;
+  auto client = config::issue_plain_client_certificate(*ca_, common_name, {}, config::valid_for(std::chrono::hours(24)));
+  return TlsCredentials{ca_->certificate.to_pem(), client.certificate.to_pem(), client.key.to_pem()};
+}
+
+std::unique_ptr<Client> EtcdCluster::client(std::chrono::milliseconds timeout) const {
+  return std::make_unique<Client>(client_urls(), timeout, client_tls());
+}
+
+// One certificate per member, for its client and its peer listener alike
+// (serverAuth and clientAuth: members are each other's clients), valid for
+// 127.0.0.1 and localhost.
+void EtcdCluster::make_certificates() {
+  ca_ = config::make_ca("bronze test etcd", config::valid_for(std::chrono::hours(24)));
+  fs::path tls_dir = dir_.path() / "tls";
+  fs::create_directories(tls_dir);
+  write_file(tls_dir / "ca.crt", ca_->certificate.to_pem());
+  for (const Node& node : members_) {
+    auto member = config::issue_peer_certificate(*ca_, node.name, {"127.0.0.1", "localhost"},
+                                                 config::valid_for(std::chrono::hours(24)));
+    write_file(tls_dir / (node.name + ".crt"), member.certificate.to_pem());
+    config::write_private_file(tls_dir / (node.name + ".key"), member.key.to_pem());
+  }
+}
+
+std::vector<std::string> EtcdCluster::tls_flags(int i) const {
+  if (!tls()) return {};
+  fs::path tls_dir = dir_.path() / "tls";
+  std::string crt = (tls_dir / (name(i) + ".crt")).string();
+  std::string key = (tls_dir / (name(i) + ".key")).string();
+  std::string ca = (tls_dir / "ca.crt").string();
+  return {"--cert-file=" + crt,      "--key-file=" + key,      "--client-cert-auth",
+          "--trusted-ca-file=" + ca, "--peer-cert-file=" + crt, "--peer-key-file=" + key,
+          "--peer-client-cert-auth", "--peer-trusted-ca-file=" + ca};
 }
 
 std::vector<std::string> EtcdCluster::client_urls() const {
@@ -154,6 +201,7 @@ void EtcdCluster::spawn(int i, const std::string& cluster_state) {
       "--logger=zap",
       "--log-outputs=stderr",
   };
+  for (std::string& flag : tls_flags(i)) arguments.push_back(std::move(flag));
   std::vector<std::string> environment = etcd_environment();
   std::vector<char*> argv = c_strings(arguments);
   std::vector<char*> envp = c_strings(environment);
@@ -202,7 +250,7 @@ void EtcdCluster::check_still_running(int i) {
 }
 
 void EtcdCluster::wait_until_follows_leader(int i, std::chrono::seconds limit) {
-  Client client({client_url(i)}, std::chrono::seconds(1));
+  Client client({client_url(i)}, std::chrono::seconds(1), client_tls());
   std::string last_failure = "no answer yet";
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -227,7 +275,7 @@ void EtcdCluster::wait_until_follows_leader(int i, std::chrono::seconds limit) {
 }
 
 void EtcdCluster::wait_until_all_agree_on_leader(std::chrono::seconds limit) {
-  Client client(client_urls(), std::chrono::seconds(1));
+  Client client(client_urls(), std::chrono::seconds(1), client_tls());
   std::string last_failure = "no answer yet";
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -7,6 +7,11 @@
 // that started it (PR_SET_PDEATHSIG), so that a test killed by its timeout
 // leaves none behind: start and restart members from a thread that lives as
 // long as the cluster, such as the test's main thread.
+//
+// With EtcdTransport::Tls every link is TLS with certificates from a test CA
+// made here (config/pki): clients must show a certificate from it
+// (--client-cert-auth --trusted-ca-file), and so must members to each other
+// (https peer URLs, --peer-client-cert-auth).
 #pragma once
 
 #include <sys/types.h>
@@ -14,10 +19,13 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/files.h"
+#include "cluster/etcd/client.h"
+#include "config/pki.h"
 
 namespace bronze::etcd::test {
 
@@ -26,11 +34,14 @@ inline constexpr const char* kEtcdProgram = "/usr/bin/etcd";
 // Ports that were free on 127.0.0.1 a moment ago, all different.
 std::vector<uint16_t> free_loopback_ports(size_t count);
 
+enum class EtcdTransport { Plain, Tls };
+const char* to_string(EtcdTransport transport);
+
 class EtcdCluster {
  public:
   // Starts `members` members and waits (bounded) until every one answers
   // and all follow one leader; throws with their logs when they do not.
-  explicit EtcdCluster(int members);
+  explicit EtcdCluster(int members, EtcdTransport transport = EtcdTransport::Plain);
   ~EtcdCluster();
   EtcdCluster(const EtcdCluster&) = delete;
   EtcdCluster& operator=(const EtcdCluster&) = delete;
@@ -40,6 +51,15 @@ class EtcdCluster {
   std::string client_url(int i) const;
   std::string peer_url(int i) const;
   std::vector<std::string> client_urls() const;
+  bool tls() const { return transport_ == EtcdTransport::Tls; }
+  // With TLS: the test CA, which signed every member's certificate and
+  // whose client certificates etcd accepts.
+  const config::CertificateAuthority& ca() const;
+  // The credentials a client needs here: a client certificate from the
+  // test CA (named `common_name`); none without TLS.
+  std::optional<TlsCredentials> client_tls(const std::string& common_name = "test-client") const;
+  // A client of this cluster's members (over TLS when it has it).
+  std::unique_ptr<Client> client(std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   bool running(int i) const { return members_.at(static_cast<size_t>(i)).pid > 0; }
   // Everything member i wrote to stdout and stderr, across its restarts.
   std::string log(int i) const;
@@ -73,7 +93,13 @@ class EtcdCluster {
   void check_still_running(int i);
   std::string initial_cluster() const;
 
+  std::string scheme() const { return tls() ? "https://" : "http://"; }
+  void make_certificates();
+  std::vector<std::string> tls_flags(int i) const;
+
   TempDir dir_;
+  EtcdTransport transport_;
+  std::optional<config::CertificateAuthority> ca_;
   std::string token_;
   std::vector<Node> members_;
 };

@@ -97,4 +97,17 @@ AppliedConfig apply_machine_config(const NodeContext& node, const std::string& t
   return AppliedConfig{false, node.disk->string(), node.facts.version, 0, 0};
 }
 
+AppliedConfig replace_machine_config(const NodeContext& node, const std::string& text) {
+  config::MachineConfig config = check_config(text);
+  if (!node.disk) throw Error("this node found no boot disk with Bronze's layout to keep the config on");
+  auto disk = installer::BronzeDisk::open(*node.disk);
+  installer::replace_file_in_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
+                                  static_cast<int64_t>(std::time(nullptr)));
+  node.say("machined: the machine config in STATE of " + node.disk->string() + " was replaced (" +
+           std::string(config::to_string(config.machine.type)) + ", cluster " + config.cluster.name + ")");
+  AppliedConfig applied{false, node.disk->string(), node.facts.version, 0, 0};
+  applied.replaced = true;
+  return applied;
+}
+
 }  // namespace bronze::machined

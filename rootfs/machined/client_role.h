@@ -1,23 +1,18 @@
-// Who may call what: the role is the Organization of the client certificate
-// the TLS handshake verified against the machine CA, as Talos's os:reader and
-// os:admin. There are no passwords and no other way in.
+// The roles of a caller: the Organizations of the client certificate the TLS
+// handshake verified against the machine CA that name a known role (as
+// Talos's os:admin, os:operator, os:reader, os:etcd:backup). There are no
+// passwords and no other way in; access_policy.h decides what they allow.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include <string>
+#include <vector>
 
 namespace bronze::machined {
 
-enum class Role { None, Reader, Admin };
-
-// The role of the verified client certificate of this call.
-Role client_role(const grpc::ServerContext& context);
-
-// OK when the caller holds `needed` (admin includes reader); otherwise
-// PERMISSION_DENIED naming the call, the role it needs and the one it has.
-grpc::Status require_role(const grpc::ServerContext& context, Role needed, const std::string& call);
-
-const char* role_name(Role role);
+// Empty for a certificate naming no known role, and for a call without a
+// verified certificate.
+std::vector<std::string> client_roles(const grpc::ServerContext& context);
 
 }  // namespace bronze::machined

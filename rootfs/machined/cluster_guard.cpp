@@ -12,6 +12,7 @@
 #include "cluster/etcd/upgrade_lease.h"
 #include "cluster/etcd/upgrade_safety.h"
 #include "cluster/kubernetes/kube_client.h"
+#include "rootfs/machined/etcd_access.h"
 
 namespace bronze::machined {
 
@@ -23,11 +24,7 @@ std::string left_key(const std::string& node) { return std::string(etcd::kUpgrad
 
 bool is_control_plane(const config::MachineConfig& c) { return c.machine.type == config::MachineType::controlplane; }
 
-bool has_etcd(const config::MachineConfig& c) { return c.cluster.etcd && !c.cluster.etcd->endpoints.empty(); }
-
-std::unique_ptr<etcd::Client> etcd_client(const config::MachineConfig& c) {
-  return std::make_unique<etcd::Client>(c.cluster.etcd->endpoints, std::chrono::seconds(5));
-}
+std::unique_ptr<etcd::Client> etcd_client(const config::MachineConfig& c) { return etcd_client_of(c); }
 
 std::unique_ptr<kube::Client> kube_client(const config::MachineConfig& c) {
   kube::ApiOptions options;

@@ -6,8 +6,10 @@
 
 #include "installer/ab_update.h"
 #include "installer/status.h"
-#include "rootfs/machined/client_role.h"
+#include "rootfs/machined/access_policy.h"
+#include "rootfs/machined/apply_config.h"
 #include "rootfs/machined/ephemeral.h"
+#include "rootfs/machined/etcd_access.h"
 #include "signing/trust_store.h"
 
 namespace bronze::machined {
@@ -16,6 +18,8 @@ namespace {
 
 // Streamed images larger than this are refused: they are kept in memory (tmpfs).
 constexpr uint64_t kMaxImageBytes = 1ull << 30;
+// etcd's default backend quota is 2 GiB; a snapshot of that takes a while.
+constexpr auto kEtcdSnapshotDeadline = std::chrono::minutes(30);
 
 grpc::Status failed(grpc::StatusCode code, const std::string& message) { return grpc::Status(code, message); }
 
@@ -32,14 +36,14 @@ void describe_version(const NodeContext& node, v1::VersionResponse* response) {
 
 grpc::Status MachineService::Version(grpc::ServerContext* context, const v1::VersionRequest*,
                                      v1::VersionResponse* response) {
-  if (auto s = require_role(*context, Role::Reader, "Version"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Version"); !s.ok()) return s;
   describe_version(node_, response);
   return grpc::Status::OK;
 }
 
 grpc::Status MachineService::Status(grpc::ServerContext* context, const v1::StatusRequest*,
                                     v1::StatusResponse* response) {
-  if (auto s = require_role(*context, Role::Reader, "Status"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Status"); !s.ok()) return s;
   if (!node_.disk) return failed(grpc::StatusCode::FAILED_PRECONDITION, "this node found no boot disk with Bronze's layout");
   try {
     auto status = installer::disk_status(*node_.disk);
@@ -109,7 +113,7 @@ grpc::Status MachineService::receive_image(grpc::ServerContext* context,
 
 grpc::Status MachineService::Upgrade(grpc::ServerContext* context,
                                      grpc::ServerReaderWriter<v1::UpgradeEvent, v1::UpgradeRequest>* stream) {
-  if (auto s = require_role(*context, Role::Admin, "Upgrade"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Upgrade"); !s.ok()) return s;
   v1::UpgradeRequest first;
   if (!stream->Read(&first) || !first.has_options()) {
     return failed(grpc::StatusCode::INVALID_ARGUMENT, "Upgrade: the first message must carry the upgrade options");
@@ -191,7 +195,7 @@ grpc::Status MachineService::Upgrade(grpc::ServerContext* context,
 
 grpc::Status MachineService::Rollback(grpc::ServerContext* context, const v1::RollbackRequest*,
                                       v1::RollbackResponse* response) {
-  if (auto s = require_role(*context, Role::Admin, "Rollback"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Rollback"); !s.ok()) return s;
   if (!node_.disk) return failed(grpc::StatusCode::FAILED_PRECONDITION, "this node found no boot disk with Bronze's layout");
   std::string holder;
   if (!gate_.try_enter("rollback", holder)) {
@@ -214,7 +218,7 @@ grpc::Status MachineService::Rollback(grpc::ServerContext* context, const v1::Ro
 }
 
 grpc::Status MachineService::Reboot(grpc::ServerContext* context, const v1::RebootRequest*, v1::RebootResponse*) {
-  if (auto s = require_role(*context, Role::Admin, "Reboot"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Reboot"); !s.ok()) return s;
   std::string holder;
   if (!gate_.try_enter("reboot", holder)) {
     return failed(grpc::StatusCode::FAILED_PRECONDITION, "an " + holder + " is running on this node; reboot after it ends");
@@ -225,7 +229,7 @@ grpc::Status MachineService::Reboot(grpc::ServerContext* context, const v1::Rebo
 
 grpc::Status MachineService::Logs(grpc::ServerContext* context, const v1::LogsRequest* request,
                                   grpc::ServerWriter<v1::LogEntry>* writer) {
-  if (auto s = require_role(*context, Role::Reader, "Logs"); !s.ok()) return s;
+  if (auto s = authorize(*context, "Logs"); !s.ok()) return s;
   uint64_t after = 0;
   auto send = [&](const std::vector<LogLine>& lines) {
     for (const auto& line : lines) {
@@ -243,6 +247,71 @@ grpc::Status MachineService::Logs(grpc::ServerContext* context, const v1::LogsRe
     node_.log->wait_for_more(after, std::chrono::milliseconds(500));
     if (!send(node_.log->since(after))) break;
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status MachineService::ApplyConfiguration(grpc::ServerContext* context, const v1::ApplyConfigurationRequest* request,
+                                                v1::ApplyConfigurationResponse* response) {
+  if (auto s = authorize(*context, "ApplyConfiguration"); !s.ok()) return s;
+  std::string holder;
+  if (!gate_.try_enter("apply-config", holder)) {
+    return failed(grpc::StatusCode::FAILED_PRECONDITION, "an " + holder + " is running on this node; wait for it to end");
+  }
+  try {
+    AppliedConfig applied = replace_machine_config(node_, request->data());
+    response->set_installed(false);
+    response->set_disk(applied.disk);
+    response->set_version(applied.version);
+    response->set_replaced(applied.replaced);
+  } catch (const BadConfig& e) {
+    gate_.leave();
+    node_.say(std::string("machined: machine config refused: ") + e.what());
+    return failed(grpc::StatusCode::INVALID_ARGUMENT, e.what());
+  } catch (const std::exception& e) {
+    gate_.leave();
+    node_.say(std::string("machined: applying the machine config failed: ") + e.what());
+    return failed(grpc::StatusCode::FAILED_PRECONDITION, e.what());
+  }
+  // The gate stays closed: the node reboots into the new config, and
+  // nothing else may start before.
+  node_.reboot_soon("machine config replaced");
+  return grpc::Status::OK;
+}
+
+grpc::Status MachineService::GetConfiguration(grpc::ServerContext* context, const v1::GetConfigurationRequest*,
+                                              v1::GetConfigurationResponse* response) {
+  if (auto s = authorize(*context, "GetConfiguration"); !s.ok()) return s;
+  if (node_.config_text.empty()) return failed(grpc::StatusCode::FAILED_PRECONDITION, "this node runs without a machine config");
+  response->set_data(node_.config_text);
+  return grpc::Status::OK;
+}
+
+grpc::Status MachineService::EtcdSnapshot(grpc::ServerContext* context, const v1::EtcdSnapshotRequest*,
+                                          grpc::ServerWriter<v1::EtcdSnapshotChunk>* writer) {
+  if (auto s = authorize(*context, "EtcdSnapshot"); !s.ok()) return s;
+  if (!node_.config || !has_etcd(*node_.config)) {
+    return failed(grpc::StatusCode::FAILED_PRECONDITION,
+                  "EtcdSnapshot: this node's machine config names no etcd (cluster.etcd.endpoints); ask a control "
+                  "plane node whose config does");
+  }
+  uint64_t sent = 0;
+  try {
+    auto client = etcd_client_of(*node_.config);
+    client->snapshot(
+        [&](const std::string& piece) {
+          v1::EtcdSnapshotChunk chunk;
+          chunk.set_data(piece);
+          if (context->IsCancelled() || !writer->Write(chunk)) return false;
+          sent += piece.size();
+          return true;
+        },
+        std::chrono::duration_cast<std::chrono::seconds>(kEtcdSnapshotDeadline));
+  } catch (const std::exception& e) {
+    if (context->IsCancelled()) return failed(grpc::StatusCode::CANCELLED, "the client went away during the etcd snapshot");
+    node_.say(std::string("etcd: snapshot failed: ") + e.what());
+    return failed(grpc::StatusCode::FAILED_PRECONDITION, std::string("etcd snapshot failed: ") + e.what());
+  }
+  node_.say("etcd: snapshot of " + std::to_string(sent) + " bytes sent");
   return grpc::Status::OK;
 }
 

@@ -161,6 +161,7 @@ std::optional<Servers> serve_api(NodeContext& node, const std::optional<std::str
     if (node.hostname.empty()) node.hostname = config.machine.network.hostname;
     node.node_name = ClusterGuard::node_name_of(config, node.hostname);
     node.config = config;
+    node.config_text = *config_text;
     // An upgrade that brought this boot about ends here: rejoin etcd,
     // uncordon, release the upgrade lease.
     for (const auto& line : ClusterGuard::finish_at_boot(config, node.node_name)) node.say(line);

@@ -81,4 +81,14 @@ grpc::Status MaintenanceService::Logs(grpc::ServerContext*, const v1::LogsReques
   return refused_in_maintenance("Logs");
 }
 
+grpc::Status MaintenanceService::GetConfiguration(grpc::ServerContext*, const v1::GetConfigurationRequest*,
+                                                  v1::GetConfigurationResponse*) {
+  return refused_in_maintenance("GetConfiguration");
+}
+
+grpc::Status MaintenanceService::EtcdSnapshot(grpc::ServerContext*, const v1::EtcdSnapshotRequest*,
+                                              grpc::ServerWriter<v1::EtcdSnapshotChunk>*) {
+  return refused_in_maintenance("EtcdSnapshot");
+}
+
 }  // namespace bronze::machined

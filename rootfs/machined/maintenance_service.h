@@ -40,6 +40,10 @@ class MaintenanceService final : public v1::MachineService::Service {
                       v1::RebootResponse* response) override;
   grpc::Status Logs(grpc::ServerContext* context, const v1::LogsRequest* request,
                     grpc::ServerWriter<v1::LogEntry>* writer) override;
+  grpc::Status GetConfiguration(grpc::ServerContext* context, const v1::GetConfigurationRequest* request,
+                                v1::GetConfigurationResponse* response) override;
+  grpc::Status EtcdSnapshot(grpc::ServerContext* context, const v1::EtcdSnapshotRequest* request,
+                            grpc::ServerWriter<v1::EtcdSnapshotChunk>* writer) override;
 
  private:
   NodeContext& node_;

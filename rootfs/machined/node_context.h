@@ -28,6 +28,7 @@ struct NodeContext {
   std::string hostname;
   std::string machine_type;                 // controlplane or worker
   std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
+  std::string config_text;                  // that config as it was read
   std::string node_name;                    // its etcd member and upgrade lease name
   // Required of whoever applies a config in maintenance mode, when set
   // (from the kernel command line for now).

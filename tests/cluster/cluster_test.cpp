@@ -4,16 +4,25 @@
 // the slot the disk's real grub.cfg chooses in grub-emu (see
 // simulated_node.h). A linearizable read probe runs through every scenario
 // and must never fail for lack of quorum.
+//
+// Every scenario runs twice: against an etcd that speaks only TLS with
+// client certificates (client and peer links, a test CA), the nodes holding
+// a client certificate in cluster.etcd.tls, and against plain http. A
+// client certificate from another CA is refused by etcd, and the upgrade
+// with it.
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 
 #include "base/files.h"
+#include "base/sha256.h"
+#include "base/subprocess.h"
 #include "cluster/etcd/client.h"
 #include "cluster/etcd/lease_value.h"
 #include "cluster/etcd/test_etcd_cluster.h"
@@ -29,6 +38,7 @@ namespace bronze::test {
 namespace {
 
 namespace fs = std::filesystem;
+using etcd::test::EtcdTransport;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -41,7 +51,8 @@ int count(const std::string& text, const std::string& part) {
 // Reads a key through the leader every 100 ms; counts the reads that fail.
 class QuorumProbe {
  public:
-  explicit QuorumProbe(std::vector<std::string> endpoints) : client_(std::move(endpoints), std::chrono::seconds(2)) {
+  QuorumProbe(std::vector<std::string> endpoints, std::optional<etcd::TlsCredentials> tls)
+      : client_(std::move(endpoints), std::chrono::seconds(2), std::move(tls)) {
     thread_ = std::thread([this] {
       while (!stop_) {
         try {
@@ -75,7 +86,8 @@ class QuorumProbe {
 // Samples the upgrade lease key every 50 ms: the sequence of holders.
 class LeaseWatch {
  public:
-  explicit LeaseWatch(std::vector<std::string> endpoints) : client_(std::move(endpoints), std::chrono::seconds(2)) {
+  explicit LeaseWatch(const etcd::test::EtcdCluster& cluster)
+      : client_(cluster.client_urls(), std::chrono::seconds(2), cluster.client_tls()) {
     thread_ = std::thread([this] {
       while (!stop_) {
         try {
@@ -114,9 +126,20 @@ class LeaseWatch {
   std::thread thread_;
 };
 
-class ClusterTest : public ::testing::Test {
+class ClusterTest : public ::testing::TestWithParam<EtcdTransport> {
+ public:
+  static void remove_images() {
+    delete v2_;
+    delete v3_panic_;
+    delete dir_;
+    dir_ = nullptr;
+  }
+
  protected:
+  // The images are built once for both suites (ClusterTest and
+  // ClusterTlsTest) and removed at the end of the run.
   static void SetUpTestSuite() {
+    if (dir_) return;
     dir_ = new TempDir("bronze-cluster-test");
     fs::path d = dir_->path();
     make_key_pair(d);
@@ -125,25 +148,31 @@ class ClusterTest : public ::testing::Test {
     v2_ = new fs::path(build_installer_image(d / "v2", "v2", d / "key.pem"));
     v3_panic_ = new fs::path(build_installer_image(d / "v3", "v3-panic", d / "key.pem", {"bronze.test.panic"}));
   }
-  static void TearDownTestSuite() {
-    delete v2_;
-    delete v3_panic_;
-    delete dir_;
+  // The etcd settings of node i's machine config: the client URLs, and
+  // with TLS etcd's CA and a client certificate of its own.
+  config::EtcdConfig etcd_config(int i) const {
+    config::EtcdConfig etcd{etcd_->client_urls(), etcd_->name(i), std::nullopt};
+    if (auto tls = etcd_->client_tls("cp-" + std::to_string(i))) {
+      etcd.tls = config::EtcdTlsConfig{tls->ca_pem, tls->crt_pem, tls->key_pem};
+    }
+    return etcd;
   }
 
   // An etcd of `members` members and as many control plane nodes, each with
-  // its own disk (v1 installed) and machine config naming its member.
-  void start_cluster(int members) {
+  // its own disk (v1 installed) and machine config naming its member;
+  // `adjust` may change a node's config before it starts.
+  void start_cluster(int members, const std::function<void(int, config::MachineConfig&)>& adjust = {}) {
     static int n = 0;
     work_ = dir_->path() / ("run-" + std::to_string(++n));
     fs::create_directories(work_);
-    etcd_ = std::make_unique<etcd::test::EtcdCluster>(members);
-    probe_ = std::make_unique<QuorumProbe>(etcd_->client_urls());
+    etcd_ = std::make_unique<etcd::test::EtcdCluster>(members, GetParam());
+    probe_ = std::make_unique<QuorumProbe>(etcd_->client_urls(), etcd_->client_tls());
     auto base = config::load_machine_config(dir_->path() / "cluster/controlplane.yaml");
     for (int i = 0; i < members; ++i) {
       auto c = base;
       c.machine.network.hostname = "cp-" + std::to_string(i);
-      c.cluster.etcd = config::EtcdConfig{etcd_->client_urls(), etcd_->name(i)};
+      c.cluster.etcd = etcd_config(i);
+      if (adjust) adjust(i, c);
       fs::path config_file = work_ / ("cp-" + std::to_string(i) + ".yaml");
       write_file(config_file, config::to_yaml(c));
       HostNodeOptions o;
@@ -169,6 +198,7 @@ class ClusterTest : public ::testing::Test {
   }
 
   static fs::path admin() { return dir_->path() / "cluster/bronzeconfig"; }
+
 
   RunResult ctl_run(const SimulatedNode& node, std::vector<std::string> args) const {
     auto argv = ctl(admin(), node.endpoint());
@@ -196,9 +226,18 @@ TempDir* ClusterTest::dir_ = nullptr;
 fs::path* ClusterTest::v2_ = nullptr;
 fs::path* ClusterTest::v3_panic_ = nullptr;
 
-TEST_F(ClusterTest, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) {
+// What only a TLS etcd can refuse.
+class ClusterTlsTest : public ClusterTest {};
+
+class RemoveImages : public ::testing::Environment {
+ public:
+  void TearDown() override { ClusterTest::remove_images(); }
+};
+const auto* const kRemoveImages = ::testing::AddGlobalTestEnvironment(new RemoveImages);
+
+TEST_P(ClusterTest, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) {
   start_cluster(3);
-  LeaseWatch watch(etcd_->client_urls());
+  LeaseWatch watch(*etcd_);
   std::vector<RunResult> results(3);
   std::vector<std::thread> clients;
   for (int i = 0; i < 3; ++i) {
@@ -218,14 +257,14 @@ TEST_F(ClusterTest, ConcurrentUpgradesTakeTurnsAndAllEndOnTheNewVersion) {
   EXPECT_EQ(holders.size(), 3u) << testing::PrintToString(holders);
   std::set<std::string> distinct(holders.begin(), holders.end());
   EXPECT_EQ(distinct, (std::set<std::string>{"etcd-0", "etcd-1", "etcd-2"})) << testing::PrintToString(holders);
-  etcd::Client client(etcd_->client_urls());
-  EXPECT_FALSE(client.get(etcd::kUpgradeLeaseKey).has_value()) << "the lease was not released at the end";
+  auto client = etcd_->client();
+  EXPECT_FALSE(client->get(etcd::kUpgradeLeaseKey).has_value()) << "the lease was not released at the end";
   auto logs = all_logs();
   EXPECT_TRUE(contains(logs, "etcd: waiting for the upgrade lease, held by")) << logs;
-  EXPECT_EQ(client.members().size(), 3u);
+  EXPECT_EQ(client->members().size(), 3u);
 }
 
-TEST_F(ClusterTest, RefusedWhileAMemberIsDownNamingIt) {
+TEST_P(ClusterTest, RefusedWhileAMemberIsDownNamingIt) {
   start_cluster(3);
   etcd_->stop_member(2);
   std::string before = disk_status(work_ / "cp-0.raw").dump();
@@ -234,8 +273,8 @@ TEST_F(ClusterTest, RefusedWhileAMemberIsDownNamingIt) {
   EXPECT_TRUE(contains(r.err, "etcd is not safe to upgrade etcd-0")) << r.err;
   EXPECT_TRUE(contains(r.err, "etcd-2")) << r.err;
   EXPECT_EQ(disk_status(work_ / "cp-0.raw").dump(), before);
-  etcd::Client client(etcd_->client_urls());
-  EXPECT_FALSE(client.get(etcd::kUpgradeLeaseKey).has_value());
+  auto client = etcd_->client();
+  EXPECT_FALSE(client->get(etcd::kUpgradeLeaseKey).has_value());
 
   // force skips the check, and says so.
   auto forced = ctl_run(*nodes_[0], {"upgrade", "--image", v2_->string(), "--preserve", "--force", "--stage"});
@@ -244,7 +283,7 @@ TEST_F(ClusterTest, RefusedWhileAMemberIsDownNamingIt) {
   etcd_->start_member(2);
 }
 
-TEST_F(ClusterTest, TwoMemberClusterIsRefused) {
+TEST_P(ClusterTest, TwoMemberClusterIsRefused) {
   start_cluster(2);
   auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v2_->string(), "--preserve"});
   EXPECT_EQ(r.exit_code, 1);
@@ -252,7 +291,7 @@ TEST_F(ClusterTest, TwoMemberClusterIsRefused) {
   EXPECT_EQ(disk_status(work_ / "cp-0.raw")["slots"]["B"]["version"], "");
 }
 
-TEST_F(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) {
+TEST_P(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) {
   start_cluster(3);
   RunResult r;
   std::atomic<bool> done{false};
@@ -264,13 +303,13 @@ TEST_F(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) {
   // added it back after the reboot, start it again the way a node would.
   // (From this thread: the test cluster's members live as long as the
   // thread that started them.)
-  etcd::Client client(etcd_->client_urls(), std::chrono::seconds(2));
+  auto client = etcd_->client(std::chrono::seconds(2));
   bool rejoined = false;
   size_t fewest = 3;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
   while (!(done && rejoined) && std::chrono::steady_clock::now() < deadline) {
     try {
-      auto members = client.members();
+      auto members = client->members();
       fewest = std::min(fewest, members.size());
       for (const auto& m : members) {
         if (!m.started() && !rejoined && m.peer_urls == std::vector<std::string>{etcd_->peer_url(1)}) {
@@ -291,12 +330,12 @@ TEST_F(ClusterTest, WithoutPreserveTheNodeLeavesEtcdAndJoinsAgain) {
   EXPECT_TRUE(contains(logs, "etcd: etcd-1 left the cluster (preserve is off)")) << logs;
   EXPECT_TRUE(contains(logs, "etcd: etcd-1 joined the cluster again")) << logs;
   EXPECT_TRUE(contains(logs, "EPHEMERAL wiped")) << logs;
-  auto members = client.members();
+  auto members = client->members();
   EXPECT_EQ(members.size(), 3u);
   for (const auto& m : members) EXPECT_TRUE(m.started()) << etcd::member_id_hex(m.id);
 }
 
-TEST_F(ClusterTest, AFailedUpgradeReleasesTheLeaseAfterTheRollback) {
+TEST_P(ClusterTest, AFailedUpgradeReleasesTheLeaseAfterTheRollback) {
   start_cluster(3);
   auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v3_panic_->string(), "--preserve", "--wait", "--wait-timeout", "120"});
   EXPECT_EQ(r.exit_code, 1);
@@ -305,14 +344,14 @@ TEST_F(ClusterTest, AFailedUpgradeReleasesTheLeaseAfterTheRollback) {
   EXPECT_TRUE(contains(logs, "upgrade to v3-panic failed; rolled back to v1")) << logs;
   EXPECT_TRUE(contains(logs, "etcd: upgrade lease released by etcd-0")) << logs;
   EXPECT_EQ(nodes_[0]->boot_slots(), (std::vector<std::string>{"A", "B!", "A"}));
-  etcd::Client client(etcd_->client_urls());
-  EXPECT_FALSE(client.get(etcd::kUpgradeLeaseKey).has_value());
+  auto client = etcd_->client();
+  EXPECT_FALSE(client->get(etcd::kUpgradeLeaseKey).has_value());
 }
 
-TEST_F(ClusterTest, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) {
+TEST_P(ClusterTest, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) {
   start_cluster(3);
-  etcd::Client client(etcd_->client_urls());
-  auto ghost = etcd::UpgradeLease::try_acquire(client, "ghost", std::chrono::seconds(6));
+  auto client = etcd_->client();
+  auto ghost = etcd::UpgradeLease::try_acquire(*client, "ghost", std::chrono::seconds(6));
   ASSERT_TRUE(ghost.has_value());
   ghost->stop_renewing();
   auto started = std::chrono::steady_clock::now();
@@ -323,9 +362,9 @@ TEST_F(ClusterTest, ALeaseLeftByAVanishedNodeIsTakenOverOnlyAfterItsTtl) {
   EXPECT_GE(waited, std::chrono::seconds(3));
 }
 
-TEST_F(ClusterTest, RollingUpgradeGoesOneControlPlaneNodeAtATime) {
+TEST_P(ClusterTest, RollingUpgradeGoesOneControlPlaneNodeAtATime) {
   start_cluster(3);
-  LeaseWatch watch(etcd_->client_urls());
+  LeaseWatch watch(*etcd_);
   std::string nodes = nodes_[0]->endpoint() + "," + nodes_[1]->endpoint() + "," + nodes_[2]->endpoint();
   auto r = run_bronzectl({"--bronzeconfig", admin().string(), "-n", nodes, "upgrade", "--image", v2_->string(), "--preserve"});
   watch.stop();
@@ -338,7 +377,7 @@ TEST_F(ClusterTest, RollingUpgradeGoesOneControlPlaneNodeAtATime) {
 // A worker with a Kubernetes API in its config: cordoned and drained before
 // the write, uncordoned after the commit. The API server is a test server
 // that follows the documented endpoints (Debian ships none).
-TEST_F(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
+TEST_P(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   work_ = dir_->path() / "worker";
   fs::create_directories(work_);
   kube::test::FakeApiServer api;
@@ -385,7 +424,7 @@ TEST_F(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   EXPECT_FALSE(node->value("spec", nlohmann::json::object()).value("unschedulable", false)) << node->dump();
 }
 
-TEST_F(ClusterTest, UnreachableEtcdIsAClearRefusal) {
+TEST_P(ClusterTest, UnreachableEtcdIsAClearRefusal) {
   start_cluster(3);
   etcd_.reset();  // every member gone
   probe_->stop();
@@ -396,6 +435,72 @@ TEST_F(ClusterTest, UnreachableEtcdIsAClearRefusal) {
   EXPECT_TRUE(contains(r.err, "127.0.0.1")) << r.err;
   EXPECT_EQ(disk_status(work_ / "cp-0.raw")["slots"]["B"]["version"], "");
 }
+
+// Through a control plane node, with an identity that may do nothing else
+// (os:etcd:backup): the file is etcd's snapshot with its trailing sha256,
+// which etcdctl reads. With etcd gone the command fails and leaves nothing.
+TEST_P(ClusterTest, EtcdSnapshotThroughANodeIsCheckedAndNothingIsLeftOnFailure) {
+  start_cluster(3);
+  etcd_->client()->put("/bronze/test/snapshot", "in it");
+  fs::path backup = work_ / "backup-config";
+  auto made = run_bronzectl({"gen", "cert", "--role", "os:etcd:backup", "--machine-config",
+                             (dir_->path() / "cluster/controlplane.yaml").string(), "-o", backup.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  fs::path out = work_ / "backups";
+  fs::create_directories(out);
+  fs::path file = out / "etcd.db";
+  auto saved = run_bronzectl({"--bronzeconfig", backup.string(), "-e", nodes_[0]->endpoint(), "etcd", "snapshot", file.string()});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err << all_logs();
+  EXPECT_TRUE(contains(saved.out, "etcd snapshot written to " + file.string())) << saved.out;
+  std::string data = read_file(file);
+  EXPECT_EQ(data.size() % 512, 32u) << data.size();
+  EXPECT_NE(data.find("/bronze/test/snapshot"), std::string::npos);
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  auto status = run({"etcdctl", "--write-out=json", "snapshot", "status", file.string()}, {{{"ETCDCTL_API", "3"}}, {}, {}});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_TRUE(contains(status.out, "totalKey")) << status.out;
+  EXPECT_EQ(list_dir(out), std::vector<std::string>{"etcd.db"});
+
+  probe_->stop();
+  probe_.reset();
+  etcd_.reset();  // every member gone
+  fs::path second = out / "second.db";
+  auto failed = run_bronzectl({"--bronzeconfig", backup.string(), "-e", nodes_[0]->endpoint(), "etcd", "snapshot", second.string()});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_TRUE(contains(failed.err, "etcd snapshot failed")) << failed.err;
+  EXPECT_EQ(list_dir(out), std::vector<std::string>{"etcd.db"}) << "a failed snapshot left a file";
+}
+
+// etcd asks for a client certificate from its CA; node 0 holds one from
+// another CA. etcd refuses it, so the upgrade is refused before anything is
+// written, naming etcd TLS; the other nodes' certificates still work.
+TEST_P(ClusterTlsTest, AClientCertificateFromAnotherCaIsRefusedByEtcdAndSoIsTheUpgrade) {
+  auto other = config::make_ca("not etcd's CA", config::valid_for(std::chrono::hours(1)));
+  start_cluster(3, [&](int i, config::MachineConfig& c) {
+    if (i != 0) return;
+    auto intruder = config::issue_plain_client_certificate(other, "cp-0", {}, config::valid_for(std::chrono::hours(1)));
+    c.cluster.etcd->tls->crt = intruder.certificate.to_pem();
+    c.cluster.etcd->tls->key = intruder.key.to_pem();
+  });
+  fs::path disk = work_ / "cp-0.raw";
+  std::string before = sha256_file_hex(disk);
+  auto r = ctl_run(*nodes_[0], {"upgrade", "--image", v2_->string(), "--preserve"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "etcd is not safe to upgrade etcd-0")) << r.err;
+  EXPECT_TRUE(contains(r.err, "etcd TLS")) << r.err;
+  EXPECT_TRUE(contains(r.err, "cluster.etcd.tls.crt")) << r.err;
+  EXPECT_EQ(sha256_file_hex(disk), before);
+  EXPECT_FALSE(etcd_->client()->get(etcd::kUpgradeLeaseKey).has_value());
+  EXPECT_FALSE(contains(nodes_[0]->logs(), "running the new version's installer")) << nodes_[0]->logs();
+
+  auto fine = ctl_run(*nodes_[1], {"upgrade", "--image", v2_->string(), "--preserve", "--stage"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err << all_logs();
+}
+
+INSTANTIATE_TEST_SUITE_P(Etcd, ClusterTest, ::testing::Values(EtcdTransport::Tls, EtcdTransport::Plain),
+                         [](const auto& instance) { return std::string(etcd::test::to_string(instance.param)); });
+INSTANTIATE_TEST_SUITE_P(Etcd, ClusterTlsTest, ::testing::Values(EtcdTransport::Tls),
+                         [](const auto& instance) { return std::string(etcd::test::to_string(instance.param)); });
 
 }  // namespace
 }  // namespace bronze::test

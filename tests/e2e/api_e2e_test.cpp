@@ -83,7 +83,7 @@ TEST_F(ApiE2eTest, UpgradeThroughTheApiRebootsIntoV2ThenRollbackBringsV1Back) {
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto as_reader = ctl_run(reader, {"upgrade", "--image", v2_.string(), "--stage"});
   EXPECT_EQ(as_reader.exit_code, 1);
-  EXPECT_NE(as_reader.err.find("Upgrade needs a client certificate with role os:admin; this one has os:reader"),
+  EXPECT_NE(as_reader.err.find("Upgrade needs a client certificate with role os:admin or os:operator; this one has os:reader"),
             std::string::npos)
       << as_reader.err;
   auto reader_version = ctl_run(reader, {"version"});

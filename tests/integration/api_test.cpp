@@ -3,21 +3,28 @@
 // the API must refuse; upgrades streamed and pulled from a registry (Debian's
 // docker-registry on 127.0.0.1, the image pushed with skopeo); one upgrade at
 // a time; bad images and configs. Every refusal leaves the disk as it was.
+// Then the roles: every call made with every role (admin, operator, reader,
+// etcd:backup, and a certificate naming no role) against a table written
+// here; and a new machine config applied to a configured node.
 
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "api/machine.grpc.pb.h"
 #include "base/files.h"
 #include "base/sha256.h"
+#include "cluster/etcd/test_etcd_cluster.h"
 #include "config/client_config.h"
 #include "config/gen_config.h"
 #include "config/machine_config.h"
+#include "installer/bronze_disk.h"
+#include "installer/ext4.h"
 #include "installer/registry/docker_registry_process.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/host_node.h"
@@ -59,6 +66,22 @@ class ApiTest : public ::testing::Test {
     context.crt = old.certificate.to_pem();
     context.key = old.key.to_pem();
     config::write_client_config(expired, d / "expired-config");
+
+    // One identity per role, and one whose Organization names no role.
+    for (std::string_view role : {config::kRoleOperator, config::kRoleEtcdBackup}) {
+      auto identity = config::issue_client_config(ca, role, std::string(role), {}, std::chrono::hours(1));
+      config::write_client_config(identity, d / (role_file(role)));
+    }
+    auto nobody = config::issue_plain_client_certificate(ca, "nobody", {"os:root"}, config::valid_for(std::chrono::hours(1)));
+    auto no_role = reader;
+    no_role.contexts.begin()->second.crt = nobody.certificate.to_pem();
+    no_role.contexts.begin()->second.key = nobody.key.to_pem();
+    config::write_client_config(no_role, d / "no-role-config");
+  }
+  static std::string role_file(std::string_view role) {
+    std::string name(role.substr(3));
+    std::replace(name.begin(), name.end(), ':', '-');
+    return name + "-config";
   }
   static void TearDownTestSuite() {
     delete v2_;
@@ -73,13 +96,44 @@ class ApiTest : public ::testing::Test {
     copy_sparse(dir_->path() / "v1/metal-amd64.raw", disk_);
   }
 
-  std::unique_ptr<HostNode> start(const std::string& slot = "A") {
+  std::unique_ptr<HostNode> start(const std::string& slot = "A", const fs::path& config = {}) {
     HostNodeOptions o;
     o.disk = disk_;
     o.slot = slot;
     o.trust = dir_->path() / "key.pub";
     o.work_dir = work_;
+    o.config = config;
+    o.trustd_endpoint = trustd_endpoint_;
     return std::make_unique<HostNode>(o);
+  }
+
+  // A control plane node of the cluster on a disk of its own, whose trustd
+  // the workers this test starts get their serving certificates from.
+  std::unique_ptr<HostNode> start_control_plane_for_workers() {
+    fs::path disk = work_ / "control-plane.raw";
+    copy_sparse(dir_->path() / "v1/metal-amd64.raw", disk);
+    HostNodeOptions o;
+    o.disk = disk;
+    o.trust = dir_->path() / "key.pub";
+    o.work_dir = work_ / "control-plane";
+    auto node = std::make_unique<HostNode>(o);
+    trustd_endpoint_ = node->trustd_endpoint();
+    return node;
+  }
+
+  // STATE's bytes, and its config.yaml.
+  uint64_t state_offset() const { return installer::BronzeDisk::open(disk_).partition("STATE").start; }
+  std::string state_digest() const {
+    auto state = installer::BronzeDisk::open(disk_).partition("STATE");
+    return sha256_hex(read_at(disk_, state.start, static_cast<size_t>(state.size)));
+  }
+  std::string state_config() const { return installer::read_from_ext4(disk_, state_offset(), "/config.yaml"); }
+  // e2fsck -fn of STATE copied out: the filesystem is consistent.
+  RunResult check_state_filesystem() const {
+    auto state = installer::BronzeDisk::open(disk_).partition("STATE");
+    fs::path copy = work_ / "state.img";
+    write_file(copy, read_at(disk_, state.start, static_cast<size_t>(state.size)));
+    return run({"e2fsck", "-fn", copy.string()});
   }
 
   static fs::path admin() { return dir_->path() / "cluster/bronzeconfig"; }
@@ -106,6 +160,7 @@ class ApiTest : public ::testing::Test {
   static TempDir* dir_;
   static fs::path* v2_;
   fs::path work_, disk_;
+  std::string trustd_endpoint_;
 };
 
 TempDir* ApiTest::dir_ = nullptr;
@@ -190,7 +245,7 @@ TEST_F(ApiTest, RefusesEveryClientWithoutAnAdminCertificateFromTheClusterCa) {
 
   auto reader = ctl_run(*node, dir_->path() / "reader-config", upgrade);
   EXPECT_EQ(reader.exit_code, 1);
-  EXPECT_TRUE(contains(reader.err, "Upgrade needs a client certificate with role os:admin; this one has os:reader"))
+  EXPECT_TRUE(contains(reader.err, "Upgrade needs a client certificate with role os:admin or os:operator; this one has os:reader"))
       << reader.err;
   for (const char* call : {"rollback", "reboot"}) {
     auto r = ctl_run(*node, dir_->path() / "reader-config", {call});
@@ -369,6 +424,278 @@ TEST_F(ApiTest, MalformedMachineConfigsAreRefusedWithTheirPlace) {
   EXPECT_EQ(built.exit_code, 1);
   EXPECT_TRUE(contains(built.err, "machine.install.wipe")) << built.err;
   EXPECT_TRUE(list_dir(out).empty());
+}
+
+// A configured node takes a new machine config from an admin (mutual TLS,
+// no --insecure): STATE's config.yaml is replaced, nothing staged is left,
+// the filesystem stays consistent, and the node reboots into the new config.
+TEST_F(ApiTest, ApplyConfigurationReplacesTheConfigOfAConfiguredNode) {
+  auto control_plane = start_control_plane_for_workers();
+  auto node = start();
+  std::string original = read_file(dir_->path() / "cluster/controlplane.yaml");
+  EXPECT_EQ(state_config(), original);
+  auto got = ctl_run(*node, admin(), {"get-config"});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(got.out, original);
+
+  // The worker's config, with a hostname of its own.
+  auto worker = config::load_machine_config(dir_->path() / "cluster/worker.yaml");
+  worker.machine.network.hostname = "w-7";
+  fs::path file = work_ / "w-7.yaml";
+  write_file(file, config::to_yaml(worker));
+  auto applied = ctl_run(*node, admin(), {"apply-config", "--file", file.string()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err << node->log();
+  EXPECT_TRUE(contains(applied.out, "machine config in STATE of " + disk_.string() + " replaced; rebooting into it"))
+      << applied.out;
+  EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
+  EXPECT_EQ(state_config(), read_file(file));
+  EXPECT_FALSE(installer::read_from_ext4_if_present(disk_, state_offset(), "/config.yaml.new").has_value());
+  auto fsck = check_state_filesystem();
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.out << fsck.err;
+
+  auto again = start();
+  auto version = ctl_run(*again, admin(), {"--json", "version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  auto v = nlohmann::json::parse(version.out).at(0);
+  EXPECT_EQ(v["machine_type"], "worker");
+  EXPECT_EQ(v["hostname"], "w-7");
+
+  // Once more, back: the replaced file's space is reused, nothing leaks.
+  auto back = ctl_run(*again, admin(), {"apply-config", "--file", (dir_->path() / "cluster/controlplane.yaml").string()});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(again->wait_exit(30), kRebootExitCode) << again->log();
+  EXPECT_EQ(state_config(), original);
+  fsck = check_state_filesystem();
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.out << fsck.err;
+}
+
+// A node whose config names no etcd has no snapshot to give, and says so;
+// bronzectl leaves no file.
+TEST_F(ApiTest, EtcdSnapshotOnANodeWithoutEtcdSaysSoAndWritesNothing) {
+  auto node = start();
+  fs::path out = work_ / "backups";
+  fs::create_directories(out);
+  auto r = ctl_run(*node, admin(), {"etcd", "snapshot", (out / "etcd.db").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "EtcdSnapshot: this node's machine config names no etcd (cluster.etcd.endpoints)")) << r.err;
+  EXPECT_TRUE(list_dir(out).empty());
+}
+
+// A bad config is refused with its line, column and field, before STATE is
+// opened for writing: STATE stays byte for byte as it was, and the node does
+// not reboot.
+TEST_F(ApiTest, ApplyConfigurationRefusesABadConfigAndLeavesStateAsItWas) {
+  auto node = start();
+  std::string before = state_digest();
+  std::string text = read_file(dir_->path() / "cluster/controlplane.yaml");
+  auto at = text.find("wipe: false");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 11, "wipe: maybe");
+  fs::path bad = work_ / "bad.yaml";
+  write_file(bad, text);
+  auto r = ctl_run(*node, admin(), {"apply-config", "--file", bad.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "machine.install.wipe: expected true or false")) << r.err;
+  EXPECT_TRUE(contains(r.err, "the applied config:")) << r.err;
+  // Its place: line and column of "maybe".
+  size_t line = static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+  size_t column = at - text.rfind('\n', at) + 6;
+  EXPECT_TRUE(contains(r.err, ":" + std::to_string(line) + ":" + std::to_string(column) + ": ")) << r.err;
+
+  // An etcd TLS key that is not its certificate's is caught at parse too.
+  auto config = config::load_machine_config(dir_->path() / "cluster/controlplane.yaml");
+  auto ca = config::make_ca("etcd", config::valid_for(std::chrono::hours(1)));
+  auto client = config::issue_plain_client_certificate(ca, "cp", {}, config::valid_for(std::chrono::hours(1)));
+  auto other = config::issue_plain_client_certificate(ca, "cp", {}, config::valid_for(std::chrono::hours(1)));
+  config.cluster.etcd = config::EtcdConfig{{"https://127.0.0.1:2379"}, "cp", config::EtcdTlsConfig{ca.certificate.to_pem(), client.certificate.to_pem(), other.key.to_pem()}};
+  fs::path mismatched = work_ / "mismatched.yaml";
+  write_file(mismatched, config::to_yaml(config));
+  auto m = ctl_run(*node, admin(), {"apply-config", "--file", mismatched.string()});
+  EXPECT_EQ(m.exit_code, 1);
+  EXPECT_TRUE(contains(m.err, "cluster.etcd.tls.key: the key does not belong to the certificate")) << m.err;
+
+  EXPECT_EQ(state_digest(), before);
+  EXPECT_FALSE(contains(node->log(), "rebooting")) << node->log();
+  EXPECT_EQ(ctl_run(*node, admin(), {"version"}).exit_code, 0);
+}
+
+// Every call with every role. The table is the contract (Talos's roles):
+// an allowed call must succeed, a denied one must be PERMISSION_DENIED
+// naming the call, who may make it and the role held. Each role gets a
+// fresh node whose calls run in an order that keeps every call meaningful:
+// the staged upgrade is rebooted into, then rolled back, then the config is
+// replaced; every allowed call that reboots is followed by a restart on the
+// slot GRUB would boot.
+TEST_F(ApiTest, EveryCallWithEveryRole) {
+  struct Row {
+    const char* call;
+    bool admin, operator_, reader, etcd_backup, no_role;
+  };
+  // clang-format off
+  const std::vector<Row> table = {
+      //  call                  admin  operator reader etcd:backup no role
+      {"Version",              true,  true,    true,  false,      false},
+      {"Status",               true,  true,    true,  false,      false},
+      {"Logs",                 true,  true,    true,  false,      false},
+      {"GetConfiguration",     true,  false,   false, false,      false},
+      {"EtcdSnapshot",         true,  true,    false, true,       false},
+      {"Upgrade",              true,  true,    false, false,      false},
+      {"Reboot",               true,  true,    false, false,      false},
+      {"Rollback",             true,  true,    false, false,      false},
+      {"ApplyConfiguration",   true,  false,   false, false,      false},
+  };
+  // clang-format on
+  struct Column {
+    std::string name;     // as the denial names what the certificate holds
+    fs::path config;
+    bool Row::*allowed;
+  };
+  const fs::path d = dir_->path();
+  const std::vector<Column> columns = {
+      {"os:admin", admin(), &Row::admin},
+      {"os:operator", d / role_file(config::kRoleOperator), &Row::operator_},
+      {"os:reader", d / "reader-config", &Row::reader},
+      {"os:etcd:backup", d / role_file(config::kRoleEtcdBackup), &Row::etcd_backup},
+      {"no role", d / "no-role-config", &Row::no_role},
+  };
+
+  // A worker with etcd, so that EtcdSnapshot has an etcd to snapshot (a
+  // worker runs no cluster steps when it upgrades).
+  etcd::test::EtcdCluster etcd(1);
+  auto control_plane = start_control_plane_for_workers();
+  auto node_config = config::load_machine_config(d / "cluster/worker.yaml");
+  node_config.cluster.etcd = config::EtcdConfig{etcd.client_urls(), "", std::nullopt};
+  fs::path config_file = work_ / "worker-with-etcd.yaml";
+  write_file(config_file, config::to_yaml(node_config));
+  const std::string image = read_file(*v2_);
+
+  for (const auto& column : columns) {
+    SCOPED_TRACE(column.name);
+    work_ = dir_->path() / ("roles-" + column.config.filename().string());
+    fs::create_directories(work_);
+    disk_ = work_ / "disk.raw";
+    copy_sparse(d / "v1/metal-amd64.raw", disk_);
+    auto context = config::load_client_config(column.config).select();
+    auto node = start("A", config_file);
+    const std::string disk_before = disk_digest();
+    bool upgrades = false;
+
+    for (const auto& row : table) {
+      SCOPED_TRACE(row.call);
+      auto stub = raw_stub(node->endpoint(), context.crt, context.key);
+      grpc::ClientContext call;
+      call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+      std::string call_name = row.call;
+      grpc::Status status;
+      bool reboots = false;
+      if (call_name == "Version") {
+        v1::VersionResponse r;
+        status = stub->Version(&call, {}, &r);
+        if (status.ok()) {
+          EXPECT_EQ(r.version(), "v1");
+        }
+      } else if (call_name == "Status") {
+        v1::StatusResponse r;
+        status = stub->Status(&call, {}, &r);
+        if (status.ok()) {
+          EXPECT_EQ(r.booted_slot(), "A");
+        }
+      } else if (call_name == "Logs") {
+        auto reader = stub->Logs(&call, {});
+        v1::LogEntry entry;
+        int lines = 0;
+        while (reader->Read(&entry)) ++lines;
+        status = reader->Finish();
+        if (status.ok()) {
+          EXPECT_GT(lines, 0);
+        }
+      } else if (call_name == "GetConfiguration") {
+        v1::GetConfigurationResponse r;
+        status = stub->GetConfiguration(&call, {}, &r);
+        if (status.ok()) {
+          EXPECT_EQ(r.data(), read_file(config_file));
+        }
+      } else if (call_name == "EtcdSnapshot") {
+        auto reader = stub->EtcdSnapshot(&call, {});
+        v1::EtcdSnapshotChunk chunk;
+        uint64_t size = 0;
+        while (reader->Read(&chunk)) size += chunk.data().size();
+        status = reader->Finish();
+        if (status.ok()) {
+          EXPECT_EQ(size % 512, 32u) << size;
+        }
+        if (!status.ok()) {
+          EXPECT_EQ(size, 0u);
+        }
+      } else if (call_name == "Upgrade") {
+        auto stream = stub->Upgrade(&call);
+        v1::UpgradeRequest options;
+        options.mutable_options()->set_stage(true);
+        options.mutable_options()->set_image_size(image.size());
+        bool sent = stream->Write(options);
+        for (size_t at = 0; sent && at < image.size(); at += 1 << 20) {
+          v1::UpgradeRequest chunk;
+          chunk.set_chunk(image.substr(at, 1 << 20));
+          sent = stream->Write(chunk);
+        }
+        stream->WritesDone();
+        v1::UpgradeEvent event;
+        std::string last;
+        while (stream->Read(&event)) last = event.step();
+        status = stream->Finish();
+        if (status.ok()) {
+          EXPECT_EQ(last, "done");
+        }
+      } else if (call_name == "Reboot") {
+        v1::RebootResponse r;
+        status = stub->Reboot(&call, {}, &r);
+        reboots = true;
+      } else if (call_name == "Rollback") {
+        v1::RollbackResponse r;
+        status = stub->Rollback(&call, {}, &r);
+        if (status.ok()) {
+          EXPECT_EQ(r.slot(), "A");
+        }
+        reboots = true;
+      } else if (call_name == "ApplyConfiguration") {
+        v1::ApplyConfigurationRequest request;
+        request.set_data(read_file(config_file));
+        v1::ApplyConfigurationResponse r;
+        status = stub->ApplyConfiguration(&call, request, &r);
+        if (status.ok()) {
+          EXPECT_TRUE(r.replaced());
+        }
+        reboots = true;
+      } else {
+        FAIL() << "the table names a call this test does not make";
+      }
+
+      const bool allowed = row.*column.allowed;
+      if (allowed) {
+        if (call_name == "Upgrade") upgrades = true;
+        EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message() << "\n" << node->log();
+        if (status.ok() && reboots) {
+          EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
+          std::string next = disk_status(disk_).value("next_boot", "");
+          node = start(next, config_file);
+        }
+      } else {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+        EXPECT_TRUE(contains(status.error_message(), call_name + " needs a client certificate with role "))
+            << status.error_message();
+        EXPECT_TRUE(contains(status.error_message(), "this one has " + column.name)) << status.error_message();
+      }
+    }
+    if (!upgrades) {
+      // Only refusals and reads: nothing on the disk changed.
+      EXPECT_EQ(disk_digest(), disk_before);
+    } else {
+      // The staged upgrade was booted into (and committed), then rolled back.
+      auto status = disk_status(disk_);
+      EXPECT_TRUE(status["slots"]["B"]["committed"].get<bool>()) << status.dump();
+      EXPECT_EQ(status["next_boot"], "A") << status.dump();
+    }
+  }
 }
 
 }  // namespace
