@@ -4,6 +4,11 @@
 # build. Code that runs on a node (init, machined) never does: init is static,
 # and neither should drag the sanitizer runtimes into the image.
 
+# OpenSSL's allocation macros pass __FILE__ and __LINE__ for its memory
+# debugging, which would put our source paths into node binaries: an image's
+# bytes would then change when a file moves (DESIGN.md decision 6).
+add_compile_definitions(OPENSSL_NO_FILENAMES)
+
 set(BRONZE_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wconversion -Wno-sign-conversion)
 set(BRONZE_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
@@ -21,6 +26,15 @@ endfunction()
 
 function(bronze_node_target target)
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
+  # The linker's build-id hashes the whole output, debug information (and so
+  # source paths) included; the imager strips that information, but the id
+  # would stay and tie an image's bytes to where its sources lay. Nothing
+  # reads a node binary's build-id: without one, the same code gives the same
+  # image from any checkout (DESIGN.md decision 6).
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    target_link_options(${target} PRIVATE -Wl,--build-id=none)
+  endif()
 endfunction()
 
 # libarchive for binaries that go into an image: linked statically, so that
