@@ -14,8 +14,8 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "cluster/etcd/test_etcd_cluster.h"
-#include "config/machine_config.h"
+#include "tests/support/etcd_cluster.h"
+#include "machine_config/machine_config.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"

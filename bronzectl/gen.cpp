@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "base/error.h"
-#include "config/client_config.h"
-#include "config/join_token.h"
-#include "config/machine_config.h"
-#include "config/pki.h"
+#include "client_config/client_config.h"
+#include "pki/join_token.h"
+#include "machine_config/machine_config.h"
+#include "pki/pki.h"
 
 namespace bronze::ctl {
 

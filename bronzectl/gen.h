@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "config/gen_config.h"
+#include "machine_config/gen_config.h"
 
 namespace bronze::ctl {
 

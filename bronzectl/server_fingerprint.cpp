@@ -1,8 +1,8 @@
 #include "bronzectl/server_fingerprint.h"
 
-#include "config/fingerprint.h"
-#include "config/join_token.h"
-#include "config/pki.h"
+#include "pki/fingerprint.h"
+#include "pki/join_token.h"
+#include "pki/pki.h"
 
 namespace bronze::ctl {
 

@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "base/error.h"
-#include "config/client_config.h"
-#include "config/fingerprint.h"
-#include "config/pki.h"
+#include "client_config/client_config.h"
+#include "pki/fingerprint.h"
+#include "pki/pki.h"
 
 namespace bronze::ctl {
 

@@ -18,11 +18,11 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/units.h"
-#include "imager/build_output.h"
-#include "imager/outputs.h"
-#include "imager/platform.h"
-#include "imager/verify_image.h"
-#include "installer/grub.h"
+#include "imager/outputs/build_output.h"
+#include "imager/profile/outputs.h"
+#include "imager/profile/platform.h"
+#include "imager/outputs/verify_image.h"
+#include "disk/boot/grub.h"
 
 namespace fs = std::filesystem;
 using bronze::Error;

@@ -19,9 +19,9 @@
 #include "base/arch.h"
 #include "base/error.h"
 #include "base/progress.h"
-#include "installer/ab_update.h"
-#include "installer/installer_image.h"
-#include "installer/status.h"
+#include "disk/slots/ab_update.h"
+#include "installer_image/installer_image.h"
+#include "disk/slots/status.h"
 
 namespace fs = std::filesystem;
 using bronze::Error;

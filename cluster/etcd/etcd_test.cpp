@@ -19,7 +19,7 @@
 #include "base/sha256.h"
 #include "cluster/etcd/client.h"
 #include "cluster/etcd/lease_value.h"
-#include "cluster/etcd/test_etcd_cluster.h"
+#include "tests/support/etcd_cluster.h"
 #include "cluster/etcd/upgrade_lease.h"
 #include "cluster/etcd/upgrade_safety.h"
 

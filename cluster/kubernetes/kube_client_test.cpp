@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "base/error.h"
-#include "cluster/kubernetes/fake_api_server.h"
+#include "tests/support/fake_kube_api_server.h"
 
 namespace bronze::kube {
 namespace {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "base/error.h"
-#include "base/kernel_cmdline.h"
+#include "kernel/cmdline/kernel_cmdline.h"
 #include "kernel/audit/kspp_audit.h"
 #include "kernel/audit/rules.h"
 

@@ -8,7 +8,7 @@
 #include "base/error.h"
 #include "kernel/audit/kspp_audit.h"
 #include "kernel/audit/rules.h"
-#include "kernel/audit/test_support.h"
+#include "tests/support/kspp_test_support.h"
 
 namespace bronze::kspp {
 namespace {

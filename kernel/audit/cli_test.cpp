@@ -6,7 +6,7 @@
 
 #include "base/files.h"
 #include "base/subprocess.h"
-#include "kernel/audit/test_support.h"
+#include "tests/support/kspp_test_support.h"
 
 namespace bronze::kspp {
 namespace {

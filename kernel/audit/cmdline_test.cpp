@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "kernel/audit/kspp_audit.h"
-#include "kernel/audit/test_support.h"
+#include "tests/support/kspp_test_support.h"
 
 namespace bronze::kspp {
 namespace {

@@ -8,7 +8,7 @@
 #include "base/files.h"
 #include "kernel/audit/decompress.h"
 #include "kernel/audit/kspp_audit.h"
-#include "kernel/audit/test_support.h"
+#include "tests/support/kspp_test_support.h"
 
 namespace bronze::kspp {
 namespace {

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/boot_state.h"
+#include "disk/boot/boot_state.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "config/pki.h"
+#include "pki/pki.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace bronze::config;

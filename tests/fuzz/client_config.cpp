@@ -3,7 +3,7 @@
 // bronze::Error may refuse; what parses must write and parse back to an
 // equal config.
 
-#include "config/client_config.h"
+#include "client_config/client_config.h"
 
 #include <cstddef>
 #include <cstdint>

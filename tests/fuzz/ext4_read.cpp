@@ -16,7 +16,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "installer/ext4.h"
+#include "disk/filesystems/ext4.h"
 
 namespace {
 

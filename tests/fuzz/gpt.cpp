@@ -18,7 +18,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "installer/gpt.h"
+#include "disk/partitions/gpt.h"
 
 namespace {
 

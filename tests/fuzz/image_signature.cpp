@@ -11,7 +11,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "installer/oci/signature_artifact.h"
+#include "installer_image/signature_artifact.h"
 #include "signing/image_signature.h"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "installer/initramfs_reader.h"
+#include "initramfs/initramfs_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

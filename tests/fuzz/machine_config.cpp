@@ -2,7 +2,7 @@
 // hand or a node received over the API. Only bronze::Error may refuse; what
 // parses must write and parse back to an equal config.
 
-#include "config/machine_config.h"
+#include "machine_config/machine_config.h"
 
 #include <cstddef>
 #include <cstdint>

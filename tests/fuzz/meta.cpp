@@ -13,8 +13,8 @@
 
 #include "base/error.h"
 #include "base/sha256.h"
-#include "installer/meta.h"
-#include "installer/node_state.h"
+#include "disk/meta/meta.h"
+#include "disk/meta/node_state.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/oci/documents.h"
+#include "installer_image/documents.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/oci/layer_paths.h"
+#include "installer_image/layer_paths.h"
 
 namespace {
 

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "base/error.h"
-#include "installer/oci/byte_stream.h"
-#include "installer/oci/layer_paths.h"
-#include "installer/oci/layer_plan.h"
-#include "installer/oci/layer_reader.h"
+#include "installer_image/byte_stream.h"
+#include "installer_image/layer_paths.h"
+#include "installer_image/layer_plan.h"
+#include "installer_image/layer_reader.h"
 
 namespace {
 

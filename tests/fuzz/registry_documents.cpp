@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/oci/documents.h"
-#include "installer/oci/media_types.h"
-#include "installer/registry/docker_documents.h"
+#include "installer_image/documents.h"
+#include "installer_image/media_types.h"
+#include "registry/docker_documents.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/registry/reference.h"
+#include "registry/reference.h"
 
 namespace {
 

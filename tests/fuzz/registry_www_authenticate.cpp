@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "installer/registry/www_authenticate.h"
+#include "registry/www_authenticate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view header(reinterpret_cast<const char*>(data), size);

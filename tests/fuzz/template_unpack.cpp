@@ -14,7 +14,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "installer/template_unpack.h"
+#include "disk/install/template_unpack.h"
 
 namespace {
 

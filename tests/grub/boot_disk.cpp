@@ -2,10 +2,10 @@
 
 #include "base/files.h"
 #include "base/subprocess.h"
-#include "installer/ext4.h"
-#include "installer/gpt.h"
-#include "installer/layout.h"
-#include "installer/vfat.h"
+#include "disk/filesystems/ext4.h"
+#include "disk/partitions/gpt.h"
+#include "disk/partitions/layout.h"
+#include "disk/filesystems/vfat.h"
 #include "tests/support/image_fixture.h"
 
 namespace bronze::test {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "installer/boot_state.h"
+#include "disk/boot/boot_state.h"
 
 namespace bronze::test {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "base/files.h"
-#include "installer/boot_state.h"
+#include "disk/boot/boot_state.h"
 #include "tests/grub/boot_disk.h"
 #include "tests/support/grub_emu.h"
 #include "tests/support/image_fixture.h"

@@ -9,7 +9,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/subprocess.h"
-#include "imager/elf_deps.h"
+#include "rootfs/elf_deps.h"
 #include "tests/support/arm64_image.h"
 #include "tests/support/image_fixture.h"
 

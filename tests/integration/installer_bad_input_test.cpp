@@ -8,8 +8,8 @@
 
 #include "base/files.h"
 #include "base/sha256.h"
-#include "installer/oci/image_writer.h"
-#include "installer/oci/test_archives.h"
+#include "installer_image/image_writer.h"
+#include "tests/support/oci_test_archives.h"
 #include "signing/image_signature.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"

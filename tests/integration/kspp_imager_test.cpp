@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
-#include "kernel/audit/test_support.h"
+#include "tests/support/kspp_test_support.h"
 #include "tests/support/image_fixture.h"
 
 namespace bronze::test {
@@ -23,7 +23,9 @@ class KsppImager : public ::testing::Test {
     data_ = dir_.path() / "data";
     fs::create_directories(data_ / "platforms");
     fs::create_directories(data_ / "kernel" / "audit");
-    fs::copy_file(fs::path(BRONZE_SOURCE_DIR) / "kernel" / "cmdline.yaml", data_ / "kernel" / "cmdline.yaml");
+    fs::create_directories(data_ / "kernel" / "cmdline");
+    fs::copy_file(fs::path(BRONZE_SOURCE_DIR) / "kernel" / "cmdline" / "cmdline.yaml",
+                  data_ / "kernel" / "cmdline" / "cmdline.yaml");
     fs::copy_file(fs::path(BRONZE_SOURCE_DIR) / "kernel" / "audit" / "exceptions-amd64.yaml",
                   data_ / "kernel" / "audit" / "exceptions-amd64.yaml");
     platform_ = read_file(fs::path(BRONZE_SOURCE_DIR) / "platforms" / "metal.yaml");

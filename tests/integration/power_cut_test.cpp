@@ -12,7 +12,7 @@
 #include <functional>
 
 #include "base/files.h"
-#include "installer/disk_writer.h"
+#include "disk/partitions/disk_writer.h"
 #include "tests/support/grub_emu.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"

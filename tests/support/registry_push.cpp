@@ -3,10 +3,10 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/subprocess.h"
-#include "installer/oci/documents.h"
-#include "installer/oci/media_types.h"
-#include "installer/oci/outer_archive.h"
-#include "installer/oci/signature_artifact.h"
+#include "installer_image/documents.h"
+#include "installer_image/media_types.h"
+#include "installer_image/outer_archive.h"
+#include "installer_image/signature_artifact.h"
 
 namespace bronze::test {
 namespace fs = std::filesystem;

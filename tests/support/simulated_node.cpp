@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "base/error.h"
-#include "installer/bronze_disk.h"
-#include "installer/ext4.h"
+#include "disk/slots/bronze_disk.h"
+#include "disk/filesystems/ext4.h"
 #include "tests/support/grub_emu.h"
 #include "tests/support/qemu.h"
 

@@ -1,0 +1,75 @@
+#include "disk/slots/slot_image.h"
+
+#include <fstream>
+#include <vector>
+
+#include "base/error.h"
+#include "base/files.h"
+#include "base/sha256.h"
+#include "base/units.h"
+#include "disk/boot/boot_state.h"
+#include "disk/filesystems/ext4.h"
+
+namespace bronze::installer {
+namespace fs = std::filesystem;
+
+void make_slot_image(const SlotContent& content, const fs::path& out, const std::string& uuid, int64_t epoch) {
+  TempDir work("bronze-slot");
+  fs::path dir = work.path() / "slot";
+  fs::create_directories(dir);
+  fs::copy_file(content.kernel, dir / slot_file::kKernel);
+  fs::copy_file(content.initramfs, dir / slot_file::kInitramfs);
+  fs::copy_file(content.manifest, dir / slot_file::kManifest);
+  fs::copy_file(content.signature, dir / slot_file::kSignature);
+  write_file(dir / slot_file::kSlotEnv, encode_slot_env(content.version, content.cmdline));
+  set_tree_times(dir, epoch);
+
+  uint64_t payload = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) payload += fs::file_size(entry.path());
+  // Room for ext4's own metadata (no journal: a slot is written whole, never
+  // updated in place), rounded up to whole MiB.
+  uint64_t size = (payload + payload / 16 + 2 * MiB + MiB - 1) / MiB * MiB;
+  write_file(out, "");
+  fs::resize_file(out, size);
+  Partition whole;
+  whole.start = 0;
+  whole.size = size;
+  make_ext4(out, whole, {"BOOT", uuid, epoch, dir, {"-O", "^has_journal", "-N", "64", "-m", "0"}});
+}
+
+void write_slot_image(DiskWriter& writer, const Partition& partition, const fs::path& image) {
+  uint64_t size = fs::file_size(image);
+  if (size > partition.size) {
+    throw Error("the slot image (" + format_size(size) + ") does not fit " + partition.label + " (" +
+                format_size(partition.size) + ")");
+  }
+  // Label a private copy, so that every byte reaching the disk goes through
+  // the writer.
+  TempDir work("bronze-slot-write");
+  fs::path copy = work.path() / "slot.ext4";
+  fs::copy_file(image, copy);
+  set_ext4_label(copy, 0, partition.label);
+
+  std::ifstream in(copy, std::ios::binary);
+  std::vector<char> buffer(MiB);
+  Sha256 written;
+  uint64_t offset = 0;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    writer.write(partition.start + offset, std::string_view(buffer.data(), n));
+    written.update(buffer.data(), n);
+    offset += n;
+  }
+  std::string expected = written.hex_digest();
+  Sha256 read_back;
+  for (uint64_t at = 0; at < size; at += MiB) {
+    read_back.update(read_at(writer.disk(), partition.start + at, static_cast<size_t>(std::min<uint64_t>(MiB, size - at))));
+  }
+  if (read_back.hex_digest() != expected) {
+    throw Error("reading " + partition.label + " back gave other bytes than were written: the disk is failing");
+  }
+}
+
+}  // namespace bronze::installer

@@ -1,0 +1,21 @@
+// The installer image output (`imager installer` -> _out/installer-ARCH.tar):
+// an OCI image archive whose one
+// layer holds the node installer with its own loader and libraries, and the
+// slot image it writes (payload/boot.ext4). A node runs that installer
+// without a container runtime (DESIGN.md decision 7); registries carry it.
+#pragma once
+
+#include "base/progress.h"
+#include "imager/assemble/assemble.h"
+#include "imager/outputs/build_image.h"
+
+namespace bronze::imager {
+
+BuildResult build_installer_image(const BuildRequest& request, Progress& progress, bool with_digests);
+
+// Fills `dir` with the layer's files (bin/installer, its libraries under
+// their own paths, payload/boot.ext4).
+void stage_installer_layer(const BuildRequest& request, const std::filesystem::path& slot_image,
+                           const std::filesystem::path& dir);
+
+}  // namespace bronze::imager

@@ -1,0 +1,13 @@
+// `imager PLATFORM --output KIND`: hands the request to the builder of its
+// output (outputs.h lists them).
+#pragma once
+
+#include "base/progress.h"
+#include "imager/assemble/assemble.h"
+#include "imager/outputs/build_image.h"
+
+namespace bronze::imager {
+
+BuildResult build_output(const BuildRequest& request, Progress& progress, bool with_digests);
+
+}  // namespace bronze::imager

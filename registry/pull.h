@@ -1,0 +1,46 @@
+// Pulls one architecture's image from an OCI registry into an OCI image
+// archive ("oci-archive": a tar holding oci-layout, index.json and
+// blobs/sha256/...), the form bronze::oci::ImageArchive opens. The image's
+// signature (cosign-style, at tag sha256-<hex>.sig beside it) is verified
+// before the image manifest is parsed or a layer fetched, and comes along in
+// the archive. Every document and blob is checked against its digest before
+// it is used or written; nothing is left at the output path when the pull
+// fails.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "registry/reference.h"
+#include "signing/image_signature.h"
+#include "signing/trust_store.h"
+
+namespace bronze::registry {
+
+struct PullOptions {
+  std::string arch = "amd64";  // picked from a multi-arch index (os linux); a single image must match it
+  // The keys the image must be signed with; required.
+  const signing::TrustStore* trust = nullptr;
+  bool plain_http = false;     // HTTPS unless told
+  // A CA certificate file trusted for HTTPS in addition to the system's.
+  std::string ca_file;
+  // Called as blob bytes arrive, with the bytes so far and the image's total.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+  uint64_t max_bytes = 2ull << 30;  // larger images are refused before their blobs are fetched
+  long timeout_seconds = 60;        // to connect, and the longest stall in a transfer
+};
+
+struct PullResult {
+  // The digest of the manifest, the one its signature names.
+  std::string manifest_digest;
+  signing::ImageClaims claims;  // what the signature says
+  uint64_t bytes = 0;  // manifest, config and layers
+};
+
+// Writes the archive at `archive` (replacing a file there only on success);
+// scratch files go beside it. Throws bronze::Error naming what failed.
+PullResult pull_to_archive(const Reference& ref, const PullOptions& options, const std::filesystem::path& archive);
+
+}  // namespace bronze::registry

@@ -1,0 +1,41 @@
+// Documents and blobs fetched from a registry and checked against the
+// digest (and size) that names them before anyone uses them. Blobs stream
+// to a file through the hash; documents, being small, are held in memory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "installer_image/documents.h"
+#include "registry/registry_session.h"
+
+namespace bronze::registry {
+
+// Index, manifest and config are small; the bound keeps a hostile registry
+// from making us hold whatever it sends. The same bound as ImageArchive's.
+inline constexpr uint64_t kMaxDocumentBytes = 4 << 20;
+
+struct FetchedDocument {
+  std::string body;
+  std::string media_type;  // the response's Content-Type, else the descriptor's
+  std::string digest;      // "sha256:" + the body's hash
+};
+
+// GET manifests/<reference>. With `expected`, the body must match its size
+// and digest; a reference that is a digest must match too.
+FetchedDocument fetch_manifest(RegistrySession& session, const std::string& reference,
+                               const std::optional<oci::Descriptor>& expected, const std::string& what);
+
+// A small blob (the config) in memory, checked.
+std::string fetch_blob(RegistrySession& session, const oci::Descriptor& d, const std::string& role);
+
+// Streams a blob into `file` (created or truncated), hashing as it goes;
+// throws naming the digest when the size or the hash does not match.
+// `on_bytes` sees each chunk's size.
+void fetch_blob_to_file(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
+                        const std::filesystem::path& file, const std::function<void(uint64_t)>& on_bytes);
+
+}  // namespace bronze::registry
