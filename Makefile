@@ -92,7 +92,7 @@ bench: build
 	bench/image-build.sh $(BUILD_DIR)/imager/imager && echo && \
 	echo "## Upgrade" && \
 	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
-	$(BUILD_DIR)/tests/cluster/cluster_bench
+	$(BUILD_DIR)/bench/cluster_bench
 
 clean:
 	rm -rf _build $(OUT)

@@ -1,6 +1,6 @@
 // GUIDs derived from a hash of their inputs, so that the same image name,
 // version and label always give the same disk and partition GUIDs
-// (reproducible images, DESIGN.md decision 6).
+// (reproducible images, docs/DESIGN.md decision 6).
 #pragma once
 
 #include <array>

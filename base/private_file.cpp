@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 
-namespace bronze::config {
+namespace bronze {
 
 void write_private_file(const std::filesystem::path& path, std::string_view data) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -34,4 +34,4 @@ void write_private_file(const std::filesystem::path& path, std::string_view data
   }
 }
 
-}  // namespace bronze::config
+}  // namespace bronze

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <string_view>
 
-namespace bronze::config {
+namespace bronze {
 
 // Creates `path`, which must not exist, with mode 0600, writes and fsyncs.
 void write_private_file(const std::filesystem::path& path, std::string_view data);
 
-}  // namespace bronze::config
+}  // namespace bronze

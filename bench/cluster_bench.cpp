@@ -14,9 +14,9 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "tests/support/etcd_cluster.h"
 #include "machine_config/machine_config.h"
 #include "tests/support/bronzectl_cli.h"
+#include "tests/support/etcd_cluster.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
 #include "tests/support/simulated_node.h"

@@ -8,8 +8,8 @@
 
 #include "base/error.h"
 #include "client_config/client_config.h"
-#include "pki/join_token.h"
 #include "machine_config/machine_config.h"
+#include "pki/join_token.h"
 #include "pki/pki.h"
 
 namespace bronze::ctl {

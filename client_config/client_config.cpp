@@ -2,12 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
-#include "config/base64.h"
-#include "yaml/pem_fields.h"
-#include "pki/pki.h"
 #include "base/private_file.h"
+#include "pki/pki.h"
+#include "yaml/pem_fields.h"
 #include "yaml/strict_yaml.h"
 
 namespace bronze::config {

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
-#include "config/base64.h"
 #include "machine_config/gen_config.h"
 #include "tests/support/test_configs.h"
 

@@ -6,11 +6,60 @@
 
 # OpenSSL's allocation macros pass __FILE__ and __LINE__ for its memory
 # debugging, which would put our source paths into node binaries: an image's
-# bytes would then change when a file moves (DESIGN.md decision 6).
+# bytes would then change when a file moves (docs/DESIGN.md decision 6).
 add_compile_definitions(OPENSSL_NO_FILENAMES)
 
 set(BRONZE_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wconversion -Wno-sign-conversion)
 set(BRONZE_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+# Product targets (what ships, and the libraries it is made of) are checked
+# at the end of the configure: none may link a test-only library.
+function(bronze_product_target target)
+  set_property(GLOBAL APPEND PROPERTY BRONZE_PRODUCT_TARGETS ${target})
+endfunction()
+
+# bronze_test_library(NAME n SOURCES ... LIBS ...): a helper that tests and
+# benchmarks link, under tests/support/, marked test-only.
+function(bronze_test_library)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_library(${T_NAME} STATIC ${T_SOURCES})
+  target_include_directories(${T_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${T_NAME} PUBLIC ${T_LIBS})
+  set_target_properties(${T_NAME} PROPERTIES BRONZE_TEST_ONLY ON)
+  bronze_host_target(${T_NAME})
+endfunction()
+
+# Fails the configure when a product target links a test-only library,
+# directly or through another library.
+function(bronze_check_product_targets)
+  get_property(products GLOBAL PROPERTY BRONZE_PRODUCT_TARGETS)
+  foreach(product ${products})
+    set(pending ${product})
+    set(seen)
+    while(pending)
+      list(POP_FRONT pending target)
+      if(NOT TARGET ${target} OR target IN_LIST seen)
+        continue()
+      endif()
+      list(APPEND seen ${target})
+      get_target_property(test_only ${target} BRONZE_TEST_ONLY)
+      if(test_only)
+        message(FATAL_ERROR "${product} is product code but links ${target}, a test helper: move what it needs "
+                            "out of tests/support, or the code that needs it into a test")
+      endif()
+      get_target_property(aliased ${target} ALIASED_TARGET)
+      if(aliased)
+        list(APPEND pending ${aliased})
+      endif()
+      foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+        get_target_property(libraries ${target} ${property})
+        if(libraries)
+          list(APPEND pending ${libraries})
+        endif()
+      endforeach()
+    endwhile()
+  endforeach()
+endfunction()
 
 function(bronze_host_target target)
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
@@ -25,12 +74,13 @@ function(bronze_host_target target)
 endfunction()
 
 function(bronze_node_target target)
+  bronze_product_target(${target})
   target_compile_options(${target} PRIVATE ${BRONZE_WARNINGS})
   # The linker's build-id hashes the whole output, debug information (and so
   # source paths) included; the imager strips that information, but the id
   # would stay and tie an image's bytes to where its sources lay. Nothing
   # reads a node binary's build-id: without one, the same code gives the same
-  # image from any checkout (DESIGN.md decision 6).
+  # image from any checkout (docs/DESIGN.md decision 6).
   get_target_property(type ${target} TYPE)
   if(type STREQUAL "EXECUTABLE")
     target_link_options(${target} PRIVATE -Wl,--build-id=none)
@@ -56,6 +106,7 @@ target_link_libraries(bronze_libarchive_static INTERFACE
 function(bronze_library)
   cmake_parse_arguments(L "" "NAME" "SOURCES;LIBS;NODE_LIBS;DEPS" ${ARGN})
   add_library(${L_NAME} STATIC ${L_SOURCES})
+  bronze_product_target(${L_NAME})
   target_include_directories(${L_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${L_NAME} PUBLIC ${L_LIBS} ${L_DEPS})
   bronze_host_target(${L_NAME})

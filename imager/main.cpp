@@ -18,11 +18,11 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "base/units.h"
+#include "disk/boot/grub.h"
 #include "imager/outputs/build_output.h"
+#include "imager/outputs/verify_image.h"
 #include "imager/profile/outputs.h"
 #include "imager/profile/platform.h"
-#include "imager/outputs/verify_image.h"
-#include "disk/boot/grub.h"
 
 namespace fs = std::filesystem;
 using bronze::Error;
@@ -193,7 +193,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
     if (r.machined.empty()) r.machined = default_node_binary(r.arch, "machined");
     if (r.installer.empty()) r.installer = default_node_binary(r.arch, "installer");
     if (r.arch == "arm64") {
-      r.grub = bronze::installer::arm64_grub(grub_efi_modules.empty() ? "/usr/lib/grub/arm64-efi" : grub_efi_modules);
+      r.grub = bronze::disk::arm64_grub(grub_efi_modules.empty() ? "/usr/lib/grub/arm64-efi" : grub_efi_modules);
     } else if (!grub_efi_modules.empty()) {
       r.grub.efi_modules = grub_efi_modules;
     }

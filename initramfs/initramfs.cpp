@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 
-namespace bronze::imager {
+namespace bronze::initramfs {
 
 namespace {
 
@@ -84,4 +84,4 @@ void make_install_initramfs(const std::filesystem::path& template_zst, const std
   check(a.get(), archive_write_close(a.get()), "close " + out.string());
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::initramfs

@@ -8,15 +8,15 @@
 #include <filesystem>
 #include <string>
 
-namespace bronze::imager {
+namespace bronze::initramfs {
 
 void make_initramfs(const std::filesystem::path& init, const std::filesystem::path& rootfs_sqfs,
                     const std::filesystem::path& out, int64_t epoch);
 
 // The live ISO's second initramfs, loaded after the first: an uncompressed
 // newc cpio holding install/disk.raw.zst, the installation template (see
-// installer/template_install.h). It is compressed already, and init moves it
+// disk/install/template_install.h). It is compressed already, and init moves it
 // to /run/install for machined.
 void make_install_initramfs(const std::filesystem::path& template_zst, const std::filesystem::path& out, int64_t epoch);
 
-}  // namespace bronze::imager
+}  // namespace bronze::initramfs

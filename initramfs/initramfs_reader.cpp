@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 
-namespace bronze::installer {
+namespace bronze::initramfs {
 
 std::string read_from_initramfs(const std::string& bytes, const std::string& name) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
@@ -38,4 +38,4 @@ std::string read_from_initramfs(const std::string& bytes, const std::string& nam
   throw Error("the initramfs holds no " + name);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::initramfs

@@ -5,8 +5,8 @@
 
 #include <string>
 
-namespace bronze::installer {
+namespace bronze::initramfs {
 
 std::string read_from_initramfs(const std::string& initramfs_bytes, const std::string& name);
 
-}  // namespace bronze::installer
+}  // namespace bronze::initramfs

@@ -14,7 +14,7 @@
 #include "base/error.h"
 #include "base/files.h"
 
-namespace bronze::installer {
+namespace bronze::initramfs {
 namespace {
 
 namespace fs = std::filesystem;
@@ -100,4 +100,4 @@ TEST(InitramfsReader, RunsNoDecompressorProgram) {
 }
 
 }  // namespace
-}  // namespace bronze::installer
+}  // namespace bronze::initramfs

@@ -7,7 +7,7 @@
 #include "base/files.h"
 #include "base/sha256.h"
 
-namespace bronze::imager {
+namespace bronze::initramfs {
 
 TEST(Initramfs, HoldsInitAndRootfsAndIsReproducible) {
   TempDir dir;
@@ -21,9 +21,9 @@ TEST(Initramfs, HoldsInitAndRootfsAndIsReproducible) {
   ASSERT_GE(a.size(), 4u);
   EXPECT_EQ(static_cast<uint8_t>(a[0]), 0x28);
   EXPECT_EQ(static_cast<uint8_t>(a[1]), 0xb5);
-  EXPECT_EQ(installer::read_from_initramfs(a, "init"), "#!init");
-  EXPECT_EQ(installer::read_from_initramfs(a, "rootfs.sqfs"), std::string(100000, 'r'));
-  EXPECT_THROW(installer::read_from_initramfs(a, "missing"), Error);
+  EXPECT_EQ(initramfs::read_from_initramfs(a, "init"), "#!init");
+  EXPECT_EQ(initramfs::read_from_initramfs(a, "rootfs.sqfs"), std::string(100000, 'r'));
+  EXPECT_THROW(initramfs::read_from_initramfs(a, "missing"), Error);
 }
 
 TEST(Initramfs, DifferentEpochDifferentBytes) {
@@ -35,4 +35,4 @@ TEST(Initramfs, DifferentEpochDifferentBytes) {
   EXPECT_NE(read_file(dir.path() / "a.img"), read_file(dir.path() / "b.img"));
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::initramfs

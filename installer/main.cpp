@@ -1,5 +1,5 @@
 // installer: the A/B operations on a Bronze disk, a regular file or a block
-// device. On a node machined runs the installer of the new version (DESIGN.md
+// device. On a node machined runs the installer of the new version (docs/DESIGN.md
 // decision 7); offline it works the same on a disk image.
 //
 //   installer upgrade  --disk D --image IMG.tar [--tries N] [--trust KEY|DIR]
@@ -20,8 +20,8 @@
 #include "base/error.h"
 #include "base/progress.h"
 #include "disk/slots/ab_update.h"
-#include "installer_image/installer_image.h"
 #include "disk/slots/status.h"
+#include "installer_image/installer_image.h"
 
 namespace fs = std::filesystem;
 using bronze::Error;
@@ -88,16 +88,16 @@ int main(int argc, char** argv) {
       bronze::Progress progress(!quiet);
       fs::path store = trust_store(trust);
       progress.stage("verify signature");
-      bronze::installer::InstallerImage unpacked = bronze::installer::open_installer_image(
+      bronze::oci::InstallerImage unpacked = bronze::oci::open_installer_image(
           image, bronze::build_arch(), bronze::signing::TrustStore::load(store));
-      bronze::installer::UpgradeRequest r;
+      bronze::disk::UpgradeRequest r;
       r.disk = disk;
       r.slot_image = unpacked.slot_image();
       r.claims = unpacked.claims();
       r.trust = store;
       r.tries = tries;
       r.node_arch = bronze::build_arch();
-      auto result = bronze::installer::upgrade(r, progress);
+      auto result = bronze::disk::upgrade(r, progress);
       if (json) {
         print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version},
                     {"tries", result.tries}, {"bytes_written", result.bytes_written}});
@@ -108,24 +108,24 @@ int main(int argc, char** argv) {
     } else if (*rollback) {
       std::optional<bronze::signing::TrustStore> store;
       if (!trust.empty() || fs::exists(kNodeTrustStore)) store = bronze::signing::TrustStore::load(trust_store(trust));
-      auto result = bronze::installer::rollback(disk, store);
+      auto result = bronze::disk::rollback(disk, store);
       if (json) {
         print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version}});
       } else {
         std::printf("rollback: slot %c (%s) is the default again; the next boot runs it\n", result.slot, result.version.c_str());
       }
     } else if (*status) {
-      auto s = bronze::installer::disk_status(disk);
+      auto s = bronze::disk::disk_status(disk);
       if (json) print_json(s);
-      else std::printf("%s", bronze::installer::format_status(s).c_str());
+      else std::printf("%s", bronze::disk::format_status(s).c_str());
     } else if (*commit) {
-      auto result = bronze::installer::settle_boot(disk, slot[0]);
-      const char* outcome = result.outcome == bronze::installer::BootOutcome::Committed        ? "committed"
-                            : result.outcome == bronze::installer::BootOutcome::TrialFailed    ? "trial-failed"
+      auto result = bronze::disk::settle_boot(disk, slot[0]);
+      const char* outcome = result.outcome == bronze::disk::BootOutcome::Committed        ? "committed"
+                            : result.outcome == bronze::disk::BootOutcome::TrialFailed    ? "trial-failed"
                                                                                               : "already-committed";
       if (json) {
         print_json({{"outcome", outcome}, {"version", result.version}, {"failed_version", result.failed_version}});
-      } else if (result.outcome == bronze::installer::BootOutcome::TrialFailed) {
+      } else if (result.outcome == bronze::disk::BootOutcome::TrialFailed) {
         std::printf("upgrade to %s failed; rolled back to %s\n", result.failed_version.c_str(), result.version.c_str());
       } else {
         std::printf("slot %s: %s %s\n", slot.c_str(), result.version.c_str(), outcome);

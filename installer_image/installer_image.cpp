@@ -3,7 +3,7 @@
 #include "base/error.h"
 #include "installer_image/image_archive.h"
 
-namespace bronze::installer {
+namespace bronze::oci {
 namespace fs = std::filesystem;
 
 namespace {
@@ -40,4 +40,4 @@ InstallerImage open_installer_image(const fs::path& image, const std::string& ar
                         std::move(extracted));
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::oci

@@ -1,6 +1,6 @@
 // The installer image as the installer and machined read it: an OCI image
 // archive (the form `imager installer` writes and registries carry) whose
-// signature covers every byte (installer/oci/image_archive.h). Its layer
+// signature covers every byte (installer_image/image_archive.h). Its layer
 // holds the installer with its own loader and libraries, and
 // payload/boot.ext4, the slot image (see slot_image.h).
 #pragma once
@@ -14,7 +14,7 @@
 #include "signing/image_signature.h"
 #include "signing/trust_store.h"
 
-namespace bronze::installer {
+namespace bronze::oci {
 
 constexpr const char* kPayloadSlotImage = "payload/boot.ext4";
 
@@ -49,4 +49,4 @@ class InstallerImage {
 InstallerImage open_installer_image(const std::filesystem::path& image, const std::string& arch,
                                     const signing::TrustStore& trust, const std::filesystem::path& work_dir = {});
 
-}  // namespace bronze::installer
+}  // namespace bronze::oci

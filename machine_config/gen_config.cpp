@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "base/base64.h"
 #include "base/error.h"
-#include "config/base64.h"
-#include "pki/join_token.h"
 #include "base/private_file.h"
+#include "pki/join_token.h"
 
 namespace bronze::config {
 

@@ -75,7 +75,8 @@ struct MachineSection {
 // How the node talks to etcd over TLS: the CA that signed etcd's serving
 // certificates, and a client certificate (with its key) that etcd's
 // --trusted-ca-file accepts. Least privilege: a client certificate only,
-// never the key of the CA that signs etcd's certificates.
+// never the key of the CA that signs etcd's certificates (docs/DESIGN.md
+// decision 15).
 struct EtcdTlsConfig {
   std::string ca;   // PEM
   std::string crt;  // PEM

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
-#include "config/base64.h"
 #include "tests/support/test_configs.h"
 
 namespace bronze::config {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
-#include "base/subprocess.h"
 #include "base/files.h"
+#include "base/subprocess.h"
 #include "tests/support/test_configs.h"
 
 namespace bronze::config {

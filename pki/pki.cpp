@@ -15,30 +15,14 @@
 #include <limits>
 
 #include "base/error.h"
+#include "base/openssl.h"
 
 namespace bronze::config {
 
 namespace {
 
-// The first queued OpenSSL error, and the queue emptied so that it does not
-// show up in a later, unrelated message.
-std::string openssl_error() {
-  unsigned long code = ERR_get_error();
-  std::string text = "unknown OpenSSL error";
-  if (code != 0) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    text = buffer;
-  }
-  ERR_clear_error();
-  return text;
-}
-
 template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using Deleter = OpenSslDeleter<T, Free>;
 using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
@@ -50,17 +34,6 @@ void free_extensions(STACK_OF(X509_EXTENSION) * extensions) {
   sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
 }
 using ExtensionsPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), Deleter<STACK_OF(X509_EXTENSION), free_extensions>>;
-
-BioPtr memory_bio(std::string_view data) {
-  if (data.size() > static_cast<size_t>(std::numeric_limits<int>::max())) throw Error("PEM text too large");
-  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
-
-std::string bio_contents(BIO* bio) {
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(length));
-}
 
 // Keys in config files are never encrypted; without this callback OpenSSL
 // would prompt on the terminal for a passphrase.
@@ -138,7 +111,7 @@ Certificate sign(const std::shared_ptr<X509>& cert, const PrivateKey& issuer_key
   if (!X509_sign(cert.get(), issuer_key.get(), EVP_sha256()))
     throw Error("cannot sign a certificate: " + openssl_error());
   // Round-trip through PEM so the result is exactly what a reader would see.
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (!PEM_write_bio_X509(bio.get(), cert.get())) throw Error("cannot encode a certificate: " + openssl_error());
   return Certificate::from_pem(bio_contents(bio.get()));
 }
@@ -259,7 +232,7 @@ PrivateKey PrivateKey::from_pem(std::string_view pem) {
 }
 
 std::string PrivateKey::to_pem() const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (!PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr)) {
     throw Error("cannot encode a private key: " + openssl_error());
   }
@@ -275,7 +248,7 @@ Certificate Certificate::from_pem(std::string_view pem) {
 }
 
 std::string Certificate::to_pem() const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (!PEM_write_bio_X509(bio.get(), cert_.get())) throw Error("cannot encode a certificate: " + openssl_error());
   return bio_contents(bio.get());
 }
@@ -399,7 +372,7 @@ CertificateRequest CertificateRequest::create(const PrivateKey& key, const std::
   if (!X509_REQ_sign(request.get(), key.get(), EVP_sha256())) {
     throw Error("cannot sign a certificate request: " + openssl_error());
   }
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (!PEM_write_bio_X509_REQ(bio.get(), request.get())) {
     throw Error("cannot encode a certificate request: " + openssl_error());
   }
@@ -420,7 +393,7 @@ CertificateRequest CertificateRequest::from_pem(std::string_view pem) {
 }
 
 std::string CertificateRequest::to_pem() const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (!PEM_write_bio_X509_REQ(bio.get(), request_.get())) {
     throw Error("cannot encode a certificate request: " + openssl_error());
   }

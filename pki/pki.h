@@ -25,7 +25,7 @@ namespace bronze::config {
 using TimePoint = std::chrono::system_clock::time_point;
 
 // The roles of the node API, as Talos names them (what each may call is
-// rootfs/machined/access_policy.cpp's table).
+// node/machined/service/access_policy.cpp's table).
 inline constexpr std::string_view kRoleAdmin = "os:admin";            // every API call
 inline constexpr std::string_view kRoleOperator = "os:operator";      // reader's calls, upgrades, reboots, etcd snapshots
 inline constexpr std::string_view kRoleReader = "os:reader";          // read-only calls

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "base/subprocess.h"
-#include "config/base64.h"
 #include "pki/pki.h"
 #include "tests/support/test_configs.h"
 

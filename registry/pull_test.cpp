@@ -11,9 +11,9 @@
 #include "installer_image/image_archive.h"
 #include "installer_image/media_types.h"
 #include "installer_image/signature_artifact.h"
-#include "tests/support/oci_test_archives.h"
 #include "registry/docker_documents.h"
 #include "tests/support/loopback_http_server.h"
+#include "tests/support/oci_test_archives.h"
 
 namespace bronze::registry {
 namespace {

@@ -17,10 +17,10 @@
 #include "installer_image/media_types.h"
 #include "installer_image/outer_archive.h"
 #include "installer_image/signature_artifact.h"
-#include "tests/support/oci_test_archives.h"
-#include "tests/support/docker_registry_process.h"
 #include "registry/pull.h"
+#include "tests/support/docker_registry_process.h"
 #include "tests/support/loopback_http_server.h"
+#include "tests/support/oci_test_archives.h"
 
 namespace bronze::registry {
 namespace {

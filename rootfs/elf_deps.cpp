@@ -13,7 +13,7 @@
 #include "base/sha256.h"
 #include "base/subprocess.h"
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 namespace {
 
@@ -168,4 +168,4 @@ std::vector<std::filesystem::path> default_library_dirs(const std::string& arch)
   return {"/lib/" + triplet, "/usr/lib/" + triplet, "/lib64", "/usr/lib64"};
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 struct ElfInfo {
   std::string interpreter;           // "/lib64/ld-linux-x86-64.so.2", empty when static
@@ -41,4 +41,4 @@ void strip_debug(const std::filesystem::path& binary, const std::string& arch);
 // Debian's library folders for an arch ("amd64" or "arm64").
 std::vector<std::filesystem::path> default_library_dirs(const std::string& arch);
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

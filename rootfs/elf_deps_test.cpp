@@ -7,7 +7,7 @@
 #include "base/error.h"
 #include "base/files.h"
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 TEST(ElfDeps, FindsLibcAndTheLoaderOfADynamicBinary) {
   auto libs = resolve_libraries("/bin/sh", default_library_dirs("amd64"));
@@ -41,9 +41,9 @@ TEST(ElfDeps, RefusesANonElfFile) {
   EXPECT_THROW(read_elf_info(dir.path() / "x"), Error);
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 TEST(ElfDeps, BuildIdNamesADebianBinary) {
   std::string id = build_id("/bin/sh");
@@ -53,4 +53,4 @@ TEST(ElfDeps, BuildIdNamesADebianBinary) {
   EXPECT_NE(id, build_id("/bin/ls"));
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

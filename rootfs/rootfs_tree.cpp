@@ -4,7 +4,7 @@
 #include "base/files.h"
 #include "rootfs/elf_deps.h"
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 namespace fs = std::filesystem;
 
 std::string os_release_text(const std::string& version, const std::string& arch) {
@@ -54,4 +54,4 @@ void stage_rootfs(const RootfsSpec& spec, const fs::path& dir) {
   set_tree_times(dir, spec.epoch);
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

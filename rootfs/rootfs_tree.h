@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 struct RootfsSpec {
   std::filesystem::path machined;
@@ -24,4 +24,4 @@ void stage_rootfs(const RootfsSpec& spec, const std::filesystem::path& dir);
 
 std::string os_release_text(const std::string& version, const std::string& arch);
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

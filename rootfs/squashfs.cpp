@@ -4,7 +4,7 @@
 
 #include "base/subprocess.h"
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 void make_squashfs(const std::filesystem::path& source_dir, const std::filesystem::path& out, int64_t epoch) {
   std::string time = std::to_string(epoch);
@@ -16,4 +16,4 @@ void make_squashfs(const std::filesystem::path& source_dir, const std::filesyste
               RunOptions{{}, {}, {"SOURCE_DATE_EPOCH"}});
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

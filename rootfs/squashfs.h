@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 
-namespace bronze::imager {
+namespace bronze::rootfs {
 
 void make_squashfs(const std::filesystem::path& source_dir, const std::filesystem::path& out, int64_t epoch);
 
-}  // namespace bronze::imager
+}  // namespace bronze::rootfs

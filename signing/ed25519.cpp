@@ -7,33 +7,10 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "base/openssl.h"
 #include "base/sha256.h"
 
 namespace bronze::signing {
-
-namespace {
-
-std::string openssl_error() {
-  unsigned long code = ERR_get_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  ERR_clear_error();
-  return buffer;
-}
-
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-
-std::string bio_contents(BIO* bio) {
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(length));
-}
-
-}  // namespace
 
 struct PrivateKey::Key {
   EVP_PKEY* pkey = nullptr;
@@ -54,7 +31,7 @@ PrivateKey PrivateKey::generate() {
 
 PrivateKey PrivateKey::load(const std::filesystem::path& pem_path) {
   std::string pem = read_file(pem_path);
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio = memory_bio(pem);
   auto key = std::make_unique<Key>();
   key->pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (!key->pkey) throw Error("signing key " + pem_path.string() + " is not a PEM private key: " + openssl_error());
@@ -65,7 +42,7 @@ PrivateKey PrivateKey::load(const std::filesystem::path& pem_path) {
 }
 
 void PrivateKey::save(const std::filesystem::path& pem_path) const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (PEM_write_bio_PrivateKey(bio.get(), key_->pkey, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     throw Error("cannot encode the private key: " + openssl_error());
   }
@@ -76,7 +53,7 @@ void PrivateKey::save(const std::filesystem::path& pem_path) const {
 }
 
 std::string PrivateKey::public_pem() const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  BioPtr bio = new_memory_bio();
   if (PEM_write_bio_PUBKEY(bio.get(), key_->pkey) != 1) throw Error("cannot encode the public key: " + openssl_error());
   return bio_contents(bio.get());
 }
@@ -104,7 +81,7 @@ PublicKey::PublicKey(PublicKey&&) noexcept = default;
 PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
 
 PublicKey PublicKey::from_pem(std::string_view pem) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio = memory_bio(pem);
   auto key = std::make_unique<Key>();
   key->pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (!key->pkey) throw Error("not a PEM public key: " + openssl_error());

@@ -1,11 +1,12 @@
-// The signature over an installer image, cosign-style: what is signed is a
+// The signature over an installer image, cosign-style (docs/DESIGN.md
+// decision 9): what is signed is a
 // small JSON payload (sigstore's "simple signing" format) that names the
 // digest of the image's OCI manifest. That manifest names the config and
 // every layer by digest, so one signature covers every byte the node will
 // execute or write, and it is checked before any of those bytes is parsed.
 // Bronze's own claims (version, arch, security version) ride in the
 // payload's signed "optional" section, so a node can refuse an image before
-// it fetches a layer. See installer/oci/signature_artifact.h for how the
+// it fetches a layer. See installer_image/signature_artifact.h for how the
 // payload travels beside the image (tag sha256-<hex>.sig).
 #pragma once
 

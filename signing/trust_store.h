@@ -1,6 +1,7 @@
 // The public keys a node (or a user checking on a host) accepts images
 // signed by. A file holds one key; a folder holds one key per *.pub file, so
-// that a key can be rotated by an image that carries both.
+// that a key can be rotated by an image that carries both (docs/DESIGN.md
+// decision 11).
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 #include "yaml/pem_fields.h"
 
+#include "base/base64.h"
 #include "base/error.h"
-#include "config/base64.h"
 
 namespace bronze::config {
 

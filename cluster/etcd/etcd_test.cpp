@@ -19,9 +19,9 @@
 #include "base/sha256.h"
 #include "cluster/etcd/client.h"
 #include "cluster/etcd/lease_value.h"
-#include "tests/support/etcd_cluster.h"
 #include "cluster/etcd/upgrade_lease.h"
 #include "cluster/etcd/upgrade_safety.h"
+#include "tests/support/etcd_cluster.h"
 
 namespace bronze::etcd {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -127,4 +127,4 @@ std::string encode_slot_env(const std::string& version, const std::string& cmdli
   return encode_env_block({{"bronze_version", version}, {"bronze_cmdline", cmdline}});
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -1,4 +1,4 @@
-// The A/B boot state GRUB reads on every boot (DESIGN.md decision 4), kept on
+// The A/B boot state GRUB reads on every boot (docs/DESIGN.md decision 4), kept on
 // the ESP as GRUB environment blocks:
 //
 //   state-1.env, state-2.env  two copies written by the installer and
@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 constexpr size_t kEnvBlockSize = 1024;
 // Generations have ten digits and no leading zero, so GRUB's string
@@ -66,4 +66,4 @@ std::optional<BootState> choose_state(const std::optional<BootState>& first, con
 // line, read by the static grub.cfg for the menu entry.
 std::string encode_slot_env(const std::string& version, const std::string& cmdline);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 TEST(BootState, RoundTrip) {
   BootState s{kFirstGeneration + 7, 'B', 'A', 3};
@@ -91,4 +91,4 @@ TEST(BootState, SlotEnvCarriesVersionAndCmdline) {
   EXPECT_EQ((*vars)[1].second, "console=ttyS0 panic=10");
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

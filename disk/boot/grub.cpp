@@ -6,7 +6,7 @@
 #include "base/files.h"
 #include "base/subprocess.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -126,4 +126,4 @@ void embed_bios(const std::filesystem::path& disk, const Partition& bios_partiti
   write_at(disk, 0, boot);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -9,7 +9,7 @@
 
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // Which GRUB a disk gets, and where its modules are. The default is amd64's:
 // BIOS and x86_64 UEFI, from Debian's grub-pc-bin and grub-efi-amd64-bin.
@@ -48,4 +48,4 @@ void make_efi_image(const GrubPaths& paths, const std::filesystem::path& out);
 void embed_bios(const std::filesystem::path& disk, const Partition& bios_partition, const GrubPaths& paths,
                 const std::filesystem::path& core_image);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -1,6 +1,6 @@
 #include "disk/boot/grub_cfg.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // Kept in step with boot_state.{h,cpp}: the same variable names, the same
 // rule for choosing a copy, the same torn-write checks.
@@ -154,4 +154,4 @@ if [ "$bronze_cur_default" = B -a -n "$bronze_b_entry" ]; then set fallback="$br
 )GRUB";
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -6,8 +6,8 @@
 
 #include <string>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 std::string grub_cfg();
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -9,7 +9,7 @@
 #include "base/files.h"
 #include "base/subprocess.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -75,4 +75,4 @@ std::vector<uint64_t> decode_offsets(const std::string& text) {
   return out;
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

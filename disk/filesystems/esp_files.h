@@ -11,7 +11,7 @@
 
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // Byte offsets, from the start of the disk, of each cluster of `path` in the
 // FAT filesystem of `esp`, in file order. Throws unless every cluster is one
@@ -21,4 +21,4 @@ std::vector<uint64_t> locate_fat_file(const std::filesystem::path& disk, const P
 std::string encode_offsets(const std::vector<uint64_t>& offsets);
 std::vector<uint64_t> decode_offsets(const std::string& text);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

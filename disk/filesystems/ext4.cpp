@@ -15,7 +15,7 @@ extern "C" {
 #include "base/subprocess.h"
 #include "disk/partitions/disk_writer.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -391,4 +391,4 @@ std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, c
   return read_inode(f, ino, path);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -1,5 +1,5 @@
 // ext4 filesystems inside a disk image: made with mke2fs -d at an offset,
-// read with libext2fs. No mount, no loop device.
+// read with libext2fs. No mount, no loop device (docs/DESIGN.md decision 2).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct Ext4Options {
   std::string fs_label;
@@ -55,4 +55,4 @@ std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -15,7 +15,7 @@
 #include "base/subprocess.h"
 #include "disk/partitions/disk_writer.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace {
 
 namespace fs = std::filesystem;
@@ -112,4 +112,4 @@ TEST_F(Ext4Replace, APowerCutAfterAnyWriteLeavesTheOldOrTheNewContent) {
 }
 
 }  // namespace
-}  // namespace bronze::installer
+}  // namespace bronze::disk

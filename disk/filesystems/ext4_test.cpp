@@ -13,7 +13,7 @@ extern "C" {
 #include "base/files.h"
 #include "base/units.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace {
 
 namespace fs = std::filesystem;
@@ -111,4 +111,4 @@ TEST_F(Ext4Read, AFilesystemLargerThanItsDiskIsRefused) {
 }
 
 }  // namespace
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -6,7 +6,7 @@
 #include "base/files.h"
 #include "base/subprocess.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -64,4 +64,4 @@ std::string read_from_vfat(const std::filesystem::path& disk, uint64_t partition
   return read_file(out);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

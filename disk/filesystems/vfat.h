@@ -9,7 +9,7 @@
 
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct VfatFile {
   std::filesystem::path source;
@@ -28,4 +28,4 @@ void copy_into_vfat(const std::filesystem::path& disk, const Partition& partitio
 // Reads one file back (for checks and the boot state).
 std::string read_from_vfat(const std::filesystem::path& disk, uint64_t partition_start, const std::string& path);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -10,17 +10,17 @@
 #include "base/files.h"
 #include "base/guid.h"
 #include "disk/boot/boot_state.h"
-#include "disk/partitions/disk_writer.h"
-#include "disk/filesystems/esp_files.h"
-#include "disk/meta/node_state.h"
-#include "disk/slots/slot_image.h"
-#include "disk/filesystems/ext4.h"
-#include "disk/partitions/gpt.h"
 #include "disk/boot/grub_cfg.h"
-#include "disk/meta/meta.h"
+#include "disk/filesystems/esp_files.h"
+#include "disk/filesystems/ext4.h"
 #include "disk/filesystems/vfat.h"
+#include "disk/meta/meta.h"
+#include "disk/meta/node_state.h"
+#include "disk/partitions/disk_writer.h"
+#include "disk/partitions/gpt.h"
+#include "disk/slots/slot_image.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace fs = std::filesystem;
 
 uint64_t disk_size(const fs::path& disk) {
@@ -118,4 +118,4 @@ void install(const InstallRequest& r, Progress& progress) {
   progress.done();
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

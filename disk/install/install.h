@@ -1,6 +1,6 @@
 // Install: the whole Bronze disk layout written onto a disk, which is a block
 // device on a node and a regular file when the imager builds a disk image
-// (DESIGN.md decision 1: one code path for both).
+// (docs/DESIGN.md decision 1: one code path for both).
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include "disk/boot/grub.h"
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // What goes into a boot slot.
 struct SlotContent {
@@ -54,4 +54,4 @@ uint64_t disk_size(const std::filesystem::path& disk);
 // committed, and an empty BOOT-B.
 void install(const InstallRequest& request, Progress& progress);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

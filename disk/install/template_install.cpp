@@ -11,15 +11,15 @@
 
 #include "base/error.h"
 #include "base/units.h"
-#include "disk/partitions/disk_writer.h"
 #include "disk/filesystems/ext4.h"
-#include "disk/partitions/gpt.h"
 #include "disk/install/install.h"
+#include "disk/partitions/disk_writer.h"
+#include "disk/partitions/gpt.h"
 #include "disk/partitions/layout.h"
 #include "disk/slots/slot_verify.h"
 #include "signing/ed25519.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace fs = std::filesystem;
 
 namespace {
@@ -168,4 +168,4 @@ TemplateInstallResult install_from_template(const TemplateInstallRequest& r, Pro
   return TemplateInstallResult{manifest.version, size, DiskWriter::bytes_done() - bytes_before};
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

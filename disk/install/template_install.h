@@ -1,5 +1,5 @@
 // Installing from the live ISO. A node has no mkfs.vfat, mtools, mke2fs or
-// grub-mkimage, so the imager runs install() (DESIGN.md decision 1) onto a
+// grub-mkimage, so the imager runs install() (docs/DESIGN.md decision 1) onto a
 // small template disk when it builds the ISO, and the live system replays
 // that template onto the disk the machine config names: the GPT is written
 // afresh for the disk's size (same GUIDs), every partition but EPHEMERAL is
@@ -14,7 +14,7 @@
 
 #include "base/progress.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct TemplateInstallRequest {
   std::filesystem::path template_disk;  // unpacked
@@ -38,4 +38,4 @@ struct TemplateInstallResult {
 // on the target once more.
 TemplateInstallResult install_from_template(const TemplateInstallRequest& request, Progress& progress);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -12,7 +12,7 @@
 #include "base/error.h"
 #include "base/files.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace fs = std::filesystem;
 
 namespace {
@@ -87,4 +87,4 @@ void unpack_template(const fs::path& compressed, const fs::path& out, uint64_t m
   staged.commit();
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

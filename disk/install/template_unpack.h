@@ -8,7 +8,7 @@
 
 #include "base/units.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // Far above any template a build makes (the smallest disk the layout
 // allows: about 270 MiB and two boot slots), far below what would exhaust
@@ -22,4 +22,4 @@ constexpr uint64_t kMaxTemplateBytes = 4 * GiB;
 void unpack_template(const std::filesystem::path& compressed, const std::filesystem::path& out,
                      uint64_t max_bytes = kMaxTemplateBytes);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -12,7 +12,7 @@
 #include "base/error.h"
 #include "base/files.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace {
 
 namespace fs = std::filesystem;
@@ -123,4 +123,4 @@ TEST_F(TemplateUnpack, ATruncatedTemplateIsRefused) {
 }
 
 }  // namespace
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -6,7 +6,7 @@
 #include "base/files.h"
 #include "base/sha256.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -107,4 +107,4 @@ void init_meta(DiskWriter& disk, const Partition& meta, MetaStore store) {
   disk.write(meta.start + kMetaCopySize, encode_meta_copy(store));
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

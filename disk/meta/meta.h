@@ -1,4 +1,4 @@
-// META: a small key/value store in its own partition (DESIGN.md), for what
+// META: a small key/value store in its own partition (docs/DESIGN.md), for what
 // must survive reboots but is not part of any slot: the last failed upgrade,
 // the node's upgrade history. Two copies, each with a sequence number and a
 // SHA-256 over its contents; a writer overwrites the older copy and flushes,
@@ -15,7 +15,7 @@
 #include "disk/partitions/disk_writer.h"
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 constexpr uint64_t kMetaCopySize = 512 * 1024;
 
@@ -37,4 +37,4 @@ void write_meta(DiskWriter& disk, const Partition& meta, MetaStore store);
 // Writes two valid copies of `store`.
 void init_meta(DiskWriter& disk, const Partition& meta, MetaStore store = {});
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -4,7 +4,7 @@
 
 #include "base/files.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 TEST(Meta, CopyRoundTrip) {
   MetaStore s;
@@ -54,4 +54,4 @@ TEST(Meta, WritesAlternateAndTheNewestWins) {
   EXPECT_EQ(read_meta(disk, meta).values.at("a"), "1");
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -3,7 +3,7 @@
 #include "base/error.h"
 #include "disk/filesystems/esp_files.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -74,4 +74,4 @@ MetaStore NodeState::to_meta() const {
   return s;
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -9,7 +9,7 @@
 
 #include "disk/meta/meta.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct SlotRecord {
   std::string version;     // empty: the slot holds nothing bootable
@@ -22,7 +22,8 @@ struct NodeState {
   SlotRecord b;
   // Anti-rollback, as Android's rollback index: the highest security version
   // the node committed. It rises only at a commit, never at a trial boot, and
-  // an image below it is refused (a rollback to a slot below it too).
+  // an image below it is refused (a rollback to a slot below it too);
+  // docs/DESIGN.md decision 10.
   uint64_t security_floor = 0;
   // The upgrade written but not yet committed or failed.
   std::string pending_version;
@@ -44,4 +45,4 @@ struct NodeState {
 
 char other_slot(char slot);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -7,7 +7,7 @@
 #include "base/error.h"
 #include "disk/meta/meta.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace {
 
 // A META copy as BronzeDisk::open reads it: decoded, then typed.
@@ -58,4 +58,4 @@ TEST(NodeState, AMalformedBootStateLocationIsAnError) {
 }
 
 }  // namespace
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -12,7 +12,7 @@
 
 #include "base/error.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -86,4 +86,4 @@ void DiskWriter::write(uint64_t offset, std::string_view data) {
   g_bytes += data.size();
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

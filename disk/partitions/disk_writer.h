@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <string_view>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 constexpr int kPowerCutExitCode = 86;
 
@@ -42,4 +42,4 @@ class DiskWriter {
   int fd_ = -1;
 };
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -10,7 +10,7 @@
 
 #include "base/error.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 
@@ -120,4 +120,4 @@ FoundPartition find_partition(const std::filesystem::path& disk, const std::stri
   throw Error(disk.string() + " has no partition labelled " + name + ": it does not carry Bronze's layout");
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -1,5 +1,5 @@
 // The GPT of a Bronze disk: written through libfdisk, read back through
-// libblkid. Works on a regular file as on a block device (DESIGN.md 1, 2).
+// libblkid. Works on a regular file as on a block device (docs/DESIGN.md decisions 1 and 2).
 #pragma once
 
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct GptIds {
   std::string disk_guid;
@@ -34,4 +34,4 @@ std::string read_disk_guid(const std::filesystem::path& disk);
 // carry Bronze's layout when it is missing.
 FoundPartition find_partition(const std::filesystem::path& disk, const std::string& name);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

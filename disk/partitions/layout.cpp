@@ -3,7 +3,7 @@
 #include "base/error.h"
 #include "base/units.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 static void require_whole_mib(uint64_t size, const char* what) {
   if (size == 0 || size % kAlignment != 0) {
@@ -67,4 +67,4 @@ const Partition& Layout::get(const std::string& name) const {
   throw Error("layout has no partition labelled " + name);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -1,4 +1,4 @@
-// The disk layout of DESIGN.md as arithmetic: where each partition starts and
+// The disk layout of docs/DESIGN.md as arithmetic: where each partition starts and
 // how large it is, for a disk of a given size. Nothing here touches a disk.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 constexpr uint64_t kSectorSize = 512;
 constexpr uint64_t kAlignment = 1024 * 1024;
@@ -66,4 +66,4 @@ class Layout {
   std::vector<Partition> partitions_;
 };
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -5,7 +5,7 @@
 #include "base/error.h"
 #include "base/units.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 namespace {
 LayoutSizes sizes_with_boot(uint64_t boot) {
@@ -72,4 +72,4 @@ TEST(Layout, GetByLabel) {
   EXPECT_THROW(l.get("NOPE"), Error);
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -7,7 +7,7 @@
 #include "disk/slots/slot_image.h"
 #include "disk/slots/slot_verify.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 std::string below_floor(const std::string& version, uint64_t security_version, uint64_t floor) {
   if (security_version >= floor) return "";
@@ -168,4 +168,4 @@ RollbackResult rollback(const std::filesystem::path& path, const std::optional<s
   return RollbackResult{target, record.version, disk.node().slot(state.default_slot).version};
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

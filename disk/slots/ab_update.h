@@ -1,4 +1,4 @@
-// The A/B operations on an installed disk (DESIGN.md, upgrade sequence):
+// The A/B operations on an installed disk (docs/DESIGN.md, upgrade sequence, and decision 3):
 // upgrade writes the inactive slot and puts it on trial; settle_boot, run by
 // machined after its health checks, commits the slot on trial or records that
 // it failed; rollback makes the other committed slot the default. Each one
@@ -15,7 +15,7 @@
 #include "signing/image_signature.h"
 #include "signing/trust_store.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 struct UpgradeRequest {
   std::filesystem::path disk;
@@ -70,4 +70,4 @@ RollbackResult rollback(const std::filesystem::path& disk, const std::optional<s
 // `security_version` may be installed.
 std::string below_floor(const std::string& version, uint64_t security_version, uint64_t floor);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -4,7 +4,7 @@
 #include "base/files.h"
 #include "disk/partitions/layout.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 BronzeDisk BronzeDisk::open(const std::filesystem::path& disk) {
   BronzeDisk d;
@@ -74,4 +74,4 @@ void BronzeDisk::write_boot_state(DiskWriter& writer, BootState next) {
   state_copy_ = state_copy_ == 1 ? 2 : 1;
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "disk/boot/boot_state.h"
+#include "disk/meta/node_state.h"
 #include "disk/partitions/disk_writer.h"
 #include "disk/partitions/gpt.h"
-#include "disk/meta/node_state.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 class BronzeDisk {
  public:
@@ -50,4 +50,4 @@ class BronzeDisk {
   std::optional<Tally> tally_;
 };
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -10,7 +10,7 @@
 #include "disk/boot/boot_state.h"
 #include "disk/filesystems/ext4.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 namespace fs = std::filesystem;
 
 void make_slot_image(const SlotContent& content, const fs::path& out, const std::string& uuid, int64_t epoch) {
@@ -72,4 +72,4 @@ void write_slot_image(DiskWriter& writer, const Partition& partition, const fs::
   }
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

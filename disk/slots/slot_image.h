@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "disk/install/install.h"
 #include "disk/partitions/disk_writer.h"
 #include "disk/partitions/gpt.h"
-#include "disk/install/install.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // Builds the image at `out`: just large enough for the content.
 void make_slot_image(const SlotContent& content, const std::filesystem::path& out, const std::string& uuid,
@@ -25,4 +25,4 @@ void make_slot_image(const SlotContent& content, const std::filesystem::path& ou
 // does not fit or the read-back differs.
 void write_slot_image(DiskWriter& writer, const Partition& partition, const std::filesystem::path& image);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

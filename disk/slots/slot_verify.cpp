@@ -3,10 +3,10 @@
 #include "base/error.h"
 #include "disk/boot/boot_state.h"
 #include "disk/filesystems/ext4.h"
-#include "initramfs/initramfs_reader.h"
 #include "disk/install/install.h"
+#include "initramfs/initramfs_reader.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset, const signing::TrustStore& trust) {
   auto read = [&](const std::string& name) { return read_from_ext4(file, offset, "/" + name); };
@@ -16,7 +16,7 @@ signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset
   signing::verify_artifacts(manifest, [&](const std::string& name) {
     if (name == "rootfs.sqfs") {
       if (initramfs.empty()) initramfs = read(slot_file::kInitramfs);
-      return read_from_initramfs(initramfs, name);
+      return initramfs::read_from_initramfs(initramfs, name);
     }
     std::string bytes = read(name);
     if (name == slot_file::kInitramfs) initramfs = bytes;
@@ -28,4 +28,4 @@ signing::Manifest verify_slot(const std::filesystem::path& file, uint64_t offset
   return manifest;
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

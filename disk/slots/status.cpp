@@ -2,7 +2,7 @@
 
 #include "disk/slots/bronze_disk.h"
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 nlohmann::json disk_status(const std::filesystem::path& path) {
   BronzeDisk disk = BronzeDisk::open(path);
@@ -56,4 +56,4 @@ std::string format_status(const nlohmann::json& s) {
   return out;
 }
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace bronze::installer {
+namespace bronze::disk {
 
 // slots (version, committed, on trial, tries left), the default slot, the
 // slot that boots next, the boot state generation, the last failed upgrade.
@@ -15,4 +15,4 @@ nlohmann::json disk_status(const std::filesystem::path& disk);
 // The same, as lines for people.
 std::string format_status(const nlohmann::json& status);
 
-}  // namespace bronze::installer
+}  // namespace bronze::disk

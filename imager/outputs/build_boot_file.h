@@ -6,8 +6,8 @@
 #pragma once
 
 #include "base/progress.h"
-#include "imager/assemble/assemble.h"
 #include "imager/outputs/build_image.h"
+#include "imager/profile/build_request.h"
 
 namespace bronze::imager {
 

@@ -1,15 +1,16 @@
 #include "imager/outputs/build_image.h"
+#include "imager/outputs/up_to_date.h"
 
 #include <optional>
 
 #include "base/error.h"
 #include "base/files.h"
 #include "base/sha256.h"
+#include "disk/install/install.h"
+#include "disk/partitions/layout.h"
 #include "imager/outputs/compress.h"
 #include "imager/outputs/disk_formats.h"
 #include "imager/profile/outputs.h"
-#include "disk/install/install.h"
-#include "disk/partitions/layout.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
@@ -20,9 +21,9 @@ std::vector<OutputFile> describe_outputs(const std::vector<fs::path>& paths, boo
   return out;
 }
 
-installer::InstallRequest disk_install_request(const BuildRequest& r, const CheckedInputs& in, const AssembledSlot& slot,
+disk::InstallRequest disk_install_request(const BuildRequest& r, const CheckedInputs& in, const AssembledSlot& slot,
                                                const fs::path& disk) {
-  installer::InstallRequest install;
+  disk::InstallRequest install;
   install.disk = disk;
   install.image_name = in.image_name;
   install.version = r.version;
@@ -47,8 +48,8 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   fs::path stamp_path = r.out_dir / (in.image_name + ".inputs");
   // The artifacts the manifest names, for `imager verify --manifest`.
   fs::path artifacts_dir = r.out_dir / in.image_name;
-  std::vector<fs::path> finals = {disk_path, manifest_path, signature_path, artifacts_dir / installer::slot_file::kKernel,
-                                  artifacts_dir / installer::slot_file::kInitramfs, artifacts_dir / "rootfs.sqfs"};
+  std::vector<fs::path> finals = {disk_path, manifest_path, signature_path, artifacts_dir / disk::slot_file::kKernel,
+                                  artifacts_dir / disk::slot_file::kInitramfs, artifacts_dir / "rootfs.sqfs"};
 
   if (outputs_current(stamp_path, in.stamp, finals, manifest_path)) {
     progress.done();
@@ -72,7 +73,7 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   // A sparse file of the disk's size; install() writes the rest.
   write_file(staged_raw.path(), "");
   fs::resize_file(staged_raw.path(), in.disk_size);
-  installer::install(disk_install_request(r, in, slot, staged_raw.path()), progress);
+  disk::install(disk_install_request(r, in, slot, staged_raw.path()), progress);
   std::optional<StagedFile> staged_converted;
   if (in.format != "raw") {
     progress.stage("convert to " + in.format);
@@ -92,8 +93,8 @@ BuildResult build_image(const BuildRequest& r, Progress& progress, bool with_dig
   try {
     fs::remove_all(staged_artifacts);
     fs::create_directories(staged_artifacts);
-    fs::copy_file(r.kernel, staged_artifacts / installer::slot_file::kKernel);
-    fs::copy_file(slot.initramfs, staged_artifacts / installer::slot_file::kInitramfs);
+    fs::copy_file(r.kernel, staged_artifacts / disk::slot_file::kKernel);
+    fs::copy_file(slot.initramfs, staged_artifacts / disk::slot_file::kInitramfs);
     fs::copy_file(slot.rootfs_sqfs, staged_artifacts / "rootfs.sqfs");
     fs::remove_all(artifacts_dir);
     fs::rename(staged_artifacts, artifacts_dir);

@@ -1,4 +1,4 @@
-// The disk image output: the installer run onto a file (DESIGN.md decision
+// The disk image output: the installer run onto a file (docs/DESIGN.md decision
 // 1), with the signed manifest and the artifacts beside it. Everything is
 // written aside and moved into the output folder only when all succeeded.
 #pragma once
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "base/progress.h"
-#include "imager/assemble/assemble.h"
 #include "disk/install/install.h"
+#include "imager/assemble/assemble_slot.h"
 
 namespace bronze::imager {
 
@@ -35,7 +35,7 @@ BuildResult build_image(const BuildRequest& request, Progress& progress, bool wi
 
 // What install() needs to write `slot`'s disk onto `disk` (a sparse file of
 // the disk's size), with the machine config of the inputs, if any.
-installer::InstallRequest disk_install_request(const BuildRequest& request, const CheckedInputs& inputs,
+disk::InstallRequest disk_install_request(const BuildRequest& request, const CheckedInputs& inputs,
                                                const AssembledSlot& slot, const std::filesystem::path& disk);
 
 // Size and, when asked, digest of each file.

@@ -1,12 +1,13 @@
 #include "imager/outputs/build_installer.h"
+#include "imager/outputs/up_to_date.h"
 
 #include "base/error.h"
 #include "base/files.h"
-#include "rootfs/elf_deps.h"
-#include "installer_image/installer_image.h"
 #include "installer_image/image_archive.h"
 #include "installer_image/image_writer.h"
+#include "installer_image/installer_image.h"
 #include "installer_image/signature_artifact.h"
+#include "rootfs/elf_deps.h"
 #include "signing/image_signature.h"
 
 namespace bronze::imager {
@@ -19,13 +20,13 @@ void stage_installer_layer(const BuildRequest& r, const fs::path& slot_image, co
   fs::create_directories(dir / "bin");
   fs::create_directories(dir / "payload");
   fs::copy_file(r.installer, dir / "bin/installer");
-  strip_debug(dir / "bin/installer", r.arch);
-  for (const auto& library : resolve_libraries(r.installer, default_library_dirs(r.arch))) {
+  rootfs::strip_debug(dir / "bin/installer", r.arch);
+  for (const auto& library : rootfs::resolve_libraries(r.installer, rootfs::default_library_dirs(r.arch))) {
     fs::path target = dir / library.relative_path();
     fs::create_directories(target.parent_path());
     fs::copy_file(fs::canonical(library), target, fs::copy_options::overwrite_existing);
   }
-  fs::copy_file(slot_image, dir / installer::kPayloadSlotImage);
+  fs::copy_file(slot_image, dir / oci::kPayloadSlotImage);
   set_tree_times(dir, r.epoch);
 }
 

@@ -2,12 +2,12 @@
 // an OCI image archive whose one
 // layer holds the node installer with its own loader and libraries, and the
 // slot image it writes (payload/boot.ext4). A node runs that installer
-// without a container runtime (DESIGN.md decision 7); registries carry it.
+// without a container runtime (docs/DESIGN.md decision 7); registries carry it.
 #pragma once
 
 #include "base/progress.h"
-#include "imager/assemble/assemble.h"
 #include "imager/outputs/build_image.h"
+#include "imager/profile/build_request.h"
 
 namespace bronze::imager {
 

@@ -4,13 +4,13 @@
 #include "base/files.h"
 #include "base/guid.h"
 #include "base/subprocess.h"
+#include "disk/install/install.h"
+#include "disk/partitions/layout.h"
 #include "imager/outputs/compress.h"
-#include "initramfs/initramfs.h"
 #include "imager/outputs/iso_boot_images.h"
 #include "imager/outputs/iso_grub_cfg.h"
 #include "imager/outputs/publish.h"
-#include "disk/install/install.h"
-#include "disk/partitions/layout.h"
+#include "initramfs/initramfs.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
@@ -65,21 +65,21 @@ std::vector<std::string> xorriso_argv(const BuildRequest& r, const fs::path& roo
   return argv;
 }
 
-// The installation template (installer/template_install.h): install() run
+// The installation template (disk/install/template_install.h): install() run
 // onto the smallest disk the layout allows, with no machine config, then
 // compressed and wrapped in the second initramfs the ISO boots with.
 void make_install_payload(const BuildRequest& r, const CheckedInputs& in, const AssembledSlot& slot, const fs::path& work,
                           const fs::path& out, Progress& progress) {
   // The ISO takes no --config: the template has none either.
-  installer::InstallRequest install = disk_install_request(r, in, slot, work / "template.raw");
+  disk::InstallRequest install = disk_install_request(r, in, slot, work / "template.raw");
   write_file(install.disk, "");
-  fs::resize_file(install.disk, installer::Layout::minimum_disk_size(install.sizes));
-  installer::install(install, progress);
+  fs::resize_file(install.disk, disk::Layout::minimum_disk_size(install.sizes));
+  disk::install(install, progress);
   progress.stage("install template");
   fs::path compressed = work / "disk.raw.zst";
   compress_file(install.disk, compressed, "zstd");
   fs::remove(install.disk);
-  make_install_initramfs(compressed, out, r.epoch);
+  initramfs::make_install_initramfs(compressed, out, r.epoch);
 }
 
 }  // namespace
@@ -89,8 +89,8 @@ void make_iso(const BuildRequest& r, const CheckedInputs& in, const AssembledSlo
   require_programs();
   fs::path root = work / "iso";
   fs::create_directories(root / "boot/grub");
-  fs::copy_file(r.kernel, root / "boot" / installer::slot_file::kKernel);
-  fs::copy_file(slot.initramfs, root / "boot" / installer::slot_file::kInitramfs);
+  fs::copy_file(r.kernel, root / "boot" / disk::slot_file::kKernel);
+  fs::copy_file(slot.initramfs, root / "boot" / disk::slot_file::kInitramfs);
   fs::copy_file(slot.manifest, root / "boot/manifest.json");
   fs::copy_file(slot.signature, root / "boot/manifest.sig");
   make_install_payload(r, in, slot, work, root / "boot/install.img", progress);

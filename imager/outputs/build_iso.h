@@ -16,7 +16,7 @@
 #include <filesystem>
 
 #include "base/progress.h"
-#include "imager/assemble/assemble.h"
+#include "imager/assemble/assemble_slot.h"
 #include "imager/outputs/build_image.h"
 
 namespace bronze::imager {

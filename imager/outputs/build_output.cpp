@@ -1,5 +1,7 @@
 #include "imager/outputs/build_output.h"
 
+#include "imager/inputs/check_inputs.h"
+
 #include "imager/outputs/build_boot_file.h"
 #include "imager/outputs/build_installer.h"
 #include "imager/outputs/build_iso.h"

@@ -10,8 +10,8 @@
 #include "base/sha256.h"
 #include "base/subprocess.h"
 #include "base/units.h"
-#include "disk/partitions/layout.h"
 #include "disk/filesystems/vfat.h"
+#include "disk/partitions/layout.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
@@ -64,17 +64,17 @@ void make_bios_image(const IsoBootImages& r, const fs::path& config) {
 // CD, the appended EFI partition on a USB stick.
 void make_efi_fat(const IsoBootImages& r, const fs::path& efi_binary) {
   fs::path image = r.root / kIsoEfiImage;
-  installer::Partition fat;
+  disk::Partition fat;
   fat.start = 0;
   fat.size = (fs::file_size(efi_binary) + kFatSlack + MiB - 1) / MiB * MiB;
   fs::remove(image);  // mkfs.vfat -C creates the file and refuses an existing one
   // mkfs.vfat picks FAT12 or FAT16 by the size (a FAT32 would need 32 MiB).
   // --invariant: no random or time-based values; then -i sets our volume ID
   // (it must come after --invariant, which sets a fixed one of its own).
-  run_checked({"mkfs.vfat", "-C", "--invariant", "-i", r.efi_volume_id, "-n", installer::label::kEfi, image.string(),
+  run_checked({"mkfs.vfat", "-C", "--invariant", "-i", r.efi_volume_id, "-n", disk::label::kEfi, image.string(),
                std::to_string(fat.size / 1024)},
               RunOptions{{{"SOURCE_DATE_EPOCH", std::to_string(r.epoch)}}, {}, {}});
-  installer::copy_into_vfat(image, fat, {{efi_binary, installer::efi_boot_path(r.grub)}}, r.epoch);
+  disk::copy_into_vfat(image, fat, {{efi_binary, disk::efi_boot_path(r.grub)}}, r.epoch);
 }
 
 }  // namespace
@@ -95,7 +95,7 @@ std::string iso_early_config(const std::string& marker) {
 }
 
 void make_iso_boot_images(const IsoBootImages& r) {
-  installer::check_grub_modules(r.grub);
+  disk::check_grub_modules(r.grub);
   fs::path config = r.work / "grub-early.cfg";
   write_file(config, iso_early_config(r.marker));
   if (!r.grub.bios_modules.empty()) make_bios_image(r, config);

@@ -31,7 +31,7 @@ std::string write_iso_marker(const std::filesystem::path& root);
 std::string iso_early_config(const std::string& marker);
 
 struct IsoBootImages {
-  installer::GrubPaths grub;   // no bios_modules: a UEFI-only ISO
+  disk::GrubPaths grub;   // no bios_modules: a UEFI-only ISO
   std::filesystem::path root;  // the ISO's folder, where the images go
   std::filesystem::path work;  // scratch space
   std::string marker;          // from write_iso_marker()

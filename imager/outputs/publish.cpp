@@ -1,4 +1,5 @@
 #include "imager/outputs/publish.h"
+#include "imager/outputs/up_to_date.h"
 
 #include "base/files.h"
 #include "imager/outputs/compress.h"

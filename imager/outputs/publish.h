@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "imager/assemble/assemble.h"
+#include "imager/assemble/assemble_slot.h"
 #include "imager/outputs/build_image.h"
 
 namespace bronze::imager {

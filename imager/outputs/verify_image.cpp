@@ -2,10 +2,10 @@
 
 #include "base/error.h"
 #include "base/files.h"
-#include "disk/partitions/gpt.h"
-#include "initramfs/initramfs_reader.h"
 #include "disk/install/install.h"
+#include "disk/partitions/gpt.h"
 #include "disk/slots/slot_verify.h"
+#include "initramfs/initramfs_reader.h"
 #include "signing/trust_store.h"
 
 namespace bronze::imager {
@@ -15,9 +15,9 @@ signing::Manifest verify_disk(const fs::path& disk, char slot, const fs::path& p
   auto trust = signing::TrustStore::load(public_key);
   if (!fs::is_regular_file(disk) && !fs::is_block_file(disk)) throw Error("image " + disk.string() + " not found");
   std::string label = std::string("BOOT-") + slot;
-  auto partition = installer::find_partition(disk, label);
+  auto partition = disk::find_partition(disk, label);
   try {
-    return installer::verify_slot(disk, partition.start, trust);
+    return disk::verify_slot(disk, partition.start, trust);
   } catch (const Error& e) {
     throw Error(label + ": " + e.what());
   }
@@ -40,7 +40,7 @@ signing::Manifest verify_manifest_files(const fs::path& manifest_path, const std
     signing::Manifest inner = manifest;
     inner.artifacts = {*rootfs};
     signing::verify_artifacts(inner, [&](const std::string& name) {
-      return installer::read_from_initramfs(read(installer::slot_file::kInitramfs), name);
+      return initramfs::read_from_initramfs(read(disk::slot_file::kInitramfs), name);
     });
   }
   return manifest;

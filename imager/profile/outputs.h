@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "imager/assemble/assemble.h"
+#include "imager/profile/build_request.h"
 
 namespace bronze::imager {
 

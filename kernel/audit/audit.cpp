@@ -5,9 +5,9 @@
 #include <set>
 
 #include "base/error.h"
-#include "kernel/cmdline/kernel_cmdline.h"
 #include "kernel/audit/kspp_audit.h"
 #include "kernel/audit/rules.h"
+#include "kernel/cmdline/kernel_cmdline.h"
 
 namespace bronze::kspp {
 

@@ -4,7 +4,7 @@
 
 #include "base/error.h"
 
-namespace bronze::imager {
+namespace bronze {
 
 KernelArgs parse_kernel_args(const std::string& yaml_text, const std::string& file_name) {
   KernelArgs out;
@@ -29,8 +29,8 @@ KernelArgs parse_kernel_args(const std::string& yaml_text, const std::string& fi
   return out;
 }
 
-std::vector<std::string> assemble_cmdline(const Platform& platform, const std::string& arch, const KernelArgs& kernel,
-                                          const std::vector<std::string>& extra) {
+std::vector<std::string> assemble_cmdline(const PlatformArgs& platform, const std::string& arch,
+                                          const KernelArgs& kernel, const std::vector<std::string>& extra) {
   std::vector<std::string> args;
   auto consoles = platform.consoles.find(arch);
   if (consoles != platform.consoles.end()) {
@@ -39,10 +39,10 @@ std::vector<std::string> assemble_cmdline(const Platform& platform, const std::s
   args.insert(args.end(), kernel.common.begin(), kernel.common.end());
   auto per_arch = kernel.per_arch.find(arch);
   if (per_arch != kernel.per_arch.end()) args.insert(args.end(), per_arch->second.begin(), per_arch->second.end());
-  args.insert(args.end(), platform.kernel_args.begin(), platform.kernel_args.end());
+  args.insert(args.end(), platform.args.begin(), platform.args.end());
   args.push_back("bronze.platform=" + platform.name);
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze

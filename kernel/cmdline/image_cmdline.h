@@ -1,14 +1,15 @@
 // The kernel command line of an image: console, the KSPP hardening
-// arguments, the platform's own, then what the user adds.
+// arguments of kernel/cmdline/cmdline.yaml, the platform's own, then what the
+// user adds. The imager assembles it; the slot's signed manifest carries it.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "imager/profile/platform.h"
+#include <map>
 
-namespace bronze::imager {
+namespace bronze {
 
 // kernel/cmdline/cmdline.yaml: the arguments every Bronze kernel boots with
 // ("common") and per arch.
@@ -18,9 +19,16 @@ struct KernelArgs {
 };
 KernelArgs parse_kernel_args(const std::string& yaml_text, const std::string& file_name);
 
-// console=... for each console (the last one is /dev/console), the kernel
-// arguments, the platform's, bronze.platform=<name>, then `extra`.
-std::vector<std::string> assemble_cmdline(const Platform& platform, const std::string& arch, const KernelArgs& kernel,
-                                          const std::vector<std::string>& extra);
+// What a platform adds (platforms/<name>.yaml).
+struct PlatformArgs {
+  std::string name;
+  std::map<std::string, std::vector<std::string>> consoles;  // by arch; the last one is /dev/console
+  std::vector<std::string> args;
+};
 
-}  // namespace bronze::imager
+// console=... for each console of `arch`, the kernel arguments, the
+// platform's, bronze.platform=<name>, then `extra`.
+std::vector<std::string> assemble_cmdline(const PlatformArgs& platform, const std::string& arch,
+                                          const KernelArgs& kernel, const std::vector<std::string>& extra);
+
+}  // namespace bronze

@@ -6,13 +6,13 @@
 #include "base/files.h"
 #include "kernel/cmdline/kernel_cmdline.h"
 
-namespace bronze::imager {
+namespace bronze {
 
 TEST(Cmdline, AssemblesInOrder) {
-  Platform p;
+  PlatformArgs p;
   p.name = "metal";
   p.consoles["amd64"] = {"tty0", "ttyS0,115200n8"};
-  p.kernel_args = {"ip=dhcp"};
+  p.args = {"ip=dhcp"};
   KernelArgs k;
   k.common = {"slab_nomerge"};
   k.per_arch["amd64"] = {"pti=on"};
@@ -41,4 +41,4 @@ TEST(Cmdline, UnknownArchKeyIsAnError) {
   EXPECT_THROW(parse_kernel_args("common: []\nsparc: []\n", "cmdline.yaml"), Error);
 }
 
-}  // namespace bronze::imager
+}  // namespace bronze

@@ -27,24 +27,24 @@
 #include <string>
 
 #include "base/arch.h"
-#include "kernel/cmdline/kernel_cmdline.h"
-#include "pki/fingerprint.h"
-#include "machine_config/gen_config.h"
-#include "machine_config/machine_config.h"
 #include "disk/slots/bronze_disk.h"
 #include "disk/slots/slot_verify.h"
-#include "node/machined/service/api_server.h"
+#include "kernel/cmdline/kernel_cmdline.h"
+#include "machine_config/gen_config.h"
+#include "machine_config/machine_config.h"
 #include "node/machined/boot/banner.h"
 #include "node/machined/boot/boot_health.h"
-#include "node/machined/upgrade/cluster_guard.h"
 #include "node/machined/boot/find_disk.h"
 #include "node/machined/boot/kspp_sysctls.h"
-#include "node/machined/trust/maintenance_token.h"
-#include "node/machined/node_context.h"
-#include "node/machined/trust/serving_identity.h"
-#include "node/machined/state/state_config.h"
-#include "node/machined/trust/trustd_join.h"
 #include "node/machined/boot/watchdog.h"
+#include "node/machined/node_context.h"
+#include "node/machined/service/api_server.h"
+#include "node/machined/state/state_config.h"
+#include "node/machined/trust/maintenance_token.h"
+#include "node/machined/trust/serving_identity.h"
+#include "node/machined/trust/trustd_join.h"
+#include "node/machined/upgrade/cluster_guard.h"
+#include "pki/fingerprint.h"
 
 namespace {
 
@@ -303,8 +303,8 @@ int run_on_host(int argc, char** argv) {
   node.facts.version = live ? "live" : "unknown";
   if (!live) {
     try {
-      auto opened = bronze::installer::BronzeDisk::open(disk);
-      node.facts.version = bronze::installer::verify_slot(disk, opened.slot_partition(slot[0]).start,
+      auto opened = bronze::disk::BronzeDisk::open(disk);
+      node.facts.version = bronze::disk::verify_slot(disk, opened.slot_partition(slot[0]).start,
                                                           bronze::signing::TrustStore::load(trust))
                                .version;
     } catch (const std::exception& e) {

@@ -20,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string tail(const std::string& text, size_t n = 3000) { return text.size() > n ? text.substr(text.size() - n) : text; }
-
 class ApiE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,10 +61,10 @@ TEST_F(ApiE2eTest, UpgradeThroughTheApiRebootsIntoV2ThenRollbackBringsV1Back) {
   run.allow_reboot = true;
   run.api_port = port_;
   QemuMachine node(run);
-  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 240)) << tail(node.console());
+  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 240)) << console_tail(node.console());
 
   // 1. version, as the admin and as a reader.
-  ASSERT_TRUE(wait_for_version(admin(), endpoint_, "v1", 60)) << tail(node.console());
+  ASSERT_TRUE(wait_for_version(admin(), endpoint_, "v1", 60)) << console_tail(node.console());
   auto version = ctl_run(admin(), {"version"});
   EXPECT_EQ(version.exit_code, 0) << version.err;
   EXPECT_NE(version.out.find("v1"), std::string::npos) << version.out;
@@ -92,7 +90,7 @@ TEST_F(ApiE2eTest, UpgradeThroughTheApiRebootsIntoV2ThenRollbackBringsV1Back) {
 
   // 3. Staged: slot B on trial, no reboot; the log has the upgrade's steps.
   auto staged = ctl_run(admin(), {"upgrade", "--image", v2_.string(), "--stage"});
-  ASSERT_EQ(staged.exit_code, 0) << staged.err << "\n" << tail(node.console());
+  ASSERT_EQ(staged.exit_code, 0) << staged.err << "\n" << console_tail(node.console());
   EXPECT_NE(staged.out.find("v1 -> v2 in slot B, staged for the next reboot"), std::string::npos) << staged.out;
   auto logs = ctl_run(admin(), {"logs"});
   EXPECT_EQ(logs.exit_code, 0) << logs.err;
@@ -109,16 +107,16 @@ TEST_F(ApiE2eTest, UpgradeThroughTheApiRebootsIntoV2ThenRollbackBringsV1Back) {
 
   // 4. Not staged: the node reboots itself into v2 and commits it.
   auto upgraded = ctl_run(admin(), {"upgrade", "--image", v2_.string(), "--wait", "--wait-timeout", "400"});
-  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err << "\n" << tail(node.console());
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err << "\n" << console_tail(node.console());
   EXPECT_NE(upgraded.out.find("v1 -> v2 in slot B, booted and committed"), std::string::npos) << upgraded.out;
-  EXPECT_NE(node.console().find("bronze v2 slot=B committed"), std::string::npos) << tail(node.console());
+  EXPECT_NE(node.console().find("bronze v2 slot=B committed"), std::string::npos) << console_tail(node.console());
 
   // 5. Rollback: v1 on slot A again.
   auto rolled = ctl_run(admin(), {"rollback"});
   ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
   EXPECT_NE(rolled.out.find("rolling back from v2 to v1 (slot A)"), std::string::npos) << rolled.out;
-  ASSERT_TRUE(node.wait_for("bronze v1 slot=A arch=amd64 platform=metal booted", 300, 2)) << tail(node.console());
-  ASSERT_TRUE(wait_for_version(admin(), endpoint_, "v1", 120)) << tail(node.console());
+  ASSERT_TRUE(node.wait_for("bronze v1 slot=A arch=amd64 platform=metal booted", 300, 2)) << console_tail(node.console());
+  ASSERT_TRUE(wait_for_version(admin(), endpoint_, "v1", 120)) << console_tail(node.console());
   auto after = ctl_run(admin(), {"--json", "status"});
   auto a = nlohmann::json::parse(after.out).at(0);
   EXPECT_EQ(a["booted"], "A") << after.out;

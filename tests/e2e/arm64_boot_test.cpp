@@ -18,8 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kVersion = "v1.0.0-arm64";
 
-std::string tail(const std::string& text) { return text.substr(text.size() > 6000 ? text.size() - 6000 : 0); }
-
 class Arm64BootTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -50,17 +48,17 @@ TEST_F(Arm64BootTest, MetalReachesTheBannerCommitsAndPowersOff) {
   auto result = boot(run);
   const std::string& console = result.console;
   EXPECT_FALSE(result.timed_out) << "the arm64 boot did not power off within " << run.timeout_seconds << " s\n"
-                                 << tail(console);
+                                 << console_tail(console);
   EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
 
   std::string banner = std::string("bronze ") + kVersion + " slot=A arch=arm64 platform=metal booted";
-  EXPECT_NE(console.find(banner), std::string::npos) << "no banner on the console:\n" << tail(console);
+  EXPECT_NE(console.find(banner), std::string::npos) << "no banner on the console:\n" << console_tail(console);
   // A fresh disk has slot A committed already; machined's health checks
   // passed when it says so.
   std::string committed = std::string("bronze ") + kVersion + " slot=A already committed";
-  EXPECT_NE(console.find(committed), std::string::npos) << tail(console);
-  EXPECT_NE(console.find("machined: bronze.test.poweroff is set, powering off"), std::string::npos) << tail(console);
-  EXPECT_NE(console.find("reboot: Power down"), std::string::npos) << tail(console);
+  EXPECT_NE(console.find(committed), std::string::npos) << console_tail(console);
+  EXPECT_NE(console.find("machined: bronze.test.poweroff is set, powering off"), std::string::npos) << console_tail(console);
+  EXPECT_NE(console.find("reboot: Power down"), std::string::npos) << console_tail(console);
   std::printf("arm64 UEFI boot to power-off: %.1f s\n", result.seconds);
 }
 

@@ -27,8 +27,6 @@ std::string boot_name(const IsoBoot& b) {
   return std::string(firmware_name(b.firmware)) + (b.medium == Medium::Cd ? "_CD" : "_Disk");
 }
 
-std::string tail(const std::string& text) { return text.substr(text.size() > 4000 ? text.size() - 4000 : 0); }
-
 class IsoBootTest : public ::testing::TestWithParam<IsoBoot> {
  protected:
   static void SetUpTestSuite() {
@@ -62,24 +60,24 @@ TEST_P(IsoBootTest, BootsLiveIntoMaintenanceModeAndPowersOff) {
   run.timeout_seconds = 300;
   auto result = boot(run);
   const std::string& console = result.console;
-  EXPECT_FALSE(result.timed_out) << name << " did not power off within " << run.timeout_seconds << " s\n" << tail(console);
+  EXPECT_FALSE(result.timed_out) << name << " did not power off within " << run.timeout_seconds << " s\n" << console_tail(console);
   EXPECT_EQ(result.exit_code, 0) << result.stderr_text;
 
   std::string banner = std::string("bronze ") + kVersion + " slot=live arch=amd64 platform=metal booted";
-  EXPECT_NE(console.find(banner), std::string::npos) << "no banner on the " << name << " console:\n" << tail(console);
+  EXPECT_NE(console.find(banner), std::string::npos) << "no banner on the " << name << " console:\n" << console_tail(console);
   // The live system has no slot to commit: machined says why it does not.
   size_t health = console.find("health: ");
-  ASSERT_NE(health, std::string::npos) << tail(console);
+  ASSERT_NE(health, std::string::npos) << console_tail(console);
   std::string health_line = console.substr(health, console.find('\n', health) - health);
   EXPECT_NE(health_line.find("health: booted live (installation media); no slot to commit, not committing"),
             std::string::npos)
       << health_line;
-  EXPECT_EQ(console.find(" committed"), std::string::npos) << tail(console);
+  EXPECT_EQ(console.find(" committed"), std::string::npos) << console_tail(console);
   EXPECT_NE(console.find("machined: no machine config; maintenance mode: the API on 0.0.0.0:50000 takes one"),
             std::string::npos)
-      << tail(console);
-  EXPECT_NE(console.find("machined: bronze.test.poweroff is set, powering off"), std::string::npos) << tail(console);
-  EXPECT_NE(console.find("reboot: Power down"), std::string::npos) << tail(console);
+      << console_tail(console);
+  EXPECT_NE(console.find("machined: bronze.test.poweroff is set, powering off"), std::string::npos) << console_tail(console);
+  EXPECT_NE(console.find("reboot: Power down"), std::string::npos) << console_tail(console);
   std::printf("%s boot to power-off: %.1f s\n", name.c_str(), result.seconds);
 }
 

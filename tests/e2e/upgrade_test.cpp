@@ -64,7 +64,7 @@ class UpgradeTest : public ::testing::TestWithParam<Firmware> {
     run.timeout_seconds = 300;
     run.allow_reboot = allow_reboot;
     auto result = boot(run);
-    EXPECT_FALSE(result.timed_out) << what << " did not power off in time:\n" << tail(result.console);
+    EXPECT_FALSE(result.timed_out) << what << " did not power off in time:\n" << console_tail(result.console);
     return result;
   }
 
@@ -74,12 +74,10 @@ class UpgradeTest : public ::testing::TestWithParam<Firmware> {
     upgrade(disk, *v2_);
     auto result = boot_disk(disk, what + "-v2", false);
     EXPECT_NE(result.console.find("bronze v2 slot=B arch=amd64 platform=metal booted"), std::string::npos)
-        << tail(result.console);
-    EXPECT_NE(result.console.find("bronze v2 slot=B committed"), std::string::npos) << tail(result.console);
+        << console_tail(result.console);
+    EXPECT_NE(result.console.find("bronze v2 slot=B committed"), std::string::npos) << console_tail(result.console);
     return disk;
   }
-
-  static std::string tail(const std::string& s) { return s.size() > 5000 ? s.substr(s.size() - 5000) : s; }
 
   static TempDir* dir_;
   static fs::path* v2_;
@@ -106,9 +104,9 @@ TEST_P(UpgradeTest, PanickingV3ComesBackOnV2) {
   fs::path disk = disk_on_v2("panic");
   upgrade(disk, *v3_panic_);
   auto result = boot_disk(disk, "panic-v3", true);
-  EXPECT_NE(result.console.find("bronze.test.panic is set"), std::string::npos) << tail(result.console);
-  EXPECT_NE(result.console.find("Kernel panic"), std::string::npos) << tail(result.console);
-  EXPECT_NE(result.console.find("upgrade to v3-panic failed; rolled back to v2"), std::string::npos) << tail(result.console);
+  EXPECT_NE(result.console.find("bronze.test.panic is set"), std::string::npos) << console_tail(result.console);
+  EXPECT_NE(result.console.find("Kernel panic"), std::string::npos) << console_tail(result.console);
+  EXPECT_NE(result.console.find("upgrade to v3-panic failed; rolled back to v2"), std::string::npos) << console_tail(result.console);
   auto status = disk_status(disk);
   EXPECT_EQ(status["default"], "B");
   EXPECT_EQ(status["next_boot"], "B");
@@ -121,8 +119,8 @@ TEST_P(UpgradeTest, HangingV3IsResetByTheWatchdogAndComesBackOnV2) {
   fs::path disk = disk_on_v2("hang");
   upgrade(disk, *v3_hang_);
   auto result = boot_disk(disk, "hang-v3", true);
-  EXPECT_NE(result.console.find("bronze.test.hang is set"), std::string::npos) << tail(result.console);
-  EXPECT_NE(result.console.find("upgrade to v3-hang failed; rolled back to v2"), std::string::npos) << tail(result.console);
+  EXPECT_NE(result.console.find("bronze.test.hang is set"), std::string::npos) << console_tail(result.console);
+  EXPECT_NE(result.console.find("upgrade to v3-hang failed; rolled back to v2"), std::string::npos) << console_tail(result.console);
   auto status = disk_status(disk);
   EXPECT_EQ(status["default"], "B");
   EXPECT_EQ(status["last_failed_upgrade"]["version"], "v3-hang");
@@ -135,7 +133,7 @@ TEST_P(UpgradeTest, RollbackBootsV1OnSlotA) {
   EXPECT_EQ(disk_status(disk)["next_boot"], "A");
   auto result = boot_disk(disk, "rollback-v1", false);
   EXPECT_NE(result.console.find("bronze v1 slot=A arch=amd64 platform=metal booted"), std::string::npos)
-      << tail(result.console);
+      << console_tail(result.console);
   auto status = disk_status(disk);
   EXPECT_EQ(status["default"], "A");
   EXPECT_EQ(status["slots"]["B"]["committed"], true) << "the slot rolled away from stays committed";

@@ -10,14 +10,13 @@
 
 #include "base/error.h"
 #include "disk/boot/boot_state.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-using namespace bronze::installer;
+using namespace bronze::disk;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 }  // namespace
 

@@ -17,12 +17,11 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "disk/filesystems/ext4.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 const bronze::TempDir& work() {
   static const bronze::TempDir dir("bronze-fuzz-ext4");
@@ -35,14 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::filesystem::path image = work().path() / "fs.img";
   bronze::write_file(image, std::string_view(reinterpret_cast<const char*>(data), size));
   try {
-    auto config = bronze::installer::read_from_ext4_if_present(image, 0, "/config.yaml");
+    auto config = bronze::disk::read_from_ext4_if_present(image, 0, "/config.yaml");
     require(!config || config->size() <= size);
   } catch (const bronze::Error&) {
   }
   // A path through a folder too: namei walks directories (and links).
   for (const char* path : {"/manifest.json", "/slot.env", "/etc/machine/config.yaml"}) {
     try {
-      require(bronze::installer::read_from_ext4(image, 0, path).size() <= size);
+      require(bronze::disk::read_from_ext4(image, 0, path).size() <= size);
     } catch (const bronze::Error&) {
     }
   }

@@ -19,6 +19,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "disk/partitions/gpt.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
@@ -26,9 +27,7 @@ namespace fs = std::filesystem;
 
 constexpr size_t kSector = 512;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 const bronze::TempDir& work() {
   static const bronze::TempDir dir("bronze-fuzz-gpt");
@@ -82,12 +81,12 @@ bool fix_primary_crcs(std::string& disk) {
 
 void read_disk(const fs::path& disk) {
   try {
-    for (const auto& p : bronze::installer::read_gpt(disk)) {
+    for (const auto& p : bronze::disk::read_gpt(disk)) {
       // GPT entries are numbered from 1; BronzeDisk and the installer find
       // partitions by these fields.
       require(p.number >= 1 && p.start % kSector == 0 && p.size % kSector == 0);
     }
-    bronze::installer::read_disk_guid(disk);
+    bronze::disk::read_disk_guid(disk);
   } catch (const bronze::Error&) {
   }
 }

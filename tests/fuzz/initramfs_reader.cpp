@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   for (const char* name : {"rootfs.sqfs", "install/disk.raw.zst"}) {
     try {
-      bronze::installer::read_from_initramfs(bytes, name);
+      bronze::initramfs::read_from_initramfs(bytes, name);
     } catch (const bronze::Error&) {
     }
   }

@@ -15,16 +15,15 @@
 #include "base/sha256.h"
 #include "disk/meta/meta.h"
 #include "disk/meta/node_state.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-using namespace bronze::installer;
+using namespace bronze::disk;
 
 constexpr size_t kHeaderSize = 56;  // magic, sequence, length, zero, sha256
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 // The digest over the header (digest zeroed) and the payload its length
 // field names, as encode_meta_copy computes it.

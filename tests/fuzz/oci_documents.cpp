@@ -10,14 +10,13 @@
 
 #include "base/error.h"
 #include "installer_image/documents.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
 using namespace bronze::oci;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 void fuzz_index(std::string_view text) {
   try {

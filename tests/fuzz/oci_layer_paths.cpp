@@ -11,12 +11,11 @@
 
 #include "base/error.h"
 #include "installer_image/layer_paths.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 void check_normalized(const std::string& path) {
   if (path.empty()) return;

@@ -21,6 +21,7 @@
 #include "installer_image/layer_paths.h"
 #include "installer_image/layer_plan.h"
 #include "installer_image/layer_reader.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
@@ -29,9 +30,7 @@ using namespace bronze::oci;
 // Small, so that the size limit is reached by inputs the fuzzer can make.
 constexpr uint64_t kMaxTotalBytes = 64 * 1024;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 // The fuzzer's input as a layer blob. Served in pieces of at most 4 KiB so
 // that libarchive's refills across calls are exercised too.

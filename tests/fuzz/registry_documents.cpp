@@ -16,14 +16,13 @@
 #include "installer_image/documents.h"
 #include "installer_image/media_types.h"
 #include "registry/docker_documents.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
 using namespace bronze;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 void check_rewrite(std::string_view content_type, const std::string& body, const std::string& text,
                    const char* docker_type, const char* oci_type) {

@@ -12,12 +12,11 @@
 
 #include "base/error.h"
 #include "registry/reference.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 bool same(const bronze::registry::Reference& a, const bronze::registry::Reference& b) {
   return a.registry == b.registry && a.repository == b.repository && a.tag == b.tag && a.digest == b.digest;

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "disk/install/template_unpack.h"
+#include "tests/fuzz/require.h"
 
 namespace {
 
@@ -22,9 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t kMaxBytes = 1024 * 1024;
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
+using bronze::fuzz::require;
 
 const bronze::TempDir& work() {
   static const bronze::TempDir dir("bronze-fuzz-template");
@@ -39,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bronze::write_file(in, std::string_view(reinterpret_cast<const char*>(data), size));
   bool unpacked = false;
   try {
-    bronze::installer::unpack_template(in, out, kMaxBytes);
+    bronze::disk::unpack_template(in, out, kMaxBytes);
     unpacked = true;
   } catch (const bronze::Error&) {
   }

@@ -3,14 +3,14 @@
 #include "base/files.h"
 #include "base/subprocess.h"
 #include "disk/filesystems/ext4.h"
+#include "disk/filesystems/vfat.h"
 #include "disk/partitions/gpt.h"
 #include "disk/partitions/layout.h"
-#include "disk/filesystems/vfat.h"
 #include "tests/support/image_fixture.h"
 
 namespace bronze::test {
 namespace fs = std::filesystem;
-using namespace bronze::installer;
+using namespace bronze::disk;
 
 BootDisk::BootDisk(fs::path raw) : raw_(std::move(raw)), esp_start_(find_partition(raw_, label::kEfi).start) {}
 

@@ -22,11 +22,11 @@ class BootDisk {
   void write_esp(const std::string& esp_path, const std::string& bytes) const;
 
   // Copy 1 or 2 of the boot state.
-  void write_state(int copy, const installer::BootState& state) const;
+  void write_state(int copy, const disk::BootState& state) const;
   void write_state_bytes(int copy, const std::string& block) const;
   std::string tally_bytes() const;
-  std::optional<installer::Tally> tally() const;
-  void write_tally(const installer::Tally& tally) const;
+  std::optional<disk::Tally> tally() const;
+  void write_tally(const disk::Tally& tally) const;
 
   // Formats BOOT-B as the installer does (mke2fs -d) with a slot.env naming
   // `version`, an initramfs, and the kernel only when `with_kernel`.

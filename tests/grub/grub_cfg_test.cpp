@@ -16,9 +16,9 @@ namespace bronze::test {
 namespace {
 
 namespace fs = std::filesystem;
-using installer::BootState;
-using installer::kFirstGeneration;
-using installer::Tally;
+using disk::BootState;
+using disk::kFirstGeneration;
+using disk::Tally;
 
 // The installer writes state-1 at kFirstGeneration + 1 (in use) and state-2
 // at kFirstGeneration; an upgrade writes the copy not in use, state-2.
@@ -182,7 +182,7 @@ TEST_F(GrubCfgTest, TornNewerCopyLeavesTheOlderCopyInCharge) {
   std::string tally_before = d.tally_bytes();
   for (size_t at : tear_points(previous, next)) {
     std::string block = torn(previous, next, at);
-    ASSERT_FALSE(installer::decode_state(block)) << "not torn at " << at;
+    ASSERT_FALSE(disk::decode_state(block)) << "not torn at " << at;
     d.write_state_bytes(2, block);
     GrubDecision g = boot(d);
     EXPECT_EQ(g.booted, "slot-B") << "torn at byte " << at << "\n" << g.output;
@@ -209,7 +209,7 @@ TEST_F(GrubCfgTest, BothCopiesInvalidBootSlotA) {
   std::string next = encode_state(BootState{kUpgrade + 1, 'B', 'A', 3});
   size_t at = tear_points(previous, next).back();
   d.write_state_bytes(1, torn(previous, next, at));
-  d.write_state_bytes(2, std::string(installer::kEnvBlockSize, '\0'));
+  d.write_state_bytes(2, std::string(disk::kEnvBlockSize, '\0'));
   GrubDecision g = boot(d, false, kInvalidBlock);
   EXPECT_EQ(g.booted, "slot-A") << g.output;
   EXPECT_NE(g.output.find("Bronze: no valid boot state; booting slot A"), std::string::npos) << g.output;
@@ -225,16 +225,16 @@ TEST_F(GrubCfgTest, TornTallyBootsTheCommittedSlotNeverTheTrial) {
       {encode_tally(Tally{kUpgrade, 2}), encode_tally(Tally{kUpgrade, 1})},
       {encode_tally(Tally{kInstalled, 0}), encode_tally(Tally{kUpgrade, 2})},
   };
-  std::vector<std::string> blocks = {std::string(installer::kEnvBlockSize, '\0')};
+  std::vector<std::string> blocks = {std::string(disk::kEnvBlockSize, '\0')};
   for (const auto& [previous, next] : writes) {
     for (size_t at : tear_points(previous, next)) {
       std::string block = torn(previous, next, at);
-      if (!installer::decode_tally(block)) blocks.push_back(block);
+      if (!disk::decode_tally(block)) blocks.push_back(block);
     }
   }
   ASSERT_GT(blocks.size(), 4u);
   for (const auto& block : blocks) {
-    d.write_esp(installer::kTallyFile, block);
+    d.write_esp(disk::kTallyFile, block);
     GrubDecision g = boot(d, false, kInvalidBlock);
     EXPECT_EQ(g.booted, "slot-A") << g.output;
     EXPECT_EQ(d.tally_bytes(), block) << "GRUB rewrote a torn tally";

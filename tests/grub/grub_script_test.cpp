@@ -129,7 +129,7 @@ str_gt 1000000001 1000000002)"),
 TEST_F(GrubScriptTest, LoadEnvRejectsATornBlockAndLoadsOnlyTheNamedVariables) {
   TempDir work("bronze-grub-script-case");
   BootDisk d = copy_disk(image(), work.path() / "disk.raw");
-  std::string block = installer::encode_env_block({{"bronze_a", "1"}, {"bronze_b", "2"}});
+  std::string block = disk::encode_env_block({{"bronze_a", "1"}, {"bronze_b", "2"}});
   d.write_esp("/boot/grub/whole.env", block);
   d.write_esp("/boot/grub/torn.env", std::string(block.begin(), block.begin() + 10) +
                                          std::string(block.size() - 10, '\0'));
@@ -155,8 +155,8 @@ if save_env --file (hd0,gpt1)/boot/grub/tally.env bronze_tally_gen bronze_tally_
 fi)"),
             (Lines{"saved"}));
   std::string bytes = d.tally_bytes();
-  EXPECT_EQ(bytes.size(), installer::kEnvBlockSize);
-  auto tally = installer::decode_tally(bytes);
+  EXPECT_EQ(bytes.size(), disk::kEnvBlockSize);
+  auto tally = disk::decode_tally(bytes);
   ASSERT_TRUE(tally) << bytes;
   EXPECT_EQ(tally->generation, 1234567890u);
   EXPECT_EQ(tally->left, 7);

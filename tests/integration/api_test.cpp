@@ -19,14 +19,14 @@
 #include "api/machine.grpc.pb.h"
 #include "base/files.h"
 #include "base/sha256.h"
-#include "tests/support/etcd_cluster.h"
 #include "client_config/client_config.h"
+#include "disk/filesystems/ext4.h"
+#include "disk/slots/bronze_disk.h"
 #include "machine_config/gen_config.h"
 #include "machine_config/machine_config.h"
-#include "disk/slots/bronze_disk.h"
-#include "disk/filesystems/ext4.h"
-#include "tests/support/docker_registry_process.h"
 #include "tests/support/bronzectl_cli.h"
+#include "tests/support/docker_registry_process.h"
+#include "tests/support/etcd_cluster.h"
 #include "tests/support/host_node.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
@@ -122,15 +122,15 @@ class ApiTest : public ::testing::Test {
   }
 
   // STATE's bytes, and its config.yaml.
-  uint64_t state_offset() const { return installer::BronzeDisk::open(disk_).partition("STATE").start; }
+  uint64_t state_offset() const { return disk::BronzeDisk::open(disk_).partition("STATE").start; }
   std::string state_digest() const {
-    auto state = installer::BronzeDisk::open(disk_).partition("STATE");
+    auto state = disk::BronzeDisk::open(disk_).partition("STATE");
     return sha256_hex(read_at(disk_, state.start, static_cast<size_t>(state.size)));
   }
-  std::string state_config() const { return installer::read_from_ext4(disk_, state_offset(), "/config.yaml"); }
+  std::string state_config() const { return disk::read_from_ext4(disk_, state_offset(), "/config.yaml"); }
   // e2fsck -fn of STATE copied out: the filesystem is consistent.
   RunResult check_state_filesystem() const {
-    auto state = installer::BronzeDisk::open(disk_).partition("STATE");
+    auto state = disk::BronzeDisk::open(disk_).partition("STATE");
     fs::path copy = work_ / "state.img";
     write_file(copy, read_at(disk_, state.start, static_cast<size_t>(state.size)));
     return run({"e2fsck", "-fn", copy.string()});
@@ -449,7 +449,7 @@ TEST_F(ApiTest, ApplyConfigurationReplacesTheConfigOfAConfiguredNode) {
       << applied.out;
   EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
   EXPECT_EQ(state_config(), read_file(file));
-  EXPECT_FALSE(installer::read_from_ext4_if_present(disk_, state_offset(), "/config.yaml.new").has_value());
+  EXPECT_FALSE(disk::read_from_ext4_if_present(disk_, state_offset(), "/config.yaml.new").has_value());
   auto fsck = check_state_filesystem();
   EXPECT_EQ(fsck.exit_code, 0) << fsck.out << fsck.err;
 

@@ -92,11 +92,11 @@ TEST_F(Arm64ImageTest, SlotManifestSaysArm64) {
 TEST_F(Arm64ImageTest, RootfsAndInitramfsHoldArm64Programs) {
   fs::path rootfs = dir_->path() / "rootfs";
   run_checked({"unsquashfs", "-q", "-d", rootfs.string(), (out() / "metal-arm64" / "rootfs.sqfs").string()});
-  EXPECT_EQ(imager::elf_arch(rootfs / "sbin/machined"), "arm64");
+  EXPECT_EQ(rootfs::elf_arch(rootfs / "sbin/machined"), "arm64");
   for (const char* library : {"lib/ld-linux-aarch64.so.1", "lib/aarch64-linux-gnu/libc.so.6",
                               "lib/aarch64-linux-gnu/libstdc++.so.6"}) {
     ASSERT_TRUE(fs::exists(rootfs / library)) << library;
-    EXPECT_EQ(imager::elf_arch(rootfs / library), "arm64") << library;
+    EXPECT_EQ(rootfs::elf_arch(rootfs / library), "arm64") << library;
   }
   EXPECT_NE(read_file(rootfs / "etc/os-release").find("BRONZE_ARCH=arm64\n"), std::string::npos);
 
@@ -105,8 +105,8 @@ TEST_F(Arm64ImageTest, RootfsAndInitramfsHoldArm64Programs) {
   fs::path unpacked = dir_->path() / "initramfs";
   fs::create_directories(unpacked);
   run_checked({"cpio", "-id", "--quiet", "-F", cpio.string(), "-D", unpacked.string(), "init"});
-  EXPECT_EQ(imager::elf_arch(unpacked / "init"), "arm64");
-  EXPECT_TRUE(imager::read_elf_info(unpacked / "init").interpreter.empty()) << "init is not static";
+  EXPECT_EQ(rootfs::elf_arch(unpacked / "init"), "arm64");
+  EXPECT_TRUE(rootfs::read_elf_info(unpacked / "init").interpreter.empty()) << "init is not static";
 }
 
 TEST_F(Arm64ImageTest, InstallerImageCarriesTheArm64InstallerAndItsLoader) {
@@ -121,9 +121,9 @@ TEST_F(Arm64ImageTest, InstallerImageCarriesTheArm64InstallerAndItsLoader) {
   fs::path layer = dir_->path() / "layer";
   fs::create_directories(layer);
   run_checked({"tar", "-xf", blob(image_manifest["layers"][0]["digest"]).string(), "-C", layer.string()});
-  EXPECT_EQ(imager::elf_arch(layer / "bin/installer"), "arm64");
-  EXPECT_EQ(imager::read_elf_info(layer / "bin/installer").interpreter, "/lib/ld-linux-aarch64.so.1");
-  EXPECT_EQ(imager::elf_arch(layer / "lib/ld-linux-aarch64.so.1"), "arm64");
+  EXPECT_EQ(rootfs::elf_arch(layer / "bin/installer"), "arm64");
+  EXPECT_EQ(rootfs::read_elf_info(layer / "bin/installer").interpreter, "/lib/ld-linux-aarch64.so.1");
+  EXPECT_EQ(rootfs::elf_arch(layer / "lib/ld-linux-aarch64.so.1"), "arm64");
 }
 
 }  // namespace

@@ -9,10 +9,10 @@
 #include "base/files.h"
 #include "base/sha256.h"
 #include "installer_image/image_writer.h"
-#include "tests/support/oci_test_archives.h"
 #include "signing/image_signature.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
+#include "tests/support/oci_test_archives.h"
 
 namespace bronze::test {
 namespace {

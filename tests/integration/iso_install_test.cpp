@@ -18,9 +18,9 @@
 #include "base/files.h"
 #include "base/sha256.h"
 #include "base/units.h"
-#include "disk/slots/bronze_disk.h"
 #include "disk/filesystems/ext4.h"
 #include "disk/partitions/gpt.h"
+#include "disk/slots/bronze_disk.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/host_node.h"
 #include "tests/support/image_fixture.h"
@@ -159,19 +159,19 @@ TEST_F(IsoInstallTest, InstallsTheDiskTheImagerWouldMakeAndBootsIt) {
   // Partition by partition, the imager's disk for the same config: the GPT
   // and the boot code, both slots, the ESP, META. STATE differs only in how
   // config.yaml got there; EPHEMERAL is made at first boot.
-  auto parts = installer::read_gpt(reference);
+  auto parts = disk::read_gpt(reference);
   ASSERT_EQ(parts.size(), 7u);
   EXPECT_EQ(range_digest(disk, 0, MiB), range_digest(reference, 0, MiB)) << "MBR and primary GPT";
   uint64_t size = fs::file_size(reference);
-  EXPECT_EQ(range_digest(disk, size - installer::kBackupGptBytes, installer::kBackupGptBytes),
-            range_digest(reference, size - installer::kBackupGptBytes, installer::kBackupGptBytes))
+  EXPECT_EQ(range_digest(disk, size - disk::kBackupGptBytes, disk::kBackupGptBytes),
+            range_digest(reference, size - disk::kBackupGptBytes, disk::kBackupGptBytes))
       << "backup GPT";
   for (const auto& p : parts) {
     if (p.label == "STATE" || p.label == "EPHEMERAL") continue;
     EXPECT_EQ(range_digest(disk, p.start, p.size), range_digest(reference, p.start, p.size)) << p.label;
   }
   const auto& state = *std::find_if(parts.begin(), parts.end(), [](const auto& p) { return p.label == "STATE"; });
-  EXPECT_EQ(installer::read_from_ext4(disk, state.start, "/config.yaml"), config_text());
+  EXPECT_EQ(disk::read_from_ext4(disk, state.start, "/config.yaml"), config_text());
   // STATE as e2fsck sees it: clean, with config.yaml in place.
   fs::path state_copy = work_ / "state.ext4";
   write_file(state_copy, read_at(disk, state.start, static_cast<size_t>(state.size)));
@@ -325,9 +325,9 @@ TEST_F(IsoInstallTest, TheFingerprintAndTheMaintenanceTokenGuardTheConfig) {
   EXPECT_FALSE(contains(good.err, "warning")) << good.err;
   EXPECT_TRUE(contains(good.out, "machine config put into STATE of " + disk.string())) << good.out;
   EXPECT_EQ(node->wait_exit(30), kRebootExitCode) << node->log();
-  auto parts = installer::read_gpt(disk);
+  auto parts = disk::read_gpt(disk);
   const auto& state = *std::find_if(parts.begin(), parts.end(), [](const auto& p) { return p.label == "STATE"; });
-  EXPECT_EQ(installer::read_from_ext4(disk, state.start, "/config.yaml"), config_text());
+  EXPECT_EQ(disk::read_from_ext4(disk, state.start, "/config.yaml"), config_text());
 }
 
 // A token given on the command line but too short to be safe closes the

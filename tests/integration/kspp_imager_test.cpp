@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
-#include "tests/support/kspp_test_support.h"
 #include "tests/support/image_fixture.h"
+#include "tests/support/kspp_test_support.h"
 
 namespace bronze::test {
 namespace {

@@ -73,8 +73,8 @@ class PowerCut : public ::testing::Test {
         options.env = {{"BRONZE_FAULT_CUT_AFTER", std::to_string(k)}, {"BRONZE_FAULT_TEAR", tear ? "1" : "0"}};
         auto r = run_installer(args(disk), options);
         if (r.exit_code == 0) break;  // k is past the command's last write
-        EXPECT_EQ(r.exit_code, installer::kPowerCutExitCode) << name << " k=" << k << ": " << r.err;
-        if (r.exit_code != installer::kPowerCutExitCode) break;
+        EXPECT_EQ(r.exit_code, disk::kPowerCutExitCode) << name << " k=" << k << ": " << r.err;
+        if (r.exit_code != disk::kPowerCutExitCode) break;
         ++tally.cuts;
         std::string output;
         std::string slot = grub_boots(disk, &output);

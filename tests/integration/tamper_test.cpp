@@ -22,8 +22,8 @@
 #include "installer_image/media_types.h"
 #include "installer_image/outer_archive.h"
 #include "installer_image/signature_artifact.h"
-#include "tests/support/docker_registry_process.h"
 #include "tests/support/bronzectl_cli.h"
+#include "tests/support/docker_registry_process.h"
 #include "tests/support/host_node.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
@@ -63,7 +63,7 @@ oci::ImageSpec spec_of(const fs::path& layer) {
   return spec;
 }
 
-// How machined would run the image's installer (rootfs/machined/new_installer.cpp):
+// How machined would run the image's installer (node/machined/upgrade/new_installer.cpp):
 // through its loader, with its library folders.
 std::vector<std::string> run_the_installer_of(const fs::path& layer) {
   std::string loader;

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "base/error.h"
-#include "cluster/etcd/client.h"
 #include "base/private_file.h"
+#include "cluster/etcd/client.h"
 
 extern char** environ;
 
@@ -152,7 +152,7 @@ void EtcdCluster::make_certificates() {
     auto member = config::issue_peer_certificate(*ca_, node.name, {"127.0.0.1", "localhost"},
                                                  config::valid_for(std::chrono::hours(24)));
     write_file(tls_dir / (node.name + ".crt"), member.certificate.to_pem());
-    config::write_private_file(tls_dir / (node.name + ".key"), member.key.to_pem());
+    write_private_file(tls_dir / (node.name + ".key"), member.key.to_pem());
   }
 }
 

@@ -9,7 +9,7 @@
 // long as the cluster, such as the test's main thread.
 //
 // With EtcdTransport::Tls every link is TLS with certificates from a test CA
-// made here (config/pki): clients must show a certificate from it
+// made here (pki/): clients must show a certificate from it
 // (--client-cert-auth --trusted-ca-file), and so must members to each other
 // (https peer URLs, --peer-client-cert-auth).
 #pragma once

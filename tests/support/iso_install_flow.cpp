@@ -8,33 +8,27 @@
 
 namespace bronze::test {
 
-namespace {
-
-std::string tail(const std::string& text) { return text.substr(text.size() > 6000 ? text.size() - 6000 : 0); }
-
-}  // namespace
-
 void install_from_iso(const QemuMachine& node, int api_port, const IsoInstall& install, double* live_seconds) {
   auto start = std::chrono::steady_clock::now();
   std::string endpoint = "127.0.0.1:" + std::to_string(api_port);
   std::string banner_tail = " arch=" + install.arch + " platform=metal booted";
 
   ASSERT_TRUE(node.wait_for("maintenance mode: the API on 0.0.0.0:50000", install.boot_timeout_seconds))
-      << tail(node.console());
+      << console_tail(node.console());
   EXPECT_NE(node.console().find("bronze " + install.version + " slot=live" + banner_tail), std::string::npos)
-      << tail(node.console());
+      << console_tail(node.console());
   if (live_seconds) *live_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto applied = run_bronzectl({"-n", endpoint, "apply-config", "--insecure", "--file",
                                 (install.cluster_dir / "controlplane.yaml").string()});
-  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err << tail(node.console());
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err << console_tail(node.console());
   EXPECT_NE(applied.out.find("installed " + install.version + " to /dev/vda"), std::string::npos) << applied.out;
 
   // The firmware boots the disk now: slot A, committed, the API with mutual TLS.
   ASSERT_TRUE(node.wait_for("bronze " + install.version + " slot=A" + banner_tail, install.boot_timeout_seconds))
-      << tail(node.console());
-  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000 (mutual TLS; controlplane", 120)) << tail(node.console());
+      << console_tail(node.console());
+  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000 (mutual TLS; controlplane", 120)) << console_tail(node.console());
   std::filesystem::path admin = install.cluster_dir / "bronzeconfig";
-  ASSERT_TRUE(wait_for_version(admin, endpoint, install.version, 60)) << tail(node.console());
+  ASSERT_TRUE(wait_for_version(admin, endpoint, install.version, 60)) << console_tail(node.console());
   auto args = ctl(admin, endpoint);
   args.insert(args.end(), {"--json", "status"});
   auto status = run_bronzectl(args);

@@ -184,4 +184,8 @@ int free_local_port() {
   return port;
 }
 
+std::string console_tail(const std::string& console, size_t bytes) {
+  return console.size() > bytes ? console.substr(console.size() - bytes) : console;
+}
+
 }  // namespace bronze::test

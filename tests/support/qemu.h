@@ -76,4 +76,8 @@ int free_local_port();
 
 const char* firmware_name(Firmware firmware);
 
+// The end of a console log, for a failure message: the last lines tell what
+// went wrong, the whole boot log would bury them.
+std::string console_tail(const std::string& console, size_t bytes = 6000);
+
 }  // namespace bronze::test

@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "base/error.h"
-#include "disk/slots/bronze_disk.h"
 #include "disk/filesystems/ext4.h"
+#include "disk/slots/bronze_disk.h"
 #include "tests/support/grub_emu.h"
 #include "tests/support/qemu.h"
 
@@ -47,8 +47,8 @@ std::string SimulatedNode::choose_slot() {
       throw Error(name_ + ": GRUB booted no slot:\n" + decision.output);
     }
     std::string slot = decision.booted.substr(5);
-    auto disk = installer::BronzeDisk::open(options_.disk);
-    auto env = installer::read_from_ext4(options_.disk, disk.slot_partition(slot[0]).start, "/slot.env");
+    auto disk = disk::BronzeDisk::open(options_.disk);
+    auto env = disk::read_from_ext4(options_.disk, disk.slot_partition(slot[0]).start, "/slot.env");
     if (env.find("bronze.test.panic") == std::string::npos) return slot;
     std::lock_guard lock(mutex_);
     slots_.push_back(slot + "!");

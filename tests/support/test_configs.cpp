@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "config/base64.h"
+#include "base/base64.h"
 
 namespace bronze::config::testing {
 

@@ -28,9 +28,9 @@ HealthReport check_and_settle(const std::string& slot, const std::optional<std::
   }
   report.lines.push_back("health: boot disk " + disk->string());
   try {
-    auto opened = installer::BronzeDisk::open(*disk);
+    auto opened = disk::BronzeDisk::open(*disk);
     auto manifest =
-        installer::verify_slot(*disk, opened.slot_partition(slot[0]).start, signing::TrustStore::load(trust));
+        disk::verify_slot(*disk, opened.slot_partition(slot[0]).start, signing::TrustStore::load(trust));
     report.lines.push_back("health: slot " + slot + " (" + manifest.version + ") verifies");
   } catch (const std::exception& e) {
     report.lines.push_back(std::string("health: slot ") + slot + " does not verify: " + e.what());
@@ -45,15 +45,15 @@ HealthReport check_and_settle(const std::string& slot, const std::optional<std::
   report.lines.push_back(watchdog.armed() ? "health: watchdog armed (" + std::to_string(watchdog.timeout_seconds()) + " s)"
                                           : "health: no watchdog on this machine");
   try {
-    auto result = installer::settle_boot(*disk, slot[0]);
+    auto result = disk::settle_boot(*disk, slot[0]);
     switch (result.outcome) {
-      case installer::BootOutcome::Committed:
+      case disk::BootOutcome::Committed:
         report.lines.push_back("bronze " + result.version + " slot=" + slot + " committed");
         break;
-      case installer::BootOutcome::TrialFailed:
+      case disk::BootOutcome::TrialFailed:
         report.lines.push_back("upgrade to " + result.failed_version + " failed; rolled back to " + result.version);
         break;
-      case installer::BootOutcome::AlreadyCommitted:
+      case disk::BootOutcome::AlreadyCommitted:
         report.lines.push_back("bronze " + result.version + " slot=" + slot + " already committed");
         break;
     }

@@ -26,7 +26,7 @@ std::vector<fs::path> list_disks() {
 std::optional<fs::path> find_boot_disk() {
   for (const auto& device : list_disks()) {
     try {
-      installer::BronzeDisk::open(device);
+      disk::BronzeDisk::open(device);
       return device;
     } catch (const std::exception&) {
       // Not ours; look further.

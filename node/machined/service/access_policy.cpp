@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "pki/pki.h"
 #include "node/machined/service/client_role.h"
+#include "pki/pki.h"
 
 namespace bronze::machined {
 

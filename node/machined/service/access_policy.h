@@ -1,7 +1,7 @@
 // Who may call what on a configured node: one table from each call of the
 // node API to the roles that may make it, as Talos's roles go. Every call
 // of MachineService asks authorize() first, naming itself; nothing else
-// decides access.
+// decides access (docs/DESIGN.md decision 13).
 #pragma once
 
 #include <grpcpp/grpcpp.h>

@@ -16,8 +16,8 @@
 #include <optional>
 #include <string>
 
-#include "pki/pki.h"
 #include "node/machined/node_context.h"
+#include "pki/pki.h"
 
 namespace bronze::machined {
 

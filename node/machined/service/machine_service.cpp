@@ -46,7 +46,7 @@ grpc::Status MachineService::Status(grpc::ServerContext* context, const v1::Stat
   if (auto s = authorize(*context, "Status"); !s.ok()) return s;
   if (!node_.disk) return failed(grpc::StatusCode::FAILED_PRECONDITION, "this node found no boot disk with Bronze's layout");
   try {
-    auto status = installer::disk_status(*node_.disk);
+    auto status = disk::disk_status(*node_.disk);
     for (const char* name : {"A", "B"}) {
       const auto& slot = status.at("slots").at(name);
       auto* out = response->add_slots();
@@ -202,7 +202,7 @@ grpc::Status MachineService::Rollback(grpc::ServerContext* context, const v1::Ro
     return failed(grpc::StatusCode::FAILED_PRECONDITION, "an " + holder + " is already running on this node; wait for it to end");
   }
   try {
-    auto result = installer::rollback(*node_.disk, signing::TrustStore::load(node_.trust));
+    auto result = disk::rollback(*node_.disk, signing::TrustStore::load(node_.trust));
     response->set_slot(std::string(1, result.slot));
     response->set_version(result.version);
     response->set_from_version(result.from_version);

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "api/machine.grpc.pb.h"
-#include "node/machined/upgrade/cluster_guard.h"
 #include "node/machined/node_context.h"
+#include "node/machined/upgrade/cluster_guard.h"
 #include "node/machined/upgrade/upgrade_job.h"
 
 namespace bronze::machined {

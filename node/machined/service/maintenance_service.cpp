@@ -1,7 +1,7 @@
 #include "node/machined/service/maintenance_service.h"
 
-#include "node/machined/state/apply_config.h"
 #include "node/machined/service/machine_service.h"
+#include "node/machined/state/apply_config.h"
 
 namespace bronze::machined {
 

@@ -1,4 +1,5 @@
-// The node API in maintenance mode (api/machine.proto): a node without a
+// The node API in maintenance mode (api/machine.proto, docs/DESIGN.md
+// decision 14): a node without a
 // machine config answers Version and ApplyConfiguration and refuses the
 // rest, naming what to do. There is no CA to check clients against yet, so
 // the server asks for no client certificate (like Talos's maintenance API).

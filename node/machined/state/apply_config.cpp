@@ -6,11 +6,11 @@
 
 #include "base/files.h"
 #include "base/progress.h"
-#include "machine_config/machine_config.h"
-#include "disk/slots/bronze_disk.h"
 #include "disk/filesystems/ext4.h"
 #include "disk/install/template_install.h"
 #include "disk/install/template_unpack.h"
+#include "disk/slots/bronze_disk.h"
+#include "machine_config/machine_config.h"
 #include "node/machined/boot/find_disk.h"
 #include "node/machined/state/state_config.h"
 
@@ -63,8 +63,8 @@ AppliedConfig install_live(const NodeContext& node, const config::MachineConfig&
   // In memory (tmpfs), as sparse as the template is.
   TempDir work("bronze-install");
   fs::path unpacked = work.path() / "disk.raw";
-  installer::unpack_template(install_template, unpacked);
-  installer::TemplateInstallRequest request;
+  disk::unpack_template(install_template, unpacked);
+  disk::TemplateInstallRequest request;
   request.template_disk = unpacked;
   request.disk = disk;
   request.machine_config = text;
@@ -73,7 +73,7 @@ AppliedConfig install_live(const NodeContext& node, const config::MachineConfig&
   request.epoch = static_cast<int64_t>(std::time(nullptr));
   request.wipe = config.machine.install.wipe;
   Progress progress;
-  auto result = installer::install_from_template(request, progress);
+  auto result = disk::install_from_template(request, progress);
   node.say("machined: installed " + result.version + " to " + named + " (" + std::to_string(result.bytes_written) +
            " bytes written)");
   return AppliedConfig{true, named, result.version, result.disk_size, result.bytes_written};
@@ -90,8 +90,8 @@ AppliedConfig apply_machine_config(const NodeContext& node, const std::string& t
   }
   if (!node.disk) throw Error("this node found no boot disk with Bronze's layout to keep the config on");
   if (read_state_config(*node.disk)) throw Error("STATE already holds a machine config");
-  auto disk = installer::BronzeDisk::open(*node.disk);
-  installer::add_file_to_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
+  auto disk = disk::BronzeDisk::open(*node.disk);
+  disk::add_file_to_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
                               static_cast<int64_t>(std::time(nullptr)));
   node.say("machined: machine config put into STATE of " + node.disk->string());
   return AppliedConfig{false, node.disk->string(), node.facts.version, 0, 0};
@@ -100,8 +100,8 @@ AppliedConfig apply_machine_config(const NodeContext& node, const std::string& t
 AppliedConfig replace_machine_config(const NodeContext& node, const std::string& text) {
   config::MachineConfig config = check_config(text);
   if (!node.disk) throw Error("this node found no boot disk with Bronze's layout to keep the config on");
-  auto disk = installer::BronzeDisk::open(*node.disk);
-  installer::replace_file_in_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
+  auto disk = disk::BronzeDisk::open(*node.disk);
+  disk::replace_file_in_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
                                   static_cast<int64_t>(std::time(nullptr)));
   node.say("machined: the machine config in STATE of " + node.disk->string() + " was replaced (" +
            std::string(config::to_string(config.machine.type)) + ", cluster " + config.cluster.name + ")");

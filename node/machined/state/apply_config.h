@@ -1,4 +1,5 @@
-// A machine config applied to a node in maintenance mode: booted live from
+// A machine config applied to a node (docs/DESIGN.md decision 16 for a
+// configured one). In maintenance mode: booted live from
 // the ISO, the node installs itself to the disk the config names (from the
 // installation template the ISO carries); booted from a disk whose STATE
 // holds no config, it puts the config there. Either way the node then
@@ -42,7 +43,7 @@ AppliedConfig apply_machine_config(const NodeContext& node, const std::string& t
 // A configured node: the config is parsed and checked completely (BadConfig
 // otherwise, and STATE is not opened for writing), then STATE's
 // config.yaml is replaced so that a power cut leaves the old file or the
-// new one (installer::replace_file_in_ext4). Throws Error when there is no
+// new one (disk::replace_file_in_ext4). Throws Error when there is no
 // boot disk or the write fails.
 AppliedConfig replace_machine_config(const NodeContext& node, const std::string& text);
 

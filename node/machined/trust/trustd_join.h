@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "pki/pki.h"
 #include "node/machined/node_context.h"
+#include "pki/pki.h"
 
 namespace bronze::machined {
 

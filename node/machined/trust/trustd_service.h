@@ -1,4 +1,5 @@
-// trustd (api/security.proto) as a control plane node serves it: a worker
+// trustd (api/security.proto, docs/DESIGN.md decision 12) as a control
+// plane node serves it: a worker
 // that shows the cluster's current join token gets a serving certificate
 // for the key of its certificate request, signed with the CA key of this
 // node's config (config::issue_serving_certificate says what it holds).
@@ -6,8 +7,8 @@
 #pragma once
 
 #include "api/security.grpc.pb.h"
-#include "pki/pki.h"
 #include "node/machined/node_context.h"
+#include "pki/pki.h"
 
 namespace bronze::machined {
 

@@ -1,4 +1,4 @@
-// Steps 2 to 4 of the upgrade sequence (DESIGN.md), which keep a cluster
+// Steps 2 to 4 of the upgrade sequence (docs/DESIGN.md), which keep a cluster
 // safe while one of its nodes upgrades, and their undoing at the end:
 //   - on a control plane node with etcd configured: every member started and
 //     healthy, not exactly two members, quorum kept without this node (the

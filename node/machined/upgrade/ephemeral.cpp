@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <string>
 
-#include "disk/slots/bronze_disk.h"
 #include "disk/partitions/disk_writer.h"
+#include "disk/slots/bronze_disk.h"
 
 namespace bronze::machined {
 
 void wipe_ephemeral(const std::filesystem::path& disk) {
-  auto opened = installer::BronzeDisk::open(disk);
+  auto opened = disk::BronzeDisk::open(disk);
   const auto& ephemeral = opened.partition("EPHEMERAL");
-  installer::DiskWriter writer(disk);
+  disk::DiskWriter writer(disk);
   std::string zeros(static_cast<size_t>(std::min<uint64_t>(ephemeral.size, 1u << 20)), '\0');
   writer.write(ephemeral.start, zeros);
 }

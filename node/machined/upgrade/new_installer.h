@@ -1,4 +1,4 @@
-// DESIGN.md decision 7: an upgrade runs the installer of the new version,
+// docs/DESIGN.md decision 7: an upgrade runs the installer of the new version,
 // from its installer image, so that a new version knows how to install
 // itself. The image carries bin/installer with its own ELF loader and
 // libraries, so it runs whatever the running image's libraries are.

@@ -9,9 +9,9 @@
 #include "disk/slots/ab_update.h"
 #include "disk/slots/bronze_disk.h"
 #include "installer_image/installer_image.h"
+#include "node/machined/upgrade/new_installer.h"
 #include "registry/pull.h"
 #include "registry/reference.h"
-#include "node/machined/upgrade/new_installer.h"
 #include "signing/trust_store.h"
 
 namespace bronze::machined {
@@ -60,10 +60,10 @@ std::string UpgradeJob::unpack_and_verify() {
   // The signature is checked before anything of the image is parsed; the
   // layer is unpacked only from bytes that match the signed digests.
   unpacked_.emplace(
-      installer::open_installer_image(image_path(), node_.facts.arch, signing::TrustStore::load(node_.trust), dir_.path()));
+      oci::open_installer_image(image_path(), node_.facts.arch, signing::TrustStore::load(node_.trust), dir_.path()));
   const signing::ImageClaims& claims = unpacked_->claims();
-  uint64_t floor = installer::BronzeDisk::open(*node_.disk).node().security_floor;
-  if (auto refusal = installer::below_floor(claims.version, claims.security_version, floor); !refusal.empty()) {
+  uint64_t floor = disk::BronzeDisk::open(*node_.disk).node().security_floor;
+  if (auto refusal = disk::below_floor(claims.version, claims.security_version, floor); !refusal.empty()) {
     throw Error(refusal);
   }
   report_({"verify", "the image of " + claims.version + " (" + unpacked_->manifest_digest() +

@@ -1,4 +1,4 @@
-// One upgrade on a running node (DESIGN.md, upgrade sequence): the installer
+// One upgrade on a running node (docs/DESIGN.md, upgrade sequence): the installer
 // image is received from the client or pulled from a registry; its
 // signature, which covers every byte of it, is verified against the running
 // image's trust store before anything of it is parsed, run or written; its
@@ -76,7 +76,7 @@ class UpgradeJob {
   // A per-job folder under the work dir: the image and its unpacked layer
   // go with the job, whatever happened.
   TempDir dir_;
-  std::optional<installer::InstallerImage> unpacked_;
+  std::optional<oci::InstallerImage> unpacked_;
 };
 
 }  // namespace bronze::machined

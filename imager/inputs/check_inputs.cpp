@@ -1,29 +1,24 @@
-#include "imager/assemble/assemble.h"
+#include "imager/inputs/check_inputs.h"
 
 #include <unistd.h>
 
 #include <algorithm>
 
 #include "base/error.h"
-#include "base/guid.h"
-#include "kernel/cmdline/kernel_cmdline.h"
+#include "base/files.h"
 #include "base/sha256.h"
-#include "machine_config/machine_config.h"
-#include "kernel/cmdline/image_cmdline.h"
-#include "rootfs/elf_deps.h"
-#include "initramfs/initramfs.h"
+#include "disk/partitions/layout.h"
 #include "imager/inputs/kspp_check.h"
 #include "imager/profile/outputs.h"
-#include "rootfs/rootfs_tree.h"
-#include "rootfs/squashfs.h"
-#include "disk/install/install.h"
-#include "disk/partitions/layout.h"
-#include "disk/slots/slot_image.h"
+#include "kernel/cmdline/image_cmdline.h"
+#include "kernel/cmdline/kernel_cmdline.h"
+#include "machine_config/machine_config.h"
+#include "rootfs/elf_deps.h"
 #include "signing/dev_key.h"
-#include "signing/manifest.h"
 
 namespace bronze::imager {
 namespace fs = std::filesystem;
+
 
 namespace {
 
@@ -69,21 +64,21 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   std::string arch_arg = r.arch == "amd64" ? "" : " ARCH=" + r.arch;
   require_file(r.kernel, "kernel", "build it with `make kernel" + arch_arg + "` or pass --kernel PATH to a bzImage (arm64: Image)");
   // Only the outputs that write a disk run GRUB's grub-mkimage.
-  if (r.output == "image" || r.output == "iso") installer::check_grub_modules(r.grub);
+  if (r.output == "image" || r.output == "iso") disk::check_grub_modules(r.grub);
   // The node binaries of another arch come from its cross build.
   std::string make_build = "`make build" + arch_arg + "`";
   require_file(r.init, "init binary", "build it with " + make_build + " or pass --init PATH");
-  require_elf_arch(r.init, r.arch, "init binary", "pass --init PATH to the " + r.arch + " build's");
+  rootfs::require_elf_arch(r.init, r.arch, "init binary", "pass --init PATH to the " + r.arch + " build's");
   require_file(r.machined, "machined binary", "build it with " + make_build + " or pass --machined PATH");
-  require_elf_arch(r.machined, r.arch, "machined binary", "pass --machined PATH to the " + r.arch + " build's");
+  rootfs::require_elf_arch(r.machined, r.arch, "machined binary", "pass --machined PATH to the " + r.arch + " build's");
   if (r.output == "installer") {
     require_file(r.installer, "installer binary", "build it with " + make_build + " or pass --installer PATH");
-    require_elf_arch(r.installer, r.arch, "installer binary", "pass --installer PATH to the " + r.arch + " build's");
+    rootfs::require_elf_arch(r.installer, r.arch, "installer binary", "pass --installer PATH to the " + r.arch + " build's");
   }
   uint64_t disk_size = r.disk_size.value_or(platform.disk_size);
-  installer::LayoutSizes sizes;
+  disk::LayoutSizes sizes;
   sizes.boot = platform.boot_size;
-  installer::Layout::plan(disk_size, sizes);  // throws when the disk is too small
+  disk::Layout::plan(disk_size, sizes);  // throws when the disk is too small
   fs::path kernel_args_file = r.data_dir / "kernel" / "cmdline" / "cmdline.yaml";
   std::string kernel_args_text = read_file(kernel_args_file);
   KernelArgs kernel_args = parse_kernel_args(kernel_args_text, kernel_args_file.string());
@@ -96,7 +91,8 @@ CheckedInputs check_inputs(const BuildRequest& r) {
     const auto& from_config = parsed.machine.install.extra_kernel_args;
     extra_kernel_args.insert(extra_kernel_args.end(), from_config.begin(), from_config.end());
   }
-  std::string cmdline = join_cmdline(assemble_cmdline(platform, r.arch, kernel_args, extra_kernel_args));
+  std::string cmdline = join_cmdline(
+      assemble_cmdline({platform.name, platform.consoles, platform.kernel_args}, r.arch, kernel_args, extra_kernel_args));
   prepare_out_dir(r.out_dir);
 
   fs::path key_path = r.signing_key ? *r.signing_key : signing::ensure_dev_key().private_key;
@@ -119,7 +115,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   // GRUB's modules, by folder: an amd64 host keeps arm64's in a folder per version.
   add(r.grub.efi_target + ":" + r.grub.efi_modules.string() + ":" + r.grub.bios_modules.string());
   // The imager itself: its build-id names its content without reading it all.
-  std::string self = build_id("/proc/self/exe");
+  std::string self = rootfs::build_id("/proc/self/exe");
   add(self.empty() ? sha256_file_hex("/proc/self/exe") : self);
   if (!r.installer.empty() && fs::exists(r.installer)) add(sha256_file_hex(r.installer));
   for (const auto& [option, reason] : exceptions) add(option + "=" + reason);
@@ -127,71 +123,6 @@ CheckedInputs check_inputs(const BuildRequest& r) {
 
   return CheckedInputs{platform,   platform.name + "-" + r.arch, cmdline, disk_size, format, std::move(key),
                        public_pem, exceptions, machine_config, h.hex_digest()};
-}
-
-AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, const fs::path& work, Progress& progress) {
-  AssembledSlot slot;
-  progress.stage("kspp audit");
-  KsppVerdict verdict = audit_kernel(r.kernel, r.arch, in.cmdline, in.kspp_exceptions);
-  for (const auto& e : verdict.accepted) progress.note("kspp: accepted " + e.option + ": " + e.reason);
-
-  progress.stage("rootfs");
-  fs::path tree = work / "rootfs";
-  stage_rootfs({r.machined, r.version, r.arch, in.public_pem, default_library_dirs(r.arch), r.epoch}, tree);
-
-  progress.stage("squashfs");
-  slot.rootfs_sqfs = work / "rootfs.sqfs";
-  make_squashfs(tree, slot.rootfs_sqfs, r.epoch);
-
-  progress.stage("initramfs");
-  slot.initramfs = work / "initramfs.img";
-  fs::path init = work / "init";
-  fs::copy_file(r.init, init);
-  strip_debug(init, r.arch);
-  make_initramfs(init, slot.rootfs_sqfs, slot.initramfs, r.epoch);
-
-  progress.stage("manifest");
-  signing::Manifest manifest;
-  manifest.name = in.image_name;
-  manifest.version = r.version;
-  manifest.arch = r.arch;
-  manifest.platform = in.platform.name;
-  manifest.cmdline = in.cmdline;
-  manifest.security_version = r.security_version;
-  manifest.kspp_exceptions = verdict.accepted;
-  for (const auto& [name, path] : std::vector<std::pair<std::string, fs::path>>{
-           {installer::slot_file::kKernel, r.kernel}, {installer::slot_file::kInitramfs, slot.initramfs}, {"rootfs.sqfs", slot.rootfs_sqfs}}) {
-    signing::Artifact a;
-    a.name = name;
-    a.sha256 = sha256_file_hex(path, &a.size);
-    manifest.artifacts.push_back(a);
-  }
-  std::string manifest_text = manifest.to_json();
-  slot.manifest = work / "manifest.json";
-  slot.signature = work / "manifest.sig";
-  write_file(slot.manifest, manifest_text);
-  write_file(slot.signature, in.key.sign(manifest_text));
-
-  progress.stage("slot image");
-  slot.slot_image = work / "slot.ext4";
-  installer::make_slot_image({r.kernel, slot.initramfs, slot.manifest, slot.signature, r.version, in.cmdline},
-                             slot.slot_image, derive_guid({in.image_name, r.version, "fs:BOOT"}), r.epoch);
-  return slot;
-}
-
-std::string stamp_record(const std::string& stamp, const std::optional<fs::path>& manifest) {
-  if (!manifest) return stamp;
-  return stamp + "\nmanifest " + sha256_file_hex(*manifest);
-}
-
-bool outputs_current(const fs::path& stamp_file, const std::string& stamp, const std::vector<fs::path>& paths,
-                     const std::optional<fs::path>& manifest) {
-  if (!fs::exists(stamp_file)) return false;
-  for (const auto& p : paths) {
-    if (!fs::exists(p)) return false;
-  }
-  if (manifest && !fs::exists(*manifest)) return false;
-  return read_file(stamp_file) == stamp_record(stamp, manifest);
 }
 
 }  // namespace bronze::imager
