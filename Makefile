@@ -88,11 +88,13 @@ test: test-build
 
 bench: build
 	@export BRONZE_KERNEL_DIR=$$(kernel/build-kernel.sh amd64) && \
+	export BRONZE_KERNEL_DIR_ARM64=$$(kernel/build-kernel.sh arm64) && \
 	echo "## Image build ($$(date -u +%F), $$(nproc) cores)" && \
 	bench/image-build.sh $(BUILD_DIR)/imager/imager && echo && \
 	echo "## Upgrade" && \
 	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
-	$(BUILD_DIR)/bench/cluster_bench
+	$(BUILD_DIR)/bench/cluster_bench && echo && \
+	$(BUILD_DIR)/bench/device_boot_bench
 
 clean:
 	rm -rf _build $(OUT)

@@ -5,8 +5,9 @@
 #
 #   kernel/build-kernel.sh amd64|arm64      prints the cached kernel's folder
 #
-# The cache folder holds `vmlinuz` (bzImage on amd64, Image on arm64) and
-# `config` (the final .config). BRONZE_CACHE overrides the cache root.
+# The cache folder holds `vmlinuz` (bzImage on amd64, Image on arm64),
+# `config` (the final .config) and `modules.builtin` (the drivers built in).
+# BRONZE_CACHE overrides the cache root.
 set -euo pipefail
 
 arch=${1:-amd64}
@@ -20,6 +21,7 @@ case "$arch" in
 esac
 
 fragments=("$here/config/base.config" "$here/config/base-$arch.config"
+           "$here/config/drivers.config" "$here/config/drivers-$arch.config"
            "$here/config/kspp.config" "$here/config/kspp-$arch.config")
 for f in "${fragments[@]}"; do
   [ -f "$f" ] || { echo "build-kernel: missing config fragment $f" >&2; exit 2; }
@@ -31,14 +33,14 @@ done
 
 # Bump when the build steps below change what they produce; editing this
 # script otherwise (comments, messages) must not cost an 8-minute rebuild.
-recipe=1
+recipe=2
 source_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 compiler_version=$("${cross}gcc" --version | head -n 1)
 key=$( { cat "${fragments[@]}"; echo "recipe $recipe"; echo "$source_version"; echo "$compiler_version"; } | sha256sum | cut -c1-16)
 
 cache_root=${BRONZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bronze}
 out="$cache_root/kernel/$arch-$key"
-if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ]; then
+if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ]; then
   echo "$out"
   exit 0
 fi
@@ -47,7 +49,7 @@ mkdir -p "$cache_root/kernel"
 # One build per key at a time: a second caller waits and then finds it cached.
 exec 9>"$cache_root/kernel/.lock-$arch-$key"
 flock 9
-if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ]; then
+if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ]; then
   echo "$out"
   exit 0
 fi
@@ -86,6 +88,10 @@ stage="$work/out"
 mkdir -p "$stage"
 cp "$image_path" "$stage/vmlinuz"
 cp .config "$stage/config"
+# What is built in, by module name (e.g. kernel/drivers/net/ethernet/amazon/
+# ena/ena.ko): the tests check each platform's drivers against it.
+[ -f modules.builtin ] || { echo "build-kernel: the build made no modules.builtin" >&2; exit 1; }
+cp modules.builtin "$stage/modules.builtin"
 rm -rf "$out"
 mv "$stage" "$out"
 echo "$out"

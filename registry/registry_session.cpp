@@ -51,7 +51,12 @@ std::string percent_encode(const std::string& text) {
 RegistrySession::RegistrySession(const Reference& ref, const SessionOptions& options)
     : ref_(ref),
       base_url_((options.plain_http ? "http://" : "https://") + ref.registry + "/v2/" + ref.repository + "/"),
-      http_(HttpOptions{options.ca_file, options.timeout_seconds}) {}
+      http_([&options] {
+        HttpOptions http_options;
+        http_options.ca_file = options.ca_file;
+        http_options.timeout_seconds = options.timeout_seconds;
+        return http_options;
+      }()) {}
 
 HttpHeaders RegistrySession::get(const std::string& path, const std::vector<std::string>& headers,
                                  const BodyTarget& target, const std::string& what) {

@@ -7,11 +7,21 @@
 #include <string>
 #include <vector>
 
-#include "registry/http_client.h"
+#include "http/http_client.h"
 #include "registry/reference.h"
 #include "registry/www_authenticate.h"
 
 namespace bronze::registry {
+
+// The HTTP client is the project's (http/); the registry code names its
+// types as its own.
+using http::BodyTarget;
+using http::collect_body;
+using http::HttpClient;
+using http::HttpHeaders;
+using http::HttpOptions;
+using http::HttpResponse;
+using http::url_host;
 
 struct SessionOptions {
   bool plain_http = false;

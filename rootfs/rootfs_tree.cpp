@@ -45,8 +45,12 @@ void stage_rootfs(const RootfsSpec& spec, const fs::path& dir) {
   fs::create_directories(dir / "etc/bronze/trust");
   write_file(dir / "etc/os-release", os_release_text(spec.version, spec.arch));
   write_file(dir / "etc/bronze/trust/image-signing.pub", spec.trust_public_key_pem);
+  // The resolvers the kernel's DHCP (ip=dhcp) got are in /proc/net/pnp, in
+  // resolv.conf's own format: a registry or metadata service named by DNS
+  // resolves with no resolver of ours.
+  fs::create_symlink("../proc/net/pnp", dir / "etc/resolv.conf");
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_directory()) fs::permissions(entry.path(), exec);
+    if (entry.is_directory() && !entry.is_symlink()) fs::permissions(entry.path(), exec);
   }
   fs::permissions(dir / "etc/os-release", data);
   fs::permissions(dir / "etc/bronze/trust/image-signing.pub", data);

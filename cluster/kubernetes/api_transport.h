@@ -1,12 +1,14 @@
-// One request to the Kubernetes API server with libcurl: a method, a path, an
-// optional body; the whole response comes back, whatever its status. The API
-// answers small JSON documents, so nothing is streamed.
+// One request to the Kubernetes API server through the project's HTTP client
+// (http/): a method, a path, an optional body; the whole response comes
+// back, whatever its status. The API answers small JSON documents, so
+// nothing is streamed.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "cluster/kubernetes/kube_client.h"
+#include "http/http_client.h"
 
 namespace bronze::kube {
 
@@ -31,9 +33,8 @@ class ApiTransport {
   const std::string& server() const { return options_.api_server; }
 
  private:
-  struct Handle;
   ApiOptions options_;
-  std::unique_ptr<Handle> handle_;
+  std::unique_ptr<http::HttpClient> http_;
 };
 
 // Percent-encodes everything but RFC 3986's unreserved characters, for a

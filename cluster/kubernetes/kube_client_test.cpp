@@ -200,13 +200,13 @@ TEST_F(KubeClientTest, PodReplacedUnderTheSameNameCountsAsGone) {
 }
 
 TEST(KubeClient, ApiServerThatIsDownGivesAnErrorNamingIt) {
-  std::string address = "http://127.0.0.1:" + std::to_string(bronze::test::unused_port());
-  Client kube(ApiOptions{address, "", "", "", "", 5});
+  std::string host = "127.0.0.1:" + std::to_string(bronze::test::unused_port());
+  Client kube(ApiOptions{"http://" + host, "", "", "", "", 5});
 
   std::string message = error_of([&] { kube.cordon("n1"); });
-  EXPECT_THAT(message, HasSubstr("cannot reach Kubernetes API server " + address));
+  EXPECT_THAT(message, HasSubstr("cannot reach Kubernetes API server " + host));
   EXPECT_THAT(message, HasSubstr("Connection refused"));
-  EXPECT_THAT(error_of([&] { kube.drain("n1", quick()); }), HasSubstr(address));
+  EXPECT_THAT(error_of([&] { kube.drain("n1", quick()); }), HasSubstr(host));
 }
 
 TEST_F(KubeClientTest, ForbiddenAnswerGivesTheApisMessage) {

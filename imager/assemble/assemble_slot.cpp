@@ -5,6 +5,7 @@
 #include "base/sha256.h"
 #include "disk/install/install.h"
 #include "disk/slots/slot_image.h"
+#include "imager/inputs/kernel_drivers_check.h"
 #include "imager/inputs/kspp_check.h"
 #include "initramfs/initramfs.h"
 #include "rootfs/elf_deps.h"
@@ -20,6 +21,7 @@ AssembledSlot assemble_slot(const BuildRequest& r, const CheckedInputs& in, cons
   progress.stage("kspp audit");
   KsppVerdict verdict = audit_kernel(r.kernel, r.arch, in.cmdline, in.kspp_exceptions);
   for (const auto& e : verdict.accepted) progress.note("kspp: accepted " + e.option + ": " + e.reason);
+  check_kernel_drivers(r.kernel, in.platform, r.arch);
 
   progress.stage("rootfs");
   fs::path tree = work / "rootfs";

@@ -74,6 +74,14 @@ bool Platform::supports(const std::string& arch) const {
   return std::find(arches.begin(), arches.end(), arch) != arches.end();
 }
 
+std::vector<KernelDriver> Platform::drivers_for(const std::string& arch) const {
+  std::vector<KernelDriver> out;
+  for (const auto& d : kernel_drivers) {
+    if (d.arch.empty() || d.arch == arch) out.push_back(d);
+  }
+  return out;
+}
+
 Platform parse_platform(const std::string& yaml_text, const std::string& file_name) {
   Reader r(file_name);
   YAML::Node root;
@@ -83,7 +91,8 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
     throw Error(file_name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                 ": malformed YAML: " + e.msg);
   }
-  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format", "formats", "kspp_exceptions"},
+  r.only_keys(root, {"name", "arch", "console", "kernel_args", "disk", "format", "formats", "kspp_exceptions",
+                     "kernel_drivers"},
               "the platform");
   Platform p;
   p.name = r.scalar(r.require(root, "name", "the platform"), "name");
@@ -112,6 +121,30 @@ Platform parse_platform(const std::string& yaml_text, const std::string& file_na
       std::string reason = item.second.IsScalar() ? item.second.as<std::string>() : "";
       if (reason.empty()) r.fail(item.first, "kspp_exceptions: " + option + " needs a written reason");
       p.kspp_exceptions[option] = reason;
+    }
+  }
+  if (YAML::Node drivers = root["kernel_drivers"]) {
+    if (!drivers.IsSequence()) r.fail(drivers, "kernel_drivers must be a list of {option, module, for}");
+    std::set<std::string> seen;
+    for (const auto& item : drivers) {
+      r.only_keys(item, {"option", "module", "arch", "for"}, "a kernel_drivers entry");
+      KernelDriver d;
+      d.option = r.scalar(r.require(item, "option", "a kernel_drivers entry"), "option");
+      if (d.option.rfind("CONFIG_", 0) == 0) r.fail(item["option"], "write the option without CONFIG_: " + d.option.substr(7));
+      if (d.option.empty() || d.option.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos) {
+        r.fail(item["option"], "'" + d.option + "' is not a Kconfig option name");
+      }
+      if (item["module"]) d.module = r.scalar(item["module"], "module");
+      if (item["arch"]) {
+        d.arch = r.scalar(item["arch"], "arch");
+        if (std::find(p.arches.begin(), p.arches.end(), d.arch) == p.arches.end()) {
+          r.fail(item["arch"], "kernel_drivers: " + d.option + " is for arch " + d.arch + ", which the platform does not have");
+        }
+      }
+      d.purpose = r.scalar(r.require(item, "for", "a kernel_drivers entry"), "for");
+      if (d.purpose.empty()) r.fail(item, "kernel_drivers: " + d.option + " needs a 'for': what the platform hands the guest that needs it");
+      if (!seen.insert(d.option + "/" + d.arch).second) r.fail(item, "kernel_drivers: " + d.option + " is listed twice");
+      p.kernel_drivers.push_back(std::move(d));
     }
   }
   p.formats = {p.format};

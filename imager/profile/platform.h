@@ -10,6 +10,18 @@
 
 namespace bronze::imager {
 
+// A driver the platform's guests need built into the kernel: the Kconfig
+// option (without CONFIG_), the module it would be (as modules.builtin names
+// it; empty for a plain bool option), the one arch it is for (empty: every
+// arch), and what the platform hands the guest that needs it.
+struct KernelDriver {
+  std::string option;
+  std::string module;
+  std::string arch;
+  std::string purpose;
+  bool operator==(const KernelDriver&) const = default;
+};
+
 struct Platform {
   std::string name;
   std::vector<std::string> arches;
@@ -21,8 +33,11 @@ struct Platform {
   std::vector<std::string> formats;  // every format the platform takes (format first)
   // KSPP rules this platform accepts failing: option -> written reason.
   std::map<std::string, std::string> kspp_exceptions;
+  // The disk, network, console and clock drivers its guests need.
+  std::vector<KernelDriver> kernel_drivers;
 
   bool supports(const std::string& arch) const;
+  std::vector<KernelDriver> drivers_for(const std::string& arch) const;
 };
 
 // Parses a platform file strictly: unknown keys, wrong types and missing

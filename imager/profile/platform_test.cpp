@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/units.h"
 
 namespace bronze::imager {
@@ -81,6 +82,45 @@ TEST(Platform, ArmPlatformsUseTheirSerialConsole) {
   }
   // The imager's bad-input suite counts on one platform without arm64.
   EXPECT_FALSE(load_platform(dir, "digitalocean").supports("arm64"));
+}
+
+TEST(Platform, ReadsKernelDrivers) {
+  std::string yaml = std::string(kGood) + R"(kernel_drivers:
+  - {option: BLK_DEV_NVME, module: nvme, for: "NVMe disks"}
+  - {option: FB_EFI, arch: amd64, for: "the console on the screen"}
+)";
+  Platform p = parse_platform(yaml, "metal.yaml");
+  ASSERT_EQ(p.kernel_drivers.size(), 2u);
+  EXPECT_EQ(p.kernel_drivers[0], (KernelDriver{"BLK_DEV_NVME", "nvme", "", "NVMe disks"}));
+  EXPECT_EQ(p.kernel_drivers[1], (KernelDriver{"FB_EFI", "", "amd64", "the console on the screen"}));
+  EXPECT_EQ(p.drivers_for("amd64").size(), 2u);
+  EXPECT_EQ(p.drivers_for("arm64").size(), 1u);
+}
+
+TEST(Platform, RefusesBadKernelDrivers) {
+  auto with = [](const std::string& entry) { return error_of(std::string(kGood) + "kernel_drivers:\n  - " + entry + "\n"); };
+  EXPECT_NE(with("{option: CONFIG_E1000, for: x}").find("without CONFIG_"), std::string::npos);
+  EXPECT_NE(with("{option: e1000, for: x}").find("not a Kconfig option name"), std::string::npos);
+  EXPECT_NE(with("{option: E1000}").find("'for'"), std::string::npos);
+  EXPECT_NE(with("{option: E1000, for: x, arch: arm64}").find("does not have"), std::string::npos);
+  EXPECT_NE(with("{option: E1000, for: x, colour: blue}").find("colour"), std::string::npos);
+  std::string twice = error_of(std::string(kGood) + "kernel_drivers:\n  - {option: E1000, for: x}\n  - {option: E1000, for: y}\n");
+  EXPECT_NE(twice.find("listed twice"), std::string::npos) << twice;
+}
+
+// Every platform names the drivers its guests need, and each one has a row
+// in kernel/README.md's table, so the document stays true.
+TEST(Platform, ShippedPlatformsNameTheirDriversAndTheKernelReadmeListsThem) {
+  std::filesystem::path source(BRONZE_SOURCE_DIR);
+  std::string readme = read_file(source / "kernel/README.md");
+  for (const auto& name : list_platforms(source / "platforms")) {
+    Platform p = load_platform(source / "platforms", name);
+    EXPECT_FALSE(p.kernel_drivers.empty()) << name << " names no kernel_drivers";
+    for (const auto& d : p.kernel_drivers) {
+      EXPECT_NE(readme.find("`" + d.option + "`"), std::string::npos)
+          << name << " needs " << d.option << ", which kernel/README.md does not list";
+    }
+  }
 }
 
 }  // namespace bronze::imager

@@ -19,12 +19,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <shared_mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "base/arch.h"
 #include "disk/slots/bronze_disk.h"
@@ -36,8 +41,10 @@
 #include "node/machined/boot/boot_health.h"
 #include "node/machined/boot/find_disk.h"
 #include "node/machined/boot/kspp_sysctls.h"
+#include "node/machined/boot/platform_config.h"
 #include "node/machined/boot/watchdog.h"
 #include "node/machined/node_context.h"
+#include "node/platform/node_environment.h"
 #include "node/machined/service/api_server.h"
 #include "node/machined/state/state_config.h"
 #include "node/machined/trust/maintenance_token.h"
@@ -208,7 +215,11 @@ int run_as_node() {
   node.say(boot_banner(node.facts));
   for (const auto& line : describe(apply_kspp_sysctls())) node.say(line);
 
-  node.disk = find_boot_disk();
+  // Booted from a slot, the disk is there but its controller may still be
+  // scanning (USB, SCSI, NVMe): wait for it rather than call it missing.
+  bool from_disk = node.facts.slot == "A" || node.facts.slot == "B";
+  node.disk = from_disk ? wait_for_boot_disk(std::chrono::seconds(60), [&watchdog] { watchdog.feed(); }) : find_boot_disk();
+  if (from_disk && !node.disk) node.say("machined: no disk with Bronze's layout appeared within 60 s");
   auto health = check_and_settle(node.facts.slot, node.disk, watchdog, kTrustStore);
   for (const auto& line : health.lines) node.say(line);
   watchdog.feed();
@@ -221,6 +232,18 @@ int run_as_node() {
       node.say(std::string("machined: cannot read STATE: ") + e.what());
     }
   }
+  // No config in STATE: the platform's metadata, or bronze.config=URL.
+  if (!config_text && from_disk && node.disk) {
+    bronze::platform::NodeEnvironment env([](const std::string& line) { node.say(line); });
+    bronze::platform::RetryPolicy retry;
+    retry.sleep = [&watchdog](std::chrono::milliseconds delay) {
+      for (auto left = delay; left.count() > 0; left -= std::chrono::milliseconds(500)) {
+        watchdog.feed();
+        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(500)));
+      }
+    };
+    config_text = config_from_platform(node, env, retry, cmdline.get("bronze.config").value_or(""));
+  }
   ServeOptions serve;
   serve.api_address = kApiAddress;
   serve.trustd_address = kTrustdAddress;
@@ -229,6 +252,14 @@ int run_as_node() {
   // reset it meanwhile.
   serve.keep_alive = [&watchdog] { watchdog.feed(); };
   auto servers = serve_api(node, config_text, "STATE:/config.yaml", serve);
+  // The config's machine.network.hostname, else the platform's.
+  if (!node.hostname.empty()) {
+    if (::sethostname(node.hostname.data(), node.hostname.size()) == 0) {
+      node.say("machined: hostname " + node.hostname);
+    } else {
+      node.say("machined: cannot set the hostname " + node.hostname + ": " + std::strerror(errno));
+    }
+  }
 
   if (cmdline.has("bronze.test.poweroff")) {
     node.say("machined: bronze.test.poweroff is set, powering off");

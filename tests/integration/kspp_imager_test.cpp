@@ -94,6 +94,23 @@ TEST_F(KsppImager, ACommandLineThatWeakensTheKernelIsRefused) {
   EXPECT_TRUE(list_dir(out_).empty());
 }
 
+// A kernel that passes the audit but lacks a driver the platform's guests
+// need would make an image that cannot find its own disk.
+TEST_F(KsppImager, RefusesAKernelWithoutThePlatformsDrivers) {
+  std::string config = read_file(kernel_dir() / "config");
+  const std::string nvme = "CONFIG_BLK_DEV_NVME=y\n";
+  auto at = config.find(nvme);
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, nvme.size(), "# CONFIG_BLK_DEV_NVME is not set\n");
+  fs::path kernel = dir_.path() / "bzImage-no-nvme";
+  write_file(kernel, kspp::testing::fake_compressed_kernel(config, kspp::testing::Compression::Zstd));
+  auto r = build(kernel);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("CONFIG_BLK_DEV_NVME (NVMe disks)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("metal guests need"), std::string::npos) << r.err;
+  EXPECT_TRUE(list_dir(out_).empty()) << ::testing::PrintToString(list_dir(out_));
+}
+
 TEST_F(KsppImager, TheProjectKernelPassesWithItsReasonedExceptions) {
   auto r = build(kernel_image());
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -92,7 +92,7 @@ std::vector<int> cited_decisions(const std::string& text) {
   return numbers;
 }
 
-TEST(Layout, EveryCitedDecisionIsAHeadingOfTheDesign) {
+TEST(RepositoryLayout, EveryCitedDecisionIsAHeadingOfTheDesign) {
   std::set<int> headings = decision_headings(design());
   ASSERT_FALSE(headings.empty()) << "docs/DESIGN.md has no '### Decision N: ' headings";
   size_t citations = 0;
@@ -107,13 +107,13 @@ TEST(Layout, EveryCitedDecisionIsAHeadingOfTheDesign) {
   EXPECT_GT(citations, 10u) << "the code cites its decisions; a citation form this test misses would go unchecked";
 }
 
-TEST(Layout, DecisionsAreNumberedWithoutGaps) {
+TEST(RepositoryLayout, DecisionsAreNumberedWithoutGaps) {
   std::set<int> headings = decision_headings(design());
   int expected = 1;
   for (int n : headings) EXPECT_EQ(n, expected++) << "decision numbers skip or repeat";
 }
 
-TEST(Layout, EveryTopLevelFolderHasItsRowInTheDesign) {
+TEST(RepositoryLayout, EveryTopLevelFolderHasItsRowInTheDesign) {
   std::string text = design();
   for (const auto& entry : fs::directory_iterator(kSource)) {
     if (!entry.is_directory()) continue;
@@ -124,7 +124,7 @@ TEST(Layout, EveryTopLevelFolderHasItsRowInTheDesign) {
   }
 }
 
-TEST(Layout, ProductCodeIncludesNoTestCode) {
+TEST(RepositoryLayout, ProductCodeIncludesNoTestCode) {
   std::regex include(R"(#include\s+"(tests|bench)/[^"]+")");
   for (const auto& file : sources()) {
     if (is_test_code(file)) continue;
@@ -134,7 +134,7 @@ TEST(Layout, ProductCodeIncludesNoTestCode) {
   }
 }
 
-TEST(Layout, TopLevelFoldersIncludeEachOtherWithoutCycles) {
+TEST(RepositoryLayout, TopLevelFoldersIncludeEachOtherWithoutCycles) {
   std::map<std::string, std::set<std::string>> edges;
   std::regex include(R"(#include\s+"([a-z_0-9]+)/[^"]+")");
   for (const auto& file : sources()) {

@@ -36,6 +36,23 @@ std::vector<std::string> aarch64_machine(const QemuRun& r, const fs::path& vars_
           "-drive", "if=pflash,format=raw,unit=1,file=" + vars.string()};
 }
 
+// The disk on the controller `r.disk_model` names, as the boot disk.
+std::vector<std::string> disk_devices(const QemuRun& r) {
+  std::string drive = "file=" + r.disk.string() + ",format=" + r.disk_format + ",if=none,id=disk";
+  const std::string& m = r.disk_model;
+  if (m == "virtio") return {"-drive", drive, "-device", "virtio-blk-pci,drive=disk,bootindex=1"};
+  if (m == "nvme") return {"-drive", drive, "-device", "nvme,drive=disk,serial=bronze0,bootindex=1"};
+  if (m == "ahci") {
+    return {"-drive", drive, "-device", "ich9-ahci,id=ahci", "-device", "ide-hd,drive=disk,bus=ahci.0,bootindex=1"};
+  }
+  if (m == "usb") {
+    return {"-drive", drive, "-device", "qemu-xhci,id=xhci", "-device", "usb-storage,drive=disk,bus=xhci.0,bootindex=1"};
+  }
+  std::string controller = m == "virtio-scsi" ? "virtio-scsi-pci" : m == "pvscsi" ? "pvscsi" : m == "lsi" ? "lsi53c895a" : "";
+  if (controller.empty()) throw Error("QemuRun: unknown disk model '" + m + "'");
+  return {"-drive", drive, "-device", controller + ",id=hba", "-device", "scsi-hd,drive=disk,bus=hba.0,bootindex=1"};
+}
+
 }  // namespace
 
 std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
@@ -59,7 +76,8 @@ std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
       argv.insert(argv.end(), {"-device", "ide-cd,drive=cd,bootindex=2"});
     }
   } else if (!r.disk.empty()) {
-    argv.insert(argv.end(), {"-drive", "file=" + r.disk.string() + ",format=raw,if=virtio"});
+    auto disk = disk_devices(r);
+    argv.insert(argv.end(), disk.begin(), disk.end());
   } else if (!r.cdrom.empty()) {
     argv.insert(argv.end(), {"-drive", "file=" + r.cdrom.string() + ",format=raw,media=cdrom,readonly=on"});
   }
@@ -67,8 +85,9 @@ std::vector<std::string> qemu_argv(const QemuRun& r, const fs::path& vars_dir) {
                            "-device", "i6300esb", "-action", "watchdog=reset",
                            // Entropy for the keys machined makes at boot.
                            "-device", "virtio-rng-pci"});
-  std::string nic = "user,model=virtio-net-pci,restrict=on";
+  std::string nic = "user,model=" + r.nic_model + ",restrict=on";
   if (r.api_port > 0) nic += ",hostfwd=tcp:127.0.0.1:" + std::to_string(r.api_port) + "-:50000";
+  nic += r.user_net_options;
   argv.insert(argv.end(), {"-nic", nic});
   if (!r.allow_reboot) argv.push_back("-no-reboot");
   if (r.firmware == Firmware::Uefi && r.arch == "amd64") {

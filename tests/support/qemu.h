@@ -31,6 +31,19 @@ struct QemuRun {
   // is there either way (restrict=on: the guest reaches nothing outside),
   // so that ip=dhcp does not wait for one.
   int api_port = 0;
+  // How the disk is attached, as each platform attaches its disks: "virtio"
+  // (virtio-blk), "virtio-scsi", "ahci", "nvme", "usb" (usb-storage on a
+  // qemu-xhci controller), "pvscsi", "lsi" (LSI53C895A). Only for a disk
+  // without a CD-ROM.
+  std::string disk_model = "virtio";
+  std::string disk_format = "raw";  // or "qcow2"
+  // The NIC QEMU emulates: "virtio-net-pci", "e1000e", "vmxnet3", "e1000".
+  // It is the guest's only NIC.
+  std::string nic_model = "virtio-net-pci";
+  // Appended to the user network's options, e.g. ",net=169.254.0.0/16,
+  // guestfwd=tcp:169.254.169.254:80-cmd:PROGRAM ARGS" for a metadata
+  // stand-in (the guest reaches nothing else; no commas in PROGRAM ARGS).
+  std::string user_net_options;
   std::vector<std::string> extra_args;
 };
 

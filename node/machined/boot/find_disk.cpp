@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "disk/slots/bronze_disk.h"
@@ -33,6 +34,16 @@ std::optional<fs::path> find_boot_disk() {
     }
   }
   return std::nullopt;
+}
+
+std::optional<fs::path> wait_for_boot_disk(std::chrono::milliseconds limit, const std::function<void()>& keep_alive) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    if (auto disk = find_boot_disk()) return disk;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    if (keep_alive) keep_alive();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
 }
 
 }  // namespace bronze::machined

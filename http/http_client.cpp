@@ -1,4 +1,4 @@
-#include "registry/http_client.h"
+#include "http/http_client.h"
 
 #include <curl/curl.h>
 
@@ -10,7 +10,7 @@
 
 #include "base/error.h"
 
-namespace bronze::registry {
+namespace bronze::http {
 
 namespace {
 
@@ -101,34 +101,34 @@ std::string os_error_text(CURL* curl, const char* curl_message) {
 }
 
 [[noreturn]] void throw_transfer_error(CURL* curl, CURLcode code, const char* error_buffer, const std::string& url,
-                                       long timeout_seconds) {
+                                       long timeout_seconds, const std::string& peer) {
   std::string host = url_host(url);
   const char* message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
-      throw Error("cannot reach registry " + host + ": " + os_error_text(curl, message) +
+      throw Error("cannot reach " + peer + " " + host + ": " + os_error_text(curl, message) +
                   "; is it running, is the address right?");
     case CURLE_COULDNT_RESOLVE_HOST:
-      throw Error("cannot resolve registry host " + host + ": " + message + "; is the name right?");
+      throw Error("cannot resolve the host of " + peer + " " + host + ": " + message + "; is the name right?");
     case CURLE_OPERATION_TIMEDOUT:
-      throw Error("registry " + host + " did not answer for " + std::to_string(timeout_seconds) +
+      throw Error(peer + " " + host + " did not answer for " + std::to_string(timeout_seconds) +
                   " seconds: " + message + "; is it reachable, or is the network slow?");
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-      throw Error("TLS with registry " + host + " failed: " + message +
-                  "; if it serves plain HTTP, pull with plain HTTP; if its certificate comes from a private CA, "
+      throw Error("TLS with " + peer + " " + host + " failed: " + message +
+                  "; if it serves plain HTTP, use plain HTTP; if its certificate comes from a private CA, "
                   "give that CA's certificate file");
     case CURLE_UNSUPPORTED_PROTOCOL:
-      throw Error("registry " + host + " sent us to a URL that is neither http nor https: " + message);
+      throw Error(peer + " " + host + " sent us to a URL that is neither http nor https: " + message);
     case CURLE_TOO_MANY_REDIRECTS:
-      throw Error("registry " + host + " redirected more than " + std::to_string(kMaxRedirects) + " times: " +
+      throw Error(peer + " " + host + " redirected more than " + std::to_string(kMaxRedirects) + " times: " +
                   message);
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-      throw Error("registry " + host + " broke off the response to " + url + ": " + message);
+      throw Error(peer + " " + host + " broke off the response to " + url + ": " + message);
     default:
       throw Error("request to " + url + " failed: " + message + " (libcurl error " +
                   std::to_string(static_cast<int>(code)) + ")");
@@ -156,8 +156,9 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), hand
 
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::get(const std::string& url, const std::vector<std::string>& request_headers,
-                             const BodyTarget& target) {
+HttpResponse HttpClient::request(const std::string& method, const std::string& url,
+                                 const std::vector<std::string>& request_headers, const std::string& body,
+                                 const BodyTarget& target) {
   CURL* curl = handle_->curl;
   curl_easy_reset(curl);
   Transfer transfer;
@@ -179,13 +180,19 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
     }
   };
   set(CURLOPT_URL, url.c_str());
-  set(CURLOPT_HTTPGET, 1L);
+  if (method == "GET") {
+    set(CURLOPT_HTTPGET, 1L);
+  } else {
+    set(CURLOPT_CUSTOMREQUEST, method.c_str());
+    set(CURLOPT_POSTFIELDS, body.c_str());
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
   // Nothing but HTTP(S), also where a redirect points: no file://, no others.
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   // Registries send blob downloads to storage (S3 and the like) by redirect.
   // libcurl does not carry our Authorization header to another host.
-  set(CURLOPT_FOLLOWLOCATION, 1L);
+  set(CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
   set(CURLOPT_MAXREDIRS, kMaxRedirects);
   set(CURLOPT_CONNECTTIMEOUT, options_.timeout_seconds);
   // A stall bound rather than a total one: a large layer on a slow link
@@ -193,10 +200,13 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
   set(CURLOPT_LOW_SPEED_LIMIT, 1L);
   set(CURLOPT_LOW_SPEED_TIME, options_.timeout_seconds);
   set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_USERAGENT, "bronze-installer");
+  set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_ERRORBUFFER, error_buffer);
   set(CURLOPT_HTTPHEADER, headers.get());
   if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.client_cert_file.empty()) set(CURLOPT_SSLCERT, options_.client_cert_file.c_str());
+  if (!options_.client_key_file.empty()) set(CURLOPT_SSLKEY, options_.client_key_file.c_str());
+  if (options_.total_timeout) set(CURLOPT_TIMEOUT, options_.timeout_seconds);
   set(CURLOPT_HEADERFUNCTION, &on_header);
   set(CURLOPT_HEADERDATA, &transfer);
   set(CURLOPT_WRITEFUNCTION, &on_body);
@@ -206,7 +216,7 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   if (transfer.failure) std::rethrow_exception(transfer.failure);
-  if (code != CURLE_OK) throw_transfer_error(curl, code, error_buffer, url, options_.timeout_seconds);
+  if (code != CURLE_OK) throw_transfer_error(curl, code, error_buffer, url, options_.timeout_seconds, options_.peer);
 
   transfer.response.status = transfer.status();
   if (is_success(transfer.response.status)) transfer.start_body();
@@ -229,4 +239,4 @@ BodyTarget collect_body(std::string& out, uint64_t max_bytes, const std::string&
                     }};
 }
 
-}  // namespace bronze::registry
+}  // namespace bronze::http

@@ -1,0 +1,15 @@
+// DigitalOcean: the droplet metadata service (metadata/v1): user-data,
+// hostname, and the resolvers.
+#pragma once
+
+#include "node/platform/config_source.h"
+
+namespace bronze::platform {
+
+class DigitalOceanSource : public ConfigSource {
+ public:
+  std::string name() const override { return "digitalocean"; }
+  PlatformConfig fetch(MetadataEnvironment& env) override;
+};
+
+}  // namespace bronze::platform

@@ -1,0 +1,290 @@
+// Every platform source against a loopback stand-in of its platform's
+// documented metadata API (tests/support/metadata_standin.h), through the
+// node's own libcurl environment with the documented URLs sent to the
+// stand-in; the retries with their backoff; and each way a fetch fails.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "base/error.h"
+#include "node/platform/aws/aws_source.h"
+#include "node/platform/config_url/config_url_source.h"
+#include "node/platform/digitalocean/digitalocean_source.h"
+#include "node/platform/equinix/equinix_source.h"
+#include "node/platform/fetch.h"
+#include "node/platform/gcp/gcp_source.h"
+#include "node/platform/hcloud/hcloud_source.h"
+#include "node/platform/node_environment.h"
+#include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/openstack/openstack_source.h"
+#include "tests/support/metadata_standin.h"
+
+namespace bronze::platform {
+namespace {
+
+using test::HttpReply;
+using test::HttpRequest;
+using test::LoopbackHttpServer;
+using test::MetadataStandIn;
+
+const char* kConfig = "version: v1alpha1\nmachine:\n  type: worker\n";
+
+// The node's environment, with the platforms' documented hosts sent to a
+// loopback server, and volumes from a map.
+class TestEnvironment : public NodeEnvironment {
+ public:
+  explicit TestEnvironment(std::string address, long timeout_seconds = 5)
+      : NodeEnvironment([this](const std::string& line) { lines.push_back(line); }, timeout_seconds),
+        address_(std::move(address)) {}
+
+  HttpAnswer http(const std::string& method, const std::string& url,
+                  const std::map<std::string, std::string>& headers) override {
+    std::string rebased = url;
+    for (std::string host : {"http://169.254.169.254", "https://metadata.platformequinix.com"}) {
+      if (rebased.rfind(host, 0) == 0) rebased = "http://" + address_ + rebased.substr(host.size());
+    }
+    return NodeEnvironment::http(method, rebased, headers);
+  }
+  std::optional<std::string> read_volume_file(const std::vector<std::string>& labels, const std::string& path) override {
+    for (const auto& label : labels) {
+      auto it = volumes.find(label + "/" + path);
+      if (it != volumes.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  std::map<std::string, std::string> volumes;  // "config-2/openstack/latest/user_data" -> content
+  std::vector<std::string> lines;
+
+ private:
+  std::string address_;
+};
+
+struct StandIn {
+  explicit StandIn(MetadataStandIn s)
+      : standin(std::move(s)), server([this](const HttpRequest& r) { return test::answer_metadata(standin, r); }) {}
+  MetadataStandIn standin;
+  LoopbackHttpServer server;
+};
+
+TEST(AwsSource, TakesAnImdsV2TokenThenReadsUserDataAndHostname) {
+  StandIn imds({"aws", {{"/latest/user-data", kConfig}, {"/latest/meta-data/local-hostname", "ip-10-0-0-7"}}});
+  TestEnvironment env(imds.server.address());
+  PlatformConfig c = AwsSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "ip-10-0-0-7");
+  auto requests = imds.server.requests();
+  ASSERT_GE(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "PUT");
+  EXPECT_EQ(requests[0].target, "/latest/api/token");
+  EXPECT_EQ(requests[0].header("x-aws-ec2-metadata-token-ttl-seconds"), "21600");
+  for (size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_EQ(requests[i].header("x-aws-ec2-metadata-token"), imds.standin.imds_token) << requests[i].target;
+  }
+}
+
+TEST(AwsSource, TheStandInRefusesAGetWithoutAToken) {
+  // The stand-in keeps IMDSv2's rule, so the test above proves the source
+  // sends the token.
+  StandIn imds({"aws", {{"/latest/user-data", kConfig}}});
+  TestEnvironment env(imds.server.address());
+  EXPECT_EQ(env.http("GET", "http://169.254.169.254/latest/user-data", {}).status, 401);
+  EXPECT_EQ(env.http("PUT", "http://169.254.169.254/latest/api/token", {}).status, 400);
+}
+
+TEST(AwsSource, NoUserDataIsNotAvailable) {
+  StandIn imds({"aws", {}});
+  TestEnvironment env(imds.server.address());
+  EXPECT_THROW(AwsSource().fetch(env), NotAvailable);
+}
+
+TEST(GcpSource, SendsMetadataFlavorAndReadsTheUserDataAttribute) {
+  StandIn server({"gcp",
+                  {{"/computeMetadata/v1/instance/attributes/user-data", kConfig},
+                   {"/computeMetadata/v1/instance/hostname", "node-1.c.project.internal"}}});
+  TestEnvironment env(server.server.address());
+  PlatformConfig c = GcpSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "node-1.c.project.internal");
+  for (const auto& r : server.server.requests()) EXPECT_EQ(r.header("metadata-flavor"), "Google") << r.target;
+  EXPECT_EQ(env.http("GET", "http://169.254.169.254/computeMetadata/v1/instance/hostname", {}).status, 403);
+}
+
+TEST(OpenStackSource, TheConfigDriveComesFirstAndNeedsNoNetwork) {
+  StandIn server({"openstack", {{"/openstack/latest/user_data", "from the metadata service"}}});
+  TestEnvironment env(server.server.address());
+  env.volumes["config-2/openstack/latest/user_data"] = kConfig;
+  env.volumes["config-2/openstack/latest/meta_data.json"] = R"({"hostname": "os-node", "uuid": "x"})";
+  env.volumes["config-2/openstack/latest/network_data.json"] =
+      R"({"links": [], "networks": [], "services": [{"type": "dns", "address": "10.0.0.2"}]})";
+  PlatformConfig c = OpenStackSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "os-node");
+  EXPECT_EQ(c.dns_servers, std::vector<std::string>{"10.0.0.2"});
+  EXPECT_TRUE(server.server.requests().empty());
+}
+
+TEST(OpenStackSource, WithoutADriveAsksTheMetadataService) {
+  StandIn server({"openstack",
+                  {{"/openstack/latest/user_data", kConfig},
+                   {"/openstack/latest/meta_data.json", R"({"hostname": "os-node"})"},
+                   {"/openstack/latest/network_data.json", R"({"services": [{"type": "dns", "address": "10.0.0.3"}]})"}}});
+  TestEnvironment env(server.server.address());
+  PlatformConfig c = OpenStackSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "os-node");
+  EXPECT_EQ(c.dns_servers, std::vector<std::string>{"10.0.0.3"});
+}
+
+TEST(OpenStackSource, MetaDataThatIsNotJsonIsAnError) {
+  StandIn server({"openstack",
+                  {{"/openstack/latest/user_data", kConfig}, {"/openstack/latest/meta_data.json", "<html>"}}});
+  TestEnvironment env(server.server.address());
+  try {
+    OpenStackSource().fetch(env);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("meta_data.json is not a JSON object"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DigitalOceanSource, ReadsUserDataHostnameAndResolvers) {
+  StandIn server({"digitalocean",
+                  {{"/metadata/v1/user-data", kConfig},
+                   {"/metadata/v1/hostname", "droplet-1"},
+                   {"/metadata/v1/dns/nameservers", "67.207.67.2\n67.207.67.3\n"}}});
+  TestEnvironment env(server.server.address());
+  PlatformConfig c = DigitalOceanSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "droplet-1");
+  EXPECT_EQ(c.dns_servers, (std::vector<std::string>{"67.207.67.2", "67.207.67.3"}));
+}
+
+TEST(HcloudSource, ReadsUserDataAndHostname) {
+  StandIn server({"hcloud", {{"/hetzner/v1/userdata", kConfig}, {"/hetzner/v1/metadata/hostname", "hc-1"}}});
+  TestEnvironment env(server.server.address());
+  PlatformConfig c = HcloudSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "hc-1");
+}
+
+TEST(EquinixSource, ReadsUserDataAndTheMetadataDocument) {
+  StandIn server({"equinix",
+                  {{"/userdata", kConfig},
+                   {"/metadata", R"({"hostname": "eq-1", "network": {"resolvers": ["147.75.207.207"]}})"}}});
+  TestEnvironment env(server.server.address());
+  PlatformConfig c = EquinixSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "eq-1");
+  EXPECT_EQ(c.dns_servers, std::vector<std::string>{"147.75.207.207"});
+}
+
+TEST(NoCloudSource, ReadsTheCidataVolume) {
+  TestEnvironment env("127.0.0.1:1");
+  EXPECT_THROW(NoCloudSource().fetch(env), NotAvailable);
+  env.volumes["CIDATA/user-data"] = kConfig;
+  env.volumes["CIDATA/meta-data"] = "instance-id: i-1\nlocal-hostname: metal-7\n";
+  PlatformConfig c = NoCloudSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "metal-7");
+}
+
+TEST(ConfigUrlSource, FetchesTheUrlAndRefusesOtherSchemes) {
+  StandIn server({"url", {{"/configs/node.yaml", kConfig}}});
+  TestEnvironment env(server.server.address());
+  EXPECT_EQ(ConfigUrlSource("http://" + server.server.address() + "/configs/node.yaml").fetch(env).user_data, kConfig);
+  EXPECT_THROW(ConfigUrlSource("http://" + server.server.address() + "/configs/missing.yaml").fetch(env), NotAvailable);
+  EXPECT_THROW(ConfigUrlSource("file:///etc/shadow").fetch(env), Error);
+}
+
+TEST(SourceFor, PicksTheBronzeConfigUrlFirstThenThePlatform) {
+  EXPECT_EQ(source_for("aws", "")->name(), "aws");
+  EXPECT_EQ(source_for("aws", "http://10.0.0.1/c.yaml")->name(), "bronze.config");
+  EXPECT_EQ(source_for("metal", "")->name(), "nocloud");
+  EXPECT_EQ(source_for("qemu", "")->name(), "nocloud");
+  EXPECT_EQ(source_for("openstack", "")->name(), "openstack");
+  EXPECT_EQ(source_for("azure", ""), nullptr);
+}
+
+// The retries: a 404, a 500 and a refused connection are each retried with
+// doubling delays, every attempt logged; a source that answers later wins.
+TEST(FetchWithRetries, RetriesWithBackoffUntilTheSourceAnswers) {
+  int calls = 0;
+  LoopbackHttpServer server([&calls](const HttpRequest&) {
+    ++calls;
+    HttpReply r;
+    if (calls == 1) {
+      r.status = 404;
+    } else if (calls == 2) {
+      r.status = 500;
+    } else {
+      r.body = kConfig;
+    }
+    return r;
+  });
+  TestEnvironment env(server.address());
+  std::vector<std::chrono::milliseconds> waits;
+  RetryPolicy policy;
+  policy.attempts = 5;
+  policy.sleep = [&waits](std::chrono::milliseconds d) { waits.push_back(d); };
+  ConfigUrlSource source("http://" + server.address() + "/c.yaml");
+  FetchResult result = fetch_with_retries(source, env, policy);
+  ASSERT_TRUE(result.config);
+  EXPECT_EQ(result.config->user_data, kConfig);
+  EXPECT_EQ(result.attempts, 3);
+  EXPECT_EQ(waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(2000), std::chrono::milliseconds(4000)}));
+  std::string log;
+  for (const auto& l : env.lines) log += l + "\n";
+  EXPECT_NE(log.find("fetching the machine config (attempt 1 of 5)"), std::string::npos) << log;
+  EXPECT_NE(log.find("(404); retrying in 2.00 s"), std::string::npos) << log;
+  EXPECT_NE(log.find("HTTP 500; retrying in 4.00 s"), std::string::npos) << log;
+  EXPECT_NE(log.find("got " + std::to_string(std::string(kConfig).size()) + " bytes"), std::string::npos) << log;
+}
+
+TEST(FetchWithRetries, GivesUpWithTheReasonWhenNothingAnswers) {
+  TestEnvironment env("127.0.0.1:" + std::to_string(test::unused_port()));
+  RetryPolicy policy;
+  policy.attempts = 3;
+  std::vector<std::chrono::milliseconds> waits;
+  policy.sleep = [&waits](std::chrono::milliseconds d) { waits.push_back(d); };
+  AwsSource source;
+  FetchResult result = fetch_with_retries(source, env, policy);
+  EXPECT_FALSE(result.config);
+  EXPECT_EQ(result.attempts, 3);
+  EXPECT_EQ(waits.size(), 2u);
+  EXPECT_NE(result.failure.find("cannot reach the metadata service"), std::string::npos) << result.failure;
+  EXPECT_NE(env.lines.back().find("giving up after 3 attempts"), std::string::npos) << env.lines.back();
+}
+
+TEST(FetchWithRetries, ASlowSourceIsBoundedByTheTimeout) {
+  LoopbackHttpServer server([](const HttpRequest&) {
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    HttpReply r;
+    r.body = kConfig;
+    return r;
+  });
+  TestEnvironment env(server.address(), 1);
+  auto start = std::chrono::steady_clock::now();
+  try {
+    ConfigUrlSource("http://" + server.address() + "/c.yaml").fetch(env);
+    FAIL() << "a source slower than the timeout was waited for";
+  } catch (const NotAvailable& e) {
+    EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+TEST(FetchWithRetries, EmptyUserDataIsNotAConfig) {
+  StandIn server({"hcloud", {{"/hetzner/v1/userdata", ""}}});
+  TestEnvironment env(server.server.address());
+  RetryPolicy policy;
+  policy.attempts = 1;
+  HcloudSource source;
+  FetchResult result = fetch_with_retries(source, env, policy);
+  EXPECT_FALSE(result.config);
+  EXPECT_NE(result.failure.find("empty"), std::string::npos) << result.failure;
+}
+
+}  // namespace
+}  // namespace bronze::platform

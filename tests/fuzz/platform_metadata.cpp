@@ -1,0 +1,30 @@
+// Fuzzes the readers of what a platform's metadata service or config drive
+// hands a booting node: OpenStack's meta_data.json and network_data.json,
+// Equinix Metal's /metadata, NoCloud's meta-data. Only bronze::Error may
+// refuse; nothing may crash or read out of bounds.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "base/error.h"
+#include "node/platform/equinix/equinix_source.h"
+#include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/openstack/openstack_source.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  bronze::platform::PlatformConfig config;
+  for (auto reader : {&bronze::platform::read_openstack_meta_data, &bronze::platform::read_openstack_network_data,
+                      &bronze::platform::read_equinix_metadata}) {
+    try {
+      reader(text, config);
+    } catch (const bronze::Error&) {
+    }
+  }
+  try {
+    bronze::platform::nocloud_hostname(text);
+  } catch (const bronze::Error&) {
+  }
+  return 0;
+}
