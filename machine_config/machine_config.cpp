@@ -121,7 +121,7 @@ InstallConfig read_install(const StrictYaml& yaml, const YAML::Node& node, const
 
 MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
   const std::string path = "machine";
-  yaml.expect_fields(node, path, {"type", "ca", "token", "certSANs", "network", "install"});
+  yaml.expect_fields(node, path, {"type", "ca", "token", "certSANs", "network", "time", "install"});
   MachineSection machine;
   machine.type = machine_type(yaml, yaml.required(node, path, "type"), "machine.type");
   machine.ca = read_ca(yaml, yaml.required(node, path, "ca"), "machine.ca", machine.type);
@@ -131,16 +131,8 @@ MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
     size_t i = 0;
     for (const auto& san : *sans) host_name_or_address(yaml, san, "machine.certSANs[" + std::to_string(i++) + "]");
   }
-  if (auto network = yaml.optional(node, "network")) {
-    yaml.expect_fields(*network, "machine.network", {"hostname"});
-    if (auto hostname = yaml.optional(*network, "hostname")) {
-      machine.network.hostname = yaml.string(*hostname, "machine.network.hostname");
-      if (!machine.network.hostname.empty() && !is_dns_name(machine.network.hostname)) {
-        yaml.fail(*hostname, "machine.network.hostname",
-                  "expected letters, digits, hyphens and dots, got '" + machine.network.hostname + "'");
-      }
-    }
-  }
+  if (auto network = yaml.optional(node, "network")) machine.network = read_network(yaml, *network, "machine.network");
+  if (auto time = yaml.optional(node, "time")) machine.time = read_time(yaml, *time, "machine.time");
   machine.install = read_install(yaml, yaml.required(node, path, "install"), "machine.install");
   return machine;
 }
@@ -277,11 +269,8 @@ std::string to_yaml(const MachineConfig& config) {
   out << YAML::EndMap;
   out << YAML::Key << "token" << YAML::Value << machine.token;
   emit_strings(out, "certSANs", machine.cert_sans);
-  if (!machine.network.hostname.empty()) {
-    out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "hostname" << YAML::Value << machine.network.hostname;
-    out << YAML::EndMap;
-  }
+  emit_network(out, machine.network);
+  emit_time(out, machine.time);
   out << YAML::Key << "install" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "disk" << YAML::Value << machine.install.disk;
   if (!machine.install.image.empty()) out << YAML::Key << "image" << YAML::Value << machine.install.image;

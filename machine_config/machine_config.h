@@ -9,7 +9,8 @@
 //     ca: {crt: <base64 PEM>, key: <base64 PEM>}   # a worker's: {crt} only
 //     token: abcdef.0123456789abcdef  # the join token (trustd)
 //     certSANs: []                  # extra names/IPs for the serving certificate
-//     network: {hostname: node-1}   # optional
+//     network: {hostname: node-1}   # optional; addresses, routes, DNS: network_config.h
+//     time: {servers: [...]}        # optional: network_config.h
 //     install: {disk: /dev/vda, image: <ref>, wipe: false, extraKernelArgs: []}
 //   cluster:
 //     name: demo
@@ -29,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include "machine_config/network_config.h"
+
 namespace bronze::config {
 
 inline constexpr std::string_view kMachineConfigVersion = "v1alpha1";
@@ -41,11 +44,6 @@ struct PemCertificateAndKey {
   std::string crt;
   std::string key;
   bool operator==(const PemCertificateAndKey&) const = default;
-};
-
-struct NetworkConfig {
-  std::string hostname;  // empty: the node picks one
-  bool operator==(const NetworkConfig&) const = default;
 };
 
 struct InstallConfig {
@@ -67,7 +65,8 @@ struct MachineSection {
   // plane configs revokes the old one.
   std::string token;
   std::vector<std::string> cert_sans;  // IP addresses and DNS names
-  NetworkConfig network;
+  NetworkConfig network;  // network_config.h
+  TimeConfig time;
   InstallConfig install;
   bool operator==(const MachineSection&) const = default;
 };

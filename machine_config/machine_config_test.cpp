@@ -228,7 +228,8 @@ TEST(MachineConfigErrors, WrongType) {
   expect_error(replace_line(machine_yaml(), 7, "  certSANs: [[a]]"), "7:14", "machine.certSANs[0]",
                "expected a string, got a list");
   expect_error(replace_line(replace_line(machine_yaml(), 8, "  network: node-1"), 9, "  # no hostname"), "8:12",
-               "machine.network", "expected a mapping with hostname, got the value 'node-1'");
+               "machine.network",
+               "expected a mapping with hostname, nameservers, searchDomains, interfaces, got the value 'node-1'");
 }
 
 TEST(MachineConfigErrors, MissingFields) {

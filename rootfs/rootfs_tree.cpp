@@ -45,10 +45,10 @@ void stage_rootfs(const RootfsSpec& spec, const fs::path& dir) {
   fs::create_directories(dir / "etc/bronze/trust");
   write_file(dir / "etc/os-release", os_release_text(spec.version, spec.arch));
   write_file(dir / "etc/bronze/trust/image-signing.pub", spec.trust_public_key_pem);
-  // The resolvers the kernel's DHCP (ip=dhcp) got are in /proc/net/pnp, in
-  // resolv.conf's own format: a registry or metadata service named by DNS
-  // resolves with no resolver of ours.
-  fs::create_symlink("../proc/net/pnp", dir / "etc/resolv.conf");
+  // The root is read-only: machined writes the resolvers (the machine
+  // config's, the platform's, else the kernel's DHCP answer) to the tmpfs
+  // /run at every boot (node/network/resolv_conf.h).
+  fs::create_symlink("../run/resolv.conf", dir / "etc/resolv.conf");
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (entry.is_directory() && !entry.is_symlink()) fs::permissions(entry.path(), exec);
   }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -164,6 +165,21 @@ std::vector<std::string> StrictYaml::strings(const YAML::Node& node, const std::
   std::vector<std::string> out;
   for (const auto& item : node) out.push_back(string(item, path + "[" + std::to_string(out.size()) + "]"));
   return out;
+}
+
+int64_t StrictYaml::integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const {
+  std::string range = " from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!node.IsScalar() || node.Tag() == "!") {
+    std::string found = node.IsScalar() ? "the string \"" + node.Scalar() + "\"" : describe_kind(node);
+    fail(node, path, "expected a whole number" + range + ", got " + found);
+  }
+  const std::string& text = node.Scalar();
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    fail(node, path, "expected a whole number" + range + ", got '" + text + "'");
+  }
+  return value;
 }
 
 }  // namespace bronze::config

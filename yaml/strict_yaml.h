@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ class StrictYaml {
   // An unquoted true or false: `wipe: "false"` is a string, and refused.
   bool boolean(const YAML::Node& node, const std::string& path) const;
   std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const;
+  // An unquoted decimal integer in [min, max].
+  int64_t integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const;
 
  private:
   std::string source_;

@@ -41,6 +41,7 @@
 #include "node/machined/boot/boot_health.h"
 #include "node/machined/boot/find_disk.h"
 #include "node/machined/boot/kspp_sysctls.h"
+#include "node/machined/boot/network_setup.h"
 #include "node/machined/boot/platform_config.h"
 #include "node/machined/boot/watchdog.h"
 #include "node/machined/node_context.h"
@@ -244,6 +245,18 @@ int run_as_node() {
     };
     config_text = config_from_platform(node, env, retry, cmdline.get("bronze.config").value_or(""));
   }
+  // The network and the clock before any certificate is made: a node that
+  // booted years off would sign a serving certificate no client accepts.
+  std::optional<bronze::config::MachineConfig> parsed;
+  if (config_text) {
+    try {
+      parsed = bronze::config::parse_machine_config(*config_text, "STATE:/config.yaml");
+    } catch (const std::exception&) {
+      // serve_api says what is wrong with it, and serves nothing.
+    }
+  }
+  set_up_network(node, parsed ? &*parsed : nullptr, [&watchdog] { watchdog.feed(); });
+
   ServeOptions serve;
   serve.api_address = kApiAddress;
   serve.trustd_address = kTrustdAddress;

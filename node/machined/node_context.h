@@ -9,6 +9,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "machine_config/machine_config.h"
 #include "node/machined/boot/banner.h"
@@ -26,6 +27,9 @@ struct NodeContext {
   // a folder of disk image files for machined run as a host process.
   std::filesystem::path dev_dir = "/dev";
   std::string hostname;
+  // The resolvers the platform's metadata named (used when the config
+  // names none).
+  std::vector<std::string> platform_nameservers;
   std::string machine_type;                 // controlplane or worker
   std::optional<config::MachineConfig> config;  // from STATE; none in maintenance mode
   std::string config_text;                  // that config as it was read

@@ -143,8 +143,8 @@ TEST_F(ImageTest, RootfsHoldsMachinedAndItsLibrariesAndInitramfsHoldsInit) {
     EXPECT_NE(listing.find(std::string(f) + "\n"), std::string::npos) << f << " missing from\n" << listing;
   }
   auto owners = run_checked({"unsquashfs", "-lln", (out() / "metal-amd64" / "rootfs.sqfs").string()}).out;
-  // DNS from the kernel's DHCP: resolv.conf is the kernel's /proc/net/pnp.
-  EXPECT_NE(owners.find("/etc/resolv.conf -> ../proc/net/pnp"), std::string::npos) << owners;
+  // DNS: resolv.conf is what machined writes to the tmpfs /run at boot.
+  EXPECT_NE(owners.find("/etc/resolv.conf -> ../run/resolv.conf"), std::string::npos) << owners;
   EXPECT_EQ(owners.find(" 1000/"), std::string::npos) << "a file is not owned by root:\n" << owners;
 
   fs::path cpio = dir_->path() / "initramfs.cpio";

@@ -35,6 +35,7 @@ std::optional<std::string> config_from_platform(NodeContext& node, platform::Met
   // The config's machine.network.hostname wins; the platform's fills in.
   auto config = config::parse_machine_config(text, fetched.config->source);
   if (node.hostname.empty() && config.machine.network.hostname.empty()) node.hostname = fetched.config->hostname;
+  node.platform_nameservers = fetched.config->dns_servers;
   return text;
 }
 

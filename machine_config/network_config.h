@@ -1,0 +1,86 @@
+// machine.network and machine.time of the machine config, in Talos's
+// v1alpha1 shape:
+//
+//   machine:
+//     network:
+//       hostname: node-1
+//       nameservers: [192.168.200.1]      # at most 3, as the resolver reads no more
+//       searchDomains: [example.com]      # at most 6
+//       interfaces:
+//         - interface: eth0
+//           dhcp: false                   # a listed interface has no DHCP unless it says so
+//           addresses: [10.0.2.50/24]
+//           routes:
+//             - {network: 0.0.0.0/0, gateway: 10.0.2.2, metric: 1024}
+//           mtu: 1500
+//     time:
+//       disabled: false
+//       servers: [time.cloudflare.com]
+//       bootTimeout: 30s                  # how long the boot waits for the first sync
+//
+// Everything is checked at parse time (addresses, prefixes, a route's
+// gateway of the network's family, names), so that a node never takes a
+// config it would apply only halfway.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "yaml/strict_yaml.h"
+
+namespace bronze::config {
+
+struct RouteConfig {
+  std::string network;  // a prefix with no host bits, "0.0.0.0/0" for the default route
+  std::string gateway;  // empty: the network is on the link
+  uint32_t metric = 0;  // 0: the kernel's default
+  bool operator==(const RouteConfig&) const = default;
+};
+
+struct InterfaceConfig {
+  std::string interface;                // the kernel's name: eth0
+  bool dhcp = false;                    // as Talos: only when asked for
+  std::vector<std::string> addresses;   // prefixes: 10.0.2.50/24
+  std::vector<RouteConfig> routes;
+  uint32_t mtu = 0;                     // 0: leave it
+  bool operator==(const InterfaceConfig&) const = default;
+};
+
+struct NetworkConfig {
+  std::string hostname;  // empty: the platform's, else the node picks none
+  std::vector<std::string> nameservers;
+  std::vector<std::string> search_domains;
+  std::vector<InterfaceConfig> interfaces;  // unlisted interfaces keep what the kernel's DHCP gave them
+  bool operator==(const NetworkConfig&) const = default;
+};
+
+struct TimeConfig {
+  bool disabled = false;
+  std::vector<std::string> servers;  // empty: DHCP's, else kDefaultTimeServer
+  // How long the boot waits for the first sync before it goes on without
+  // one (syncing goes on behind it); -1: the default (decision 19).
+  int boot_timeout_seconds = -1;
+  bool operator==(const TimeConfig&) const = default;
+};
+
+inline constexpr const char* kDefaultTimeServer = "time.cloudflare.com";
+
+NetworkConfig read_network(const StrictYaml& yaml, const YAML::Node& node, const std::string& path);
+TimeConfig read_time(const StrictYaml& yaml, const YAML::Node& node, const std::string& path);
+
+// Written only when they hold something, so that a config without them
+// reads back equal.
+void emit_network(YAML::Emitter& out, const NetworkConfig& network);
+void emit_time(YAML::Emitter& out, const TimeConfig& time);
+bool is_empty(const NetworkConfig& network);
+bool is_empty(const TimeConfig& time);
+
+// Go's duration form, as Talos writes it: "30s", "2m", "1m30s", "1h".
+// Nullopt when it is not one.
+std::optional<int64_t> parse_duration_seconds(const std::string& text);
+
+}  // namespace bronze::config

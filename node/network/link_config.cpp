@@ -1,0 +1,205 @@
+#include "node/network/link_config.h"
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/addr.h>
+#include <netlink/cache.h>
+#include <netlink/errno.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <netlink/socket.h>
+
+#include <memory>
+#include <thread>
+
+#include "base/error.h"
+
+namespace bronze::network {
+
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+using SocketPtr = std::unique_ptr<nl_sock, Deleter<nl_sock, nl_socket_free>>;
+using LinkPtr = std::unique_ptr<rtnl_link, Deleter<rtnl_link, rtnl_link_put>>;
+using AddrPtr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr, rtnl_addr_put>>;
+using RoutePtr = std::unique_ptr<rtnl_route, Deleter<rtnl_route, rtnl_route_put>>;
+using NlAddrPtr = std::unique_ptr<nl_addr, Deleter<nl_addr, nl_addr_put>>;
+using CachePtr = std::unique_ptr<nl_cache, Deleter<nl_cache, nl_cache_free>>;
+
+std::string nl_error(int code) { return nl_geterror(code); }
+
+void check(int code, const std::string& what) {
+  if (code < 0) throw Error(what + ": " + nl_error(code));
+}
+
+NlAddrPtr parse_address(const std::string& text) {
+  nl_addr* parsed = nullptr;
+  check(nl_addr_parse(text.c_str(), AF_UNSPEC, &parsed), "cannot read " + text);
+  return NlAddrPtr(parsed);
+}
+
+LinkPtr wait_for_link(nl_sock* socket, const std::string& name, std::chrono::seconds wait,
+                      const std::function<void()>& tick) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    rtnl_link* link = nullptr;
+    int got = rtnl_link_get_kernel(socket, 0, name.c_str(), &link);
+    if (got >= 0 && link != nullptr) return LinkPtr(link);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw Error("no interface named " + name + " appeared within " + std::to_string(wait.count()) +
+                  " s (check machine.network.interfaces against the node's NICs)");
+    }
+    if (tick) tick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+// The addresses the kernel's DHCP (or anything before us) put on the link:
+// every IPv4 one, and IPv6 ones beyond the link-local scope.
+int flush_addresses(nl_sock* socket, int ifindex) {
+  nl_cache* raw = nullptr;
+  check(rtnl_addr_alloc_cache(socket, &raw), "cannot list the addresses");
+  CachePtr cache(raw);
+  std::vector<rtnl_addr*> doomed;
+  for (nl_object* object = nl_cache_get_first(cache.get()); object; object = nl_cache_get_next(object)) {
+    auto* addr = reinterpret_cast<rtnl_addr*>(object);
+    if (rtnl_addr_get_ifindex(addr) != ifindex) continue;
+    if (rtnl_addr_get_family(addr) == AF_INET6 && rtnl_addr_get_scope(addr) == RT_SCOPE_LINK) continue;
+    doomed.push_back(addr);
+  }
+  for (auto* addr : doomed) check(rtnl_addr_delete(socket, addr, 0), "cannot remove an address");
+  return static_cast<int>(doomed.size());
+}
+
+// Routes through the link that someone added (the kernel's DHCP default
+// route among them); the kernel's own prefix routes go with the addresses.
+int flush_routes(nl_sock* socket, int ifindex) {
+  nl_cache* raw = nullptr;
+  check(rtnl_route_alloc_cache(socket, AF_UNSPEC, 0, &raw), "cannot list the routes");
+  CachePtr cache(raw);
+  std::vector<rtnl_route*> doomed;
+  for (nl_object* object = nl_cache_get_first(cache.get()); object; object = nl_cache_get_next(object)) {
+    auto* route = reinterpret_cast<rtnl_route*>(object);
+    if (rtnl_route_get_table(route) != RT_TABLE_MAIN || rtnl_route_get_protocol(route) == RTPROT_KERNEL) continue;
+    if (rtnl_route_get_nnexthops(route) < 1) continue;
+    if (rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0)) != ifindex) continue;
+    doomed.push_back(route);
+  }
+  for (auto* route : doomed) check(rtnl_route_delete(socket, route, 0), "cannot remove a route");
+  return static_cast<int>(doomed.size());
+}
+
+bool has_ipv4_address(nl_sock* socket, int ifindex) {
+  nl_cache* raw = nullptr;
+  check(rtnl_addr_alloc_cache(socket, &raw), "cannot list the addresses");
+  CachePtr cache(raw);
+  for (nl_object* object = nl_cache_get_first(cache.get()); object; object = nl_cache_get_next(object)) {
+    auto* addr = reinterpret_cast<rtnl_addr*>(object);
+    if (rtnl_addr_get_ifindex(addr) == ifindex && rtnl_addr_get_family(addr) == AF_INET) return true;
+  }
+  return false;
+}
+
+void add_address(nl_sock* socket, int ifindex, const std::string& prefix) {
+  AddrPtr addr(rtnl_addr_alloc());
+  auto local = parse_address(prefix);
+  rtnl_addr_set_ifindex(addr.get(), ifindex);
+  rtnl_addr_set_family(addr.get(), nl_addr_get_family(local.get()));
+  check(rtnl_addr_set_local(addr.get(), local.get()), "cannot use " + prefix);
+  rtnl_addr_set_prefixlen(addr.get(), static_cast<int>(nl_addr_get_prefixlen(local.get())));
+  int added = rtnl_addr_add(socket, addr.get(), NLM_F_REPLACE);
+  if (added == -NLE_EXIST) return;
+  check(added, "cannot add the address " + prefix);
+}
+
+void add_route(nl_sock* socket, int ifindex, const config::RouteConfig& config) {
+  RoutePtr route(rtnl_route_alloc());
+  auto destination = parse_address(config.network);
+  check(rtnl_route_set_family(route.get(), static_cast<uint8_t>(nl_addr_get_family(destination.get()))),
+        "cannot route " + config.network);
+  check(rtnl_route_set_dst(route.get(), destination.get()), "cannot route " + config.network);
+  rtnl_route_set_table(route.get(), RT_TABLE_MAIN);
+  rtnl_route_set_protocol(route.get(), RTPROT_STATIC);
+  rtnl_route_set_scope(route.get(), config.gateway.empty() ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
+  if (config.metric != 0) rtnl_route_set_priority(route.get(), config.metric);
+  rtnl_nexthop* hop = rtnl_route_nh_alloc();
+  rtnl_route_nh_set_ifindex(hop, ifindex);
+  if (!config.gateway.empty()) {
+    auto gateway = parse_address(config.gateway);
+    rtnl_route_nh_set_gateway(hop, gateway.get());  // takes its own reference
+  }
+  rtnl_route_add_nexthop(route.get(), hop);  // the route owns it now
+  check(rtnl_route_add(socket, route.get(), NLM_F_REPLACE),
+        "cannot add the route to " + config.network + (config.gateway.empty() ? "" : " via " + config.gateway));
+}
+
+std::string describe_route(const std::string& name, const config::RouteConfig& route) {
+  return "network: " + name + ": route " + route.network + (route.gateway.empty() ? " on the link" : " via " + route.gateway) +
+         (route.metric ? " metric " + std::to_string(route.metric) : "");
+}
+
+void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, std::chrono::seconds wait,
+                   const std::function<void()>& tick, LinkReport& report) {
+  const std::string& name = interface.interface;
+  auto link = wait_for_link(socket, name, wait, tick);
+  int ifindex = rtnl_link_get_ifindex(link.get());
+  LinkPtr change(rtnl_link_alloc());
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (interface.mtu != 0) rtnl_link_set_mtu(change.get(), interface.mtu);
+  check(rtnl_link_change(socket, link.get(), change.get(), 0), "cannot bring " + name + " up");
+  std::string line = "network: " + name + ": up" + (interface.mtu ? ", mtu " + std::to_string(interface.mtu) : "");
+  if (interface.dhcp) {
+    if (!has_ipv4_address(socket, ifindex)) {
+      report.problems.push_back("network: " + name +
+                                " asks for DHCP, but the kernel's DHCP (ip=dhcp) configured another interface; Bronze "
+                                "runs DHCP on the first interface that answers, so give " + name + " static addresses");
+    } else {
+      line += ", DHCP (the kernel's answer kept)";
+    }
+  } else {
+    int routes = flush_routes(socket, ifindex);
+    int addresses = flush_addresses(socket, ifindex);
+    line += ", no DHCP";
+    if (addresses + routes > 0) {
+      line += " (removed " + std::to_string(addresses) + " address(es) and " + std::to_string(routes) +
+              " route(s) the kernel's DHCP had set)";
+    }
+  }
+  for (const auto& prefix : interface.addresses) {
+    add_address(socket, ifindex, prefix);
+    line += ", " + prefix;
+  }
+  report.done.push_back(line);
+  for (const auto& route : interface.routes) {
+    add_route(socket, ifindex, route);
+    report.done.push_back(describe_route(name, route));
+  }
+}
+
+}  // namespace
+
+LinkReport configure_interfaces(const std::vector<config::InterfaceConfig>& interfaces,
+                                std::chrono::seconds wait_for_links, const std::function<void()>& tick) {
+  LinkReport report;
+  if (interfaces.empty()) return report;
+  SocketPtr socket(nl_socket_alloc());
+  if (!socket) throw Error("cannot allocate a netlink socket");
+  check(nl_connect(socket.get(), NETLINK_ROUTE), "cannot open rtnetlink");
+  for (const auto& interface : interfaces) {
+    try {
+      configure_one(socket.get(), interface, wait_for_links, tick, report);
+    } catch (const Error& e) {
+      report.problems.push_back("network: " + interface.interface + ": " + e.what());
+    }
+  }
+  return report;
+}
+
+}  // namespace bronze::network

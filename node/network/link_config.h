@@ -1,0 +1,28 @@
+// machine.network.interfaces applied to the kernel's links through
+// rtnetlink (libnl-route): the link up with its MTU; with dhcp: false,
+// what the kernel's DHCP put on it removed; then the static addresses and
+// routes. Unlisted interfaces keep what ip=dhcp gave them.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "machine_config/network_config.h"
+
+namespace bronze::network {
+
+struct LinkReport {
+  std::vector<std::string> done;      // one line per step, for the log
+  std::vector<std::string> problems;  // one per interface that could not be configured whole
+};
+
+// Each interface in turn; a failure is reported and the next interface is
+// still configured, so that one missing NIC does not cut the node off.
+// Waits up to `wait_for_links` for each interface to appear (drivers probe
+// late), calling `tick` (the watchdog) meanwhile.
+LinkReport configure_interfaces(const std::vector<config::InterfaceConfig>& interfaces,
+                                std::chrono::seconds wait_for_links, const std::function<void()>& tick);
+
+}  // namespace bronze::network

@@ -1,0 +1,135 @@
+// A node's network and clock from its machine config alone, under QEMU (one
+// boot):
+// - eth0 on QEMU's user network: the kernel's DHCP address removed
+//   (dhcp: false), a static 10.0.2.50/24 instead, and a route to 10.0.9.0/24
+//   through 10.0.2.2. The API is forwarded to 10.0.2.50 only, and the
+//   registry sits at 10.0.9.80, which only that route reaches.
+// - eth1 on a second link whose only other host is a stand-in on the host's
+//   loopback (QEMU's socket backend): no DHCP there, so its address can only
+//   come from the config. The stand-in answers DNS and NTP.
+// - The guest's clock starts in 2020 (-rtc base=): the node steps it from
+//   the NTP stand-in before it makes its serving certificate, or no client
+//   would accept that certificate and the node would refuse every client's.
+// - A staged upgrade from registry.bronze.test:5000, a name only the DNS
+//   stand-in knows.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "base/files.h"
+#include "machine_config/machine_config.h"
+#include "tests/support/bronzectl_cli.h"
+#include "tests/support/docker_registry_process.h"
+#include "tests/support/image_fixture.h"
+#include "tests/support/installer_cli.h"
+#include "tests/support/link_standin.h"
+#include "tests/support/qemu.h"
+#include "tests/support/registry_push.h"
+
+namespace bronze::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kRegistryName = "registry.bronze.test";
+constexpr const char* kRegistryAddress = "10.0.9.80";
+
+// controlplane.yaml with the network and time of this test.
+fs::path network_config(const fs::path& cluster_dir) {
+  auto config = config::load_machine_config(cluster_dir / "controlplane.yaml");
+  auto& network = config.machine.network;
+  network.hostname = "net-node";
+  network.nameservers = {"192.168.200.1"};
+  network.search_domains = {"bronze.test"};
+  config::InterfaceConfig eth0;
+  eth0.interface = "eth0";
+  eth0.addresses = {"10.0.2.50/24"};
+  eth0.routes = {{"10.0.9.0/24", "10.0.2.2", 0}};
+  config::InterfaceConfig eth1;
+  eth1.interface = "eth1";
+  eth1.addresses = {"192.168.200.2/24"};
+  network.interfaces = {eth0, eth1};
+  config.machine.time.servers = {"192.168.200.1"};
+  config.machine.time.boot_timeout_seconds = 90;
+  fs::path path = cluster_dir / "network.yaml";
+  write_file(path, config::to_yaml(config));
+  return path;
+}
+
+void expect_line(const std::string& console, const std::string& line) {
+  EXPECT_NE(console.find(line), std::string::npos) << "no \"" << line << "\" on the console\n" << console_tail(console);
+}
+
+TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
+  ASSERT_TRUE(fs::exists("/usr/bin/socat")) << "socat is missing: install scripts/debian-packages.txt";
+  TempDir dir("bronze-network-e2e");
+  make_key_pair(dir.path());
+  fs::path key = dir.path() / "key.pem";
+  gen_config(dir.path() / "cluster", "demo");
+  auto argv = imager_build_argv("metal", dir.path() / "v1", "v1", key, {});
+  argv.insert(argv.end(), {"--config", network_config(dir.path() / "cluster").string()});
+  run_checked(argv);
+  fs::path v2 = build_installer_image(dir.path() / "v2", "v2", key);
+  fs::path disk = dir.path() / "node.raw";
+  copy_sparse(dir.path() / "v1" / "metal-amd64.raw", disk);
+
+  registry::test::DockerRegistryProcess registry(dir.path() / "registry");
+  push_installer_image(v2, registry.address() + "/bronze/installer:v2", dir.path() / "push");
+  std::string registry_port = registry.address().substr(registry.address().rfind(':') + 1);
+  LinkStandIn link("192.168.200.1", {{kRegistryName, kRegistryAddress}});
+
+  int port = free_local_port();
+  std::string endpoint = "127.0.0.1:" + std::to_string(port);
+  QemuRun run;
+  run.disk = disk;
+  run.serial_log = dir.path() / "console.log";
+  run.timeout_seconds = 900;
+  run.memory_mib = 1024;
+  // QEMU's user network as 10.0.0.0/16, its gateway and DHCP where they
+  // usually are; the API forwarded to the static address, the registry
+  // behind 10.0.9.80:5000.
+  run.user_net_options = ",net=10.0.0.0/16,host=10.0.2.2,dns=10.0.2.3,dhcpstart=10.0.2.15,hostfwd=tcp:127.0.0.1:" +
+                         std::to_string(port) + "-10.0.2.50:50000,guestfwd=tcp:" + kRegistryAddress +
+                         ":5000-cmd:/usr/bin/socat - TCP:127.0.0.1:" + registry_port;
+  run.extra_args = {"-netdev", link.netdev("lan"), "-device", "virtio-net-pci,netdev=lan,mac=52:54:00:c8:00:02",
+                    "-rtc", "base=2020-01-01T00:00:00"};
+  QemuMachine node(run);
+  ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 480)) << console_tail(node.console());
+
+  std::string console = node.console();
+  expect_line(console, "network: eth0: up, no DHCP (removed 1 address(es) and 1 route(s) the kernel's DHCP had set), "
+                       "10.0.2.50/24");
+  expect_line(console, "network: eth0: route 10.0.9.0/24 via 10.0.2.2");
+  expect_line(console, "network: eth1: up, no DHCP, 192.168.200.2/24");
+  expect_line(console, "network: resolv.conf: nameserver 192.168.200.1; search bronze.test (from the machine config)");
+  expect_line(console, "time: NTP from 192.168.200.1 (the machine config); the boot waits up to 90 s for the first sync");
+  expect_line(console, "time: stepped the clock by +");
+  expect_line(console, "from 2020-01-01T");
+  expect_line(console, "from 192.168.200.1, stratum 1");
+  expect_line(console, "machined: hostname net-node");
+  EXPECT_GE(link.arp_replies(), 1);
+  EXPECT_GE(link.ntp_replies(), 1);
+  EXPECT_LT(console.find("time: stepped the clock"), console.find("machined: API on 0.0.0.0:50000"))
+      << "the clock must be right before the serving certificate is made\n" << console_tail(console);
+
+  // The API on the static address, with certificates both ends accept: the
+  // node's clock is the host's now.
+  fs::path admin = dir.path() / "cluster/bronzeconfig";
+  ASSERT_TRUE(wait_for_version(admin, endpoint, "v1", 180)) << console_tail(node.console());
+
+  // An upgrade from a registry named by DNS, through the static route.
+  auto ctl_argv = ctl(admin, endpoint);
+  ctl_argv.insert(ctl_argv.end(), {"upgrade", "--image", std::string(kRegistryName) + ":5000/bronze/installer:v2",
+                                   "--insecure", "--stage"});
+  auto staged = run_bronzectl(ctl_argv);
+  ASSERT_EQ(staged.exit_code, 0) << staged.err << "\n" << console_tail(node.console());
+  EXPECT_NE(staged.out.find("v1 -> v2 in slot B, staged for the next reboot"), std::string::npos) << staged.out;
+  auto asked = link.dns_questions();
+  EXPECT_NE(std::find(asked.begin(), asked.end(), kRegistryName), asked.end())
+      << "the node did not ask the DNS stand-in for " << kRegistryName;
+  node.stop();
+}
+
+}  // namespace
+}  // namespace bronze::test
