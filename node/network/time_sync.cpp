@@ -206,7 +206,7 @@ bool TimeSync::sync_once(bool first) {
     try {
       ServerSample got = query_time_server(server, clock_, kQueryTimeout, port_);
       double offset = got.sample.offset_seconds;
-      std::string from = " from " + got.server + (got.address == got.server ? "" : " (" + got.address + ")") +
+      std::string from = "; server " + got.server + (got.address == got.server ? "" : " (" + got.address + ")") +
                          ", stratum " + std::to_string(got.stratum) + ", round trip " +
                          std::to_string(static_cast<int>(std::lround(got.sample.delay_seconds * 1000))) + " ms";
       if (std::fabs(offset) > kStepThresholdSeconds) {
