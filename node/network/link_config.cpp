@@ -61,8 +61,9 @@ LinkPtr wait_for_link(nl_sock* socket, const std::string& name, std::chrono::sec
   }
 }
 
-// The addresses the kernel's DHCP (or anything before us) put on the link:
-// every IPv4 one, and IPv6 ones beyond the link-local scope.
+// The IPv4 addresses the kernel's DHCP (or anything before us) put on the
+// link. IPv6 is left to the kernel: its link-local address and what router
+// advertisements give come back on their own, and were never DHCP's.
 int flush_addresses(nl_sock* socket, int ifindex) {
   nl_cache* raw = nullptr;
   check(rtnl_addr_alloc_cache(socket, &raw), "cannot list the addresses");
@@ -70,19 +71,19 @@ int flush_addresses(nl_sock* socket, int ifindex) {
   std::vector<rtnl_addr*> doomed;
   for (nl_object* object = nl_cache_get_first(cache.get()); object; object = nl_cache_get_next(object)) {
     auto* addr = reinterpret_cast<rtnl_addr*>(object);
-    if (rtnl_addr_get_ifindex(addr) != ifindex) continue;
-    if (rtnl_addr_get_family(addr) == AF_INET6 && rtnl_addr_get_scope(addr) == RT_SCOPE_LINK) continue;
+    if (rtnl_addr_get_ifindex(addr) != ifindex || rtnl_addr_get_family(addr) != AF_INET) continue;
     doomed.push_back(addr);
   }
   for (auto* addr : doomed) check(rtnl_addr_delete(socket, addr, 0), "cannot remove an address");
   return static_cast<int>(doomed.size());
 }
 
-// Routes through the link that someone added (the kernel's DHCP default
-// route among them); the kernel's own prefix routes go with the addresses.
+// IPv4 routes through the link that someone added (the kernel's DHCP
+// default route among them); the kernel's own prefix routes go with the
+// addresses.
 int flush_routes(nl_sock* socket, int ifindex) {
   nl_cache* raw = nullptr;
-  check(rtnl_route_alloc_cache(socket, AF_UNSPEC, 0, &raw), "cannot list the routes");
+  check(rtnl_route_alloc_cache(socket, AF_INET, 0, &raw), "cannot list the routes");
   CachePtr cache(raw);
   std::vector<rtnl_route*> doomed;
   for (nl_object* object = nl_cache_get_first(cache.get()); object; object = nl_cache_get_next(object)) {
