@@ -45,6 +45,11 @@ NlAddrPtr parse_address(const std::string& text) {
   return NlAddrPtr(parsed);
 }
 
+std::string address_text(nl_addr* address) {
+  char text[128];
+  return address == nullptr ? "?" : nl_addr2str(address, text, sizeof text);
+}
+
 LinkPtr wait_for_link(nl_sock* socket, const std::string& name, std::chrono::seconds wait,
                       const std::function<void()>& tick) {
   auto deadline = std::chrono::steady_clock::now() + wait;
@@ -64,7 +69,7 @@ LinkPtr wait_for_link(nl_sock* socket, const std::string& name, std::chrono::sec
 // The IPv4 addresses the kernel's DHCP (or anything before us) put on the
 // link. IPv6 is left to the kernel: its link-local address and what router
 // advertisements give come back on their own, and were never DHCP's.
-int flush_addresses(nl_sock* socket, int ifindex) {
+std::vector<std::string> flush_addresses(nl_sock* socket, int ifindex) {
   nl_cache* raw = nullptr;
   check(rtnl_addr_alloc_cache(socket, &raw), "cannot list the addresses");
   CachePtr cache(raw);
@@ -74,14 +79,19 @@ int flush_addresses(nl_sock* socket, int ifindex) {
     if (rtnl_addr_get_ifindex(addr) != ifindex || rtnl_addr_get_family(addr) != AF_INET) continue;
     doomed.push_back(addr);
   }
-  for (auto* addr : doomed) check(rtnl_addr_delete(socket, addr, 0), "cannot remove an address");
-  return static_cast<int>(doomed.size());
+  std::vector<std::string> removed;
+  for (auto* addr : doomed) {
+    std::string text = address_text(rtnl_addr_get_local(addr));
+    check(rtnl_addr_delete(socket, addr, 0), "cannot remove the address " + text);
+    removed.push_back(text);
+  }
+  return removed;
 }
 
 // IPv4 routes through the link that someone added (the kernel's DHCP
 // default route among them); the kernel's own prefix routes go with the
 // addresses.
-int flush_routes(nl_sock* socket, int ifindex) {
+std::vector<std::string> flush_routes(nl_sock* socket, int ifindex) {
   nl_cache* raw = nullptr;
   check(rtnl_route_alloc_cache(socket, AF_INET, 0, &raw), "cannot list the routes");
   CachePtr cache(raw);
@@ -93,8 +103,16 @@ int flush_routes(nl_sock* socket, int ifindex) {
     if (rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0)) != ifindex) continue;
     doomed.push_back(route);
   }
-  for (auto* route : doomed) check(rtnl_route_delete(socket, route, 0), "cannot remove a route");
-  return static_cast<int>(doomed.size());
+  std::vector<std::string> removed;
+  for (auto* route : doomed) {
+    nl_addr* destination = rtnl_route_get_dst(route);
+    std::string text = "the route to " + (destination == nullptr || nl_addr_get_prefixlen(destination) == 0
+                                               ? std::string("anywhere (default)")
+                                               : address_text(destination));
+    check(rtnl_route_delete(socket, route, 0), "cannot remove " + text);
+    removed.push_back(text);
+  }
+  return removed;
 }
 
 bool has_ipv4_address(nl_sock* socket, int ifindex) {
@@ -165,12 +183,14 @@ void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, st
       line += ", DHCP (the kernel's answer kept)";
     }
   } else {
-    int routes = flush_routes(socket, ifindex);
-    int addresses = flush_addresses(socket, ifindex);
+    auto removed = flush_routes(socket, ifindex);
+    auto addresses = flush_addresses(socket, ifindex);
+    removed.insert(removed.begin(), addresses.begin(), addresses.end());
     line += ", no DHCP";
-    if (addresses + routes > 0) {
-      line += " (removed " + std::to_string(addresses) + " address(es) and " + std::to_string(routes) +
-              " route(s) the kernel's DHCP had set)";
+    if (!removed.empty()) {
+      line += " (removed what the kernel's DHCP had set:";
+      for (size_t i = 0; i < removed.size(); ++i) line += (i ? ", " : " ") + removed[i];
+      line += ")";
     }
   }
   for (const auto& prefix : interface.addresses) {

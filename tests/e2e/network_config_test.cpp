@@ -100,8 +100,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   std::string console = node.console();
   // The kernel's DHCP address and default route removed (IPv6 from QEMU's
   // router advertisements is the kernel's business); the static address added.
-  expect_line(console, "network: eth0: up, no DHCP (removed 1 address(es) and 1 route(s) the kernel's DHCP had set), "
-                       "10.0.2.50/24");
+  expect_line(console, "network: eth0: up, no DHCP (removed what the kernel's DHCP had set: 10.0.2.15/16), 10.0.2.50/24");
   expect_line(console, "network: eth0: route 10.0.9.0/24 via 10.0.2.2");
   expect_line(console, "network: eth1: up, no DHCP, 192.168.200.2/24");
   expect_line(console, "network: resolv.conf: nameserver 192.168.200.1; search bronze.test (from the machine config)");
