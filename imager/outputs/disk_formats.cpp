@@ -102,8 +102,8 @@ std::string ovf_descriptor(const std::string& name, const std::string& disk_file
     <OperatingSystemSection ovf:id="101">
       <Info>The operating system</Info>
     </OperatingSystemSection>
-    <VirtualHardwareSection>
-      <Info>Virtual hardware</Info>
+    <VirtualHardwareSection ovf:transport="iso">
+      <Info>Virtual hardware; the OVF environment (with bronze.config) reaches the node on a CD</Info>
       <System>
         <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
         <vssd:InstanceID>0</vssd:InstanceID>
@@ -147,7 +147,33 @@ std::string ovf_descriptor(const std::string& name, const std::string& disk_file
         <rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType>
         <rasd:ResourceType>10</rasd:ResourceType>
       </Item>
+      <Item>
+        <rasd:Address>0</rasd:Address>
+        <rasd:ElementName>IDE controller 0</rasd:ElementName>
+        <rasd:InstanceID>6</rasd:InstanceID>
+        <rasd:ResourceType>5</rasd:ResourceType>
+      </Item>
+      <Item ovf:required="false">
+        <rasd:AddressOnParent>0</rasd:AddressOnParent>
+        <rasd:AutomaticAllocation>false</rasd:AutomaticAllocation>
+        <rasd:ElementName>CD/DVD drive 1 (the OVF environment)</rasd:ElementName>
+        <rasd:InstanceID>7</rasd:InstanceID>
+        <rasd:Parent>6</rasd:Parent>
+        <rasd:ResourceType>15</rasd:ResourceType>
+      </Item>
     </VirtualHardwareSection>
+    <ProductSection>
+      <Info>What the node reads at its first boot (node/platform/vmware/)</Info>
+      <Product>Bronze</Product>
+      <Property ovf:key="bronze.config" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>Machine config</Label>
+        <Description>The node's machine config, base64-encoded</Description>
+      </Property>
+      <Property ovf:key="hostname" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>Host name</Label>
+        <Description>The node's host name, when its config names none</Description>
+      </Property>
+    </ProductSection>
   </VirtualSystem>
 </Envelope>
 )";

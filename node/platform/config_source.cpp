@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "node/platform/aws/aws_source.h"
+#include "node/platform/azure/azure_source.h"
 #include "node/platform/config_url/config_url_source.h"
 #include "node/platform/digitalocean/digitalocean_source.h"
 #include "node/platform/equinix/equinix_source.h"
@@ -9,6 +10,7 @@
 #include "node/platform/hcloud/hcloud_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
 #include "node/platform/openstack/openstack_source.h"
+#include "node/platform/vmware/vmware_source.h"
 
 namespace bronze::platform {
 
@@ -20,10 +22,9 @@ std::unique_ptr<ConfigSource> source_for(const std::string& platform, const std:
   if (platform == "digitalocean") return std::make_unique<DigitalOceanSource>();
   if (platform == "hcloud") return std::make_unique<HcloudSource>();
   if (platform == "equinix") return std::make_unique<EquinixSource>();
+  if (platform == "azure") return std::make_unique<AzureSource>();
+  if (platform == "vmware") return std::make_unique<VmwareSource>();
   if (platform == "metal" || platform == "qemu") return std::make_unique<NoCloudSource>();
-  // azure (ovf-env.xml and IMDS) and vmware (guestinfo) have no source yet:
-  // their nodes take a config baked into the image or through maintenance
-  // mode.
   return nullptr;
 }
 

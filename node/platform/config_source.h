@@ -31,11 +31,15 @@ class MetadataEnvironment {
   // answer in time; any status is returned. (The tests' environment sends
   // the documented URLs to loopback stand-ins.)
   virtual HttpAnswer http(const std::string& method, const std::string& url,
-                          const std::map<std::string, std::string>& headers = {}) = 0;
+                          const std::map<std::string, std::string>& headers = {}, const std::string& body = {}) = 0;
   // A file from a volume with one of `labels` (a config drive, a NoCloud
   // cidata volume), read only; nullopt when no such volume or file exists.
   virtual std::optional<std::string> read_volume_file(const std::vector<std::string>& labels,
                                                       const std::string& path) = 0;
+  // A file at the root of whichever CD or DVD (iso9660 or udf) holds it,
+  // whatever its label (Azure's provisioning media, an OVF environment
+  // ISO); nullopt when none does.
+  virtual std::optional<std::string> read_media_file(const std::string& path) = 0;
   virtual void say(const std::string& line) = 0;
 };
 

@@ -16,8 +16,9 @@ class NodeEnvironment : public MetadataEnvironment {
   explicit NodeEnvironment(std::function<void(const std::string&)> say, long timeout_seconds = 10)
       : say_(std::move(say)), timeout_seconds_(timeout_seconds) {}
   HttpAnswer http(const std::string& method, const std::string& url,
-                  const std::map<std::string, std::string>& headers) override;
+                  const std::map<std::string, std::string>& headers, const std::string& body) override;
   std::optional<std::string> read_volume_file(const std::vector<std::string>& labels, const std::string& path) override;
+  std::optional<std::string> read_media_file(const std::string& path) override;
   void say(const std::string& line) override { say_(line); }
 
  private:

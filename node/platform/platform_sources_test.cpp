@@ -7,8 +7,11 @@
 #include <chrono>
 #include <thread>
 
+#include "base/base64.h"
 #include "base/error.h"
+#include "base/files.h"
 #include "node/platform/aws/aws_source.h"
+#include "node/platform/azure/azure_source.h"
 #include "node/platform/config_url/config_url_source.h"
 #include "node/platform/digitalocean/digitalocean_source.h"
 #include "node/platform/equinix/equinix_source.h"
@@ -18,6 +21,8 @@
 #include "node/platform/node_environment.h"
 #include "node/platform/nocloud/nocloud_source.h"
 #include "node/platform/openstack/openstack_source.h"
+#include "node/platform/vmware/vmware_source.h"
+#include "node/platform/xml_document.h"
 #include "tests/support/metadata_standin.h"
 
 namespace bronze::platform {
@@ -38,13 +43,13 @@ class TestEnvironment : public NodeEnvironment {
       : NodeEnvironment([this](const std::string& line) { lines.push_back(line); }, timeout_seconds),
         address_(std::move(address)) {}
 
-  HttpAnswer http(const std::string& method, const std::string& url,
-                  const std::map<std::string, std::string>& headers) override {
+  HttpAnswer http(const std::string& method, const std::string& url, const std::map<std::string, std::string>& headers,
+                  const std::string& body) override {
     std::string rebased = url;
-    for (std::string host : {"http://169.254.169.254", "https://metadata.platformequinix.com"}) {
+    for (std::string host : {"http://169.254.169.254", "https://metadata.platformequinix.com", "http://168.63.129.16"}) {
       if (rebased.rfind(host, 0) == 0) rebased = "http://" + address_ + rebased.substr(host.size());
     }
-    return NodeEnvironment::http(method, rebased, headers);
+    return NodeEnvironment::http(method, rebased, headers, body);
   }
   std::optional<std::string> read_volume_file(const std::vector<std::string>& labels, const std::string& path) override {
     for (const auto& label : labels) {
@@ -54,7 +59,15 @@ class TestEnvironment : public NodeEnvironment {
     return std::nullopt;
   }
 
-  std::map<std::string, std::string> volumes;  // "config-2/openstack/latest/user_data" -> content
+  std::optional<std::string> read_media_file(const std::string& path) override {
+    auto it = volumes.find("media/" + path);
+    if (it != volumes.end()) return it->second;
+    return std::nullopt;
+  }
+
+  // "config-2/openstack/latest/user_data" -> content; "media/ovf-env.xml"
+  // for a file on any CD.
+  std::map<std::string, std::string> volumes;
   std::vector<std::string> lines;
 
  private:
@@ -89,8 +102,8 @@ TEST(AwsSource, TheStandInRefusesAGetWithoutAToken) {
   // sends the token.
   StandIn imds({"aws", {{"/latest/user-data", kConfig}}});
   TestEnvironment env(imds.server.address());
-  EXPECT_EQ(env.http("GET", "http://169.254.169.254/latest/user-data", {}).status, 401);
-  EXPECT_EQ(env.http("PUT", "http://169.254.169.254/latest/api/token", {}).status, 400);
+  EXPECT_EQ(env.http("GET", "http://169.254.169.254/latest/user-data", {}, {}).status, 401);
+  EXPECT_EQ(env.http("PUT", "http://169.254.169.254/latest/api/token", {}, {}).status, 400);
 }
 
 TEST(AwsSource, NoUserDataIsNotAvailable) {
@@ -108,7 +121,7 @@ TEST(GcpSource, SendsMetadataFlavorAndReadsTheUserDataAttribute) {
   EXPECT_EQ(c.user_data, kConfig);
   EXPECT_EQ(c.hostname, "node-1.c.project.internal");
   for (const auto& r : server.server.requests()) EXPECT_EQ(r.header("metadata-flavor"), "Google") << r.target;
-  EXPECT_EQ(env.http("GET", "http://169.254.169.254/computeMetadata/v1/instance/hostname", {}).status, 403);
+  EXPECT_EQ(env.http("GET", "http://169.254.169.254/computeMetadata/v1/instance/hostname", {}, {}).status, 403);
 }
 
 TEST(OpenStackSource, TheConfigDriveComesFirstAndNeedsNoNetwork) {
@@ -204,7 +217,9 @@ TEST(SourceFor, PicksTheBronzeConfigUrlFirstThenThePlatform) {
   EXPECT_EQ(source_for("metal", "")->name(), "nocloud");
   EXPECT_EQ(source_for("qemu", "")->name(), "nocloud");
   EXPECT_EQ(source_for("openstack", "")->name(), "openstack");
-  EXPECT_EQ(source_for("azure", ""), nullptr);
+  EXPECT_EQ(source_for("azure", "")->name(), "azure");
+  EXPECT_EQ(source_for("vmware", "")->name(), "vmware");
+  EXPECT_EQ(source_for("gcp-typo", ""), nullptr);
 }
 
 // The retries: a 404, a 500 and a refused connection are each retried with
@@ -284,6 +299,143 @@ TEST(FetchWithRetries, EmptyUserDataIsNotAConfig) {
   FetchResult result = fetch_with_retries(source, env, policy);
   EXPECT_FALSE(result.config);
   EXPECT_NE(result.failure.find("empty"), std::string::npos) << result.failure;
+}
+
+
+// --- Azure and VMware, from documents shaped as the platforms write them
+// (node/platform/testdata/: the namespaces, prefixes, wrapping and
+// neighbouring elements of a real ovf-env.xml, goal state and vSphere OVF
+// environment).
+
+std::string sample(const std::string& name) { return read_file(std::string(BRONZE_PLATFORM_SAMPLES) + "/" + name); }
+
+TEST(AzureSource, ReadsCustomDataAndHostNameFromOvfEnv) {
+  PlatformConfig c;
+  read_azure_ovf_env(sample("azure-ovf-env.xml"), c);
+  EXPECT_EQ(c.user_data, sample("machine-config.yaml"));
+  EXPECT_EQ(c.hostname, "bronze-az-1");
+}
+
+TEST(AzureSource, ReadsTheGoalStateAndWritesTheReadyReport) {
+  auto goal = parse_goal_state(sample("azure-goalstate.xml"));
+  EXPECT_EQ(goal.incarnation, "1");
+  EXPECT_EQ(goal.container_id, "4a56de7b-1c3f-4a4e-9d2f-7b2c1e0f9a31");
+  EXPECT_EQ(goal.instance_id, "d2f1c9a0-5b6e-4f0a-8c3d-0e9b7a6f5c41.bronze-az-1");
+  // The report is XML that reads back to the same names, escaped.
+  goal.instance_id += "<&>";
+  XmlElement report = parse_xml(ready_report(goal), "the report");
+  EXPECT_EQ(report.name, "Health");
+  EXPECT_EQ(report.find({"GoalStateIncarnation"})->text, "1");
+  EXPECT_EQ(report.find({"Container", "ContainerId"})->text, goal.container_id);
+  EXPECT_EQ(report.find({"Container", "RoleInstanceList", "Role", "InstanceId"})->text, goal.instance_id);
+  EXPECT_EQ(report.find({"Container", "RoleInstanceList", "Role", "Health", "State"})->text, "Ready");
+}
+
+TEST(AzureSource, RefusesDocumentsThatAreNotAzures) {
+  PlatformConfig c;
+  auto refused = [&](const std::string& xml, const std::string& words) {
+    try {
+      read_azure_ovf_env(xml, c);
+      ADD_FAILURE() << "accepted: " << xml;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  refused("<Environment><ProvisioningSection>", "not well-formed XML (line 1");
+  refused("<Other/>", "root is <Other>, not Azure's <Environment>");
+  refused("<Environment/>", "no ProvisioningSection/LinuxProvisioningConfigurationSet");
+  refused("<Environment><ProvisioningSection><LinuxProvisioningConfigurationSet><CustomData>not base64!"
+          "</CustomData></LinuxProvisioningConfigurationSet></ProvisioningSection></Environment>",
+          "CustomData is not base64");
+  refused("<!DOCTYPE r [<!ENTITY e SYSTEM \"file:///etc/shadow\">]><Environment>&e;</Environment>", "has a DOCTYPE declaration");
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "<a>";
+  refused(deep, "nested deeper than 32");
+  EXPECT_THROW(parse_goal_state("<GoalState><Incarnation>1</Incarnation></GoalState>"), Error);
+}
+
+// The provisioning media first; the node reports ready to the wireserver.
+TEST(AzureSource, TakesTheProvisioningMediaThenReportsReady) {
+  StandIn azure({"azure", {{"wireserver:goalstate", sample("azure-goalstate.xml")}}});
+  TestEnvironment env(azure.server.address());
+  env.volumes["media/ovf-env.xml"] = sample("azure-ovf-env.xml");
+  PlatformConfig c = AzureSource().fetch(env);
+  EXPECT_EQ(c.user_data, sample("machine-config.yaml"));
+  EXPECT_EQ(c.hostname, "bronze-az-1");
+  EXPECT_EQ(c.source, "ovf-env.xml's CustomData on the provisioning media");
+  auto requests = azure.server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(requests[0].target, "/machine/?comp=goalstate");
+  EXPECT_EQ(requests[1].method, "POST");
+  EXPECT_EQ(requests[1].target, "/machine?comp=health");
+  EXPECT_EQ(requests[1].header("x-ms-version"), "2012-11-30");
+  auto report = parse_xml(requests[1].body, "the report");
+  EXPECT_EQ(report.find({"Container", "RoleInstanceList", "Role", "InstanceId"})->text,
+            "d2f1c9a0-5b6e-4f0a-8c3d-0e9b7a6f5c41.bronze-az-1");
+  EXPECT_EQ(report.find({"Container", "RoleInstanceList", "Role", "Health", "State"})->text, "Ready");
+  bool said = false;
+  for (const auto& line : env.lines) said = said || line.find("platform: azure: reported ready") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(AzureSource, WithoutMediaAsksImdsWithTheMetadataHeader) {
+  std::string user_data = base64_encode(kConfig);
+  StandIn azure({"azure",
+                 {{"/metadata/instance/compute/userData", user_data},
+                  {"/metadata/instance/compute/name", "az-from-imds"},
+                  {"wireserver:goalstate", sample("azure-goalstate.xml")}}});
+  TestEnvironment env(azure.server.address());
+  PlatformConfig c = AzureSource().fetch(env);
+  EXPECT_EQ(c.user_data, kConfig);
+  EXPECT_EQ(c.hostname, "az-from-imds");
+  auto requests = azure.server.requests();
+  ASSERT_GE(requests.size(), 1u);
+  EXPECT_EQ(requests[0].header("metadata"), "true");
+  EXPECT_NE(requests[0].target.find("api-version="), std::string::npos);
+  // Without the header, Azure's IMDS (and the stand-in) refuses.
+  HttpAnswer bare = env.http("GET", "http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01", {}, {});
+  EXPECT_EQ(bare.status, 400);
+}
+
+TEST(AzureSource, NoMediaAndNoUserDataIsNotAvailableAndAWireserverDownIsOnlyLogged) {
+  StandIn azure({"azure", {{"/metadata/instance/compute/userData", ""}}});
+  TestEnvironment env(azure.server.address());
+  EXPECT_THROW(AzureSource().fetch(env), NotAvailable);
+  env.volumes["media/ovf-env.xml"] = sample("azure-ovf-env.xml");
+  PlatformConfig c = AzureSource().fetch(env);  // no goal state: the report fails, the config stands
+  EXPECT_EQ(c.user_data, sample("machine-config.yaml"));
+  bool said = false;
+  for (const auto& line : env.lines) said = said || line.find("could not report ready to the wireserver") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(VmwareSource, ReadsTheOvfEnvironmentsProperties) {
+  auto properties = read_ovf_properties(sample("vmware-ovf-env.xml"));
+  EXPECT_EQ(properties.at("hostname"), "bronze-vs-1");
+  EXPECT_EQ(properties.at("unrelated"), "kept out");
+  PlatformConfig c;
+  read_vmware_properties(properties, c);
+  EXPECT_EQ(c.user_data, sample("machine-config.yaml"));
+  EXPECT_EQ(c.hostname, "bronze-vs-1");
+  EXPECT_EQ(c.source, "the OVF property bronze.config");
+}
+
+TEST(VmwareSource, FetchesFromTheIsoTransportAndRefusesBadProperties) {
+  TestEnvironment env("127.0.0.1:9");
+  EXPECT_THROW(VmwareSource().fetch(env), NotAvailable);
+  env.volumes["media/ovf-env.xml"] = sample("vmware-ovf-env.xml");
+  PlatformConfig c = VmwareSource().fetch(env);
+  EXPECT_EQ(c.user_data, sample("machine-config.yaml"));
+  PlatformConfig bad;
+  EXPECT_THROW(read_vmware_properties({{"bronze.config", "%%%"}}, bad), Error);
+  PlatformConfig cloud_init;
+  read_vmware_properties({{"user-data", base64_encode(kConfig)}}, cloud_init);
+  EXPECT_EQ(cloud_init.user_data, kConfig);
+  env.volumes["media/ovf-env.xml"] = "<Environment><PropertySection/></Environment>";
+  EXPECT_THROW(VmwareSource().fetch(env), NotAvailable);
+  EXPECT_THROW(read_ovf_properties("<Environment><PropertySection><Property oe:value='x'/></PropertySection></Environment>"),
+               Error);
 }
 
 }  // namespace

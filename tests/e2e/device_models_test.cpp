@@ -6,7 +6,8 @@
 // - gcp on virtio-scsi, its config from the metadata server's user-data;
 // - openstack on virtio (qcow2) with a config-2 config drive;
 // - hcloud on virtio, its config from the hetzner/v1 metadata service;
-// - vmware on PVSCSI with a VMXNET3 NIC.
+// - vmware on PVSCSI with a VMXNET3 NIC, its config an OVF property in the
+//   OVF environment on a CD (vSphere's ISO transport).
 // The metadata stand-ins answer at 169.254.169.254:80 through QEMU's
 // guestfwd, one stand-in process per connection. One boot per device model,
 // and each shows all it must: the banner, the boot disk machined found on
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <map>
 
+#include "base/base64.h"
 #include "base/files.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/image_fixture.h"
@@ -37,7 +39,8 @@ struct DeviceModel {
   std::string nic_model;
   std::string boot_disk;  // the device machined must find the disk as
   // Where the config comes from: "" baked into the image (imager --config);
-  // "metadata": the platform's metadata service; "config-2": a config drive.
+  // "metadata": the platform's metadata service; "config-2": a config drive;
+  // "ovf-iso": an OVF environment on a CD.
   std::string config_source;
   std::map<std::string, std::string> metadata_files = {};  // path -> content, besides the user data
   std::string hostname = "";  // the hostname the node must set, from its platform
@@ -117,6 +120,28 @@ class DeviceModels : public ::testing::Test {
     return iso;
   }
 
+  // vSphere's ISO transport: ovf-env.xml on a CD, the config base64 in the
+  // property bronze.config, as vCenter writes the document.
+  fs::path ovf_environment_cd() {
+    fs::path tree = dir_.path() / "ovf-env";
+    fs::create_directories(tree);
+    std::string config = base64_encode(read_file(dir_.path() / "cluster/controlplane.yaml"));
+    write_file(tree / "ovf-env.xml",
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<Environment xmlns=\"http://schemas.dmtf.org/ovf/environment/1\" "
+               "xmlns:oe=\"http://schemas.dmtf.org/ovf/environment/1\" "
+               "xmlns:ve=\"http://www.vmware.com/schema/ovfenv\" oe:id=\"\" ve:vCenterId=\"vm-42\">\n"
+               "  <PlatformSection><Kind>VMware ESXi</Kind><Version>8.0.2</Version></PlatformSection>\n"
+               "  <PropertySection>\n"
+               "    <Property oe:key=\"bronze.config\" oe:value=\"" + config + "\"/>\n"
+               "    <Property oe:key=\"hostname\" oe:value=\"vs-node\"/>\n"
+               "  </PropertySection>\n"
+               "</Environment>\n");
+    fs::path iso = dir_.path() / "ovf-env.iso";
+    run_checked({"xorriso", "-as", "mkisofs", "-quiet", "-V", "OVF ENV", "-J", "-R", "-o", iso.string(), tree.string()});
+    return iso;
+  }
+
   void boot_and_check(const DeviceModel& model) {
     fs::path disk = build_disk(model.platform, model.config_source.empty());
     int port = free_local_port();
@@ -133,6 +158,9 @@ class DeviceModels : public ::testing::Test {
     if (model.config_source == "metadata") run.user_net_options = metadata_options(model);
     if (model.config_source == "config-2") {
       run.extra_args = {"-drive", "file=" + config_drive().string() + ",format=raw,if=virtio,readonly=on"};
+    }
+    if (model.config_source == "ovf-iso") {
+      run.extra_args = {"-drive", "file=" + ovf_environment_cd().string() + ",format=raw,if=virtio,readonly=on"};
     }
     auto start = std::chrono::steady_clock::now();
     QemuMachine node(run);
@@ -197,7 +225,9 @@ TEST_F(DeviceModels, HcloudOnVirtioConfiguredFromItsMetadataService) {
   boot_and_check({"hcloud", "virtio", "virtio-net-pci", "/dev/vda", "metadata"});
 }
 
-TEST_F(DeviceModels, VmwareOnPvscsiWithVmxnet3) { boot_and_check({"vmware", "pvscsi", "vmxnet3", "/dev/sda", ""}); }
+TEST_F(DeviceModels, VmwareOnPvscsiWithVmxnet3ConfiguredFromTheOvfEnvironment) {
+  boot_and_check({"vmware", "pvscsi", "vmxnet3", "/dev/sda", "ovf-iso", {}, "vs-node"});
+}
 
 }  // namespace
 }  // namespace bronze::test

@@ -1,6 +1,7 @@
 // Fuzzes the readers of what a platform's metadata service or config drive
 // hands a booting node: OpenStack's meta_data.json and network_data.json,
-// Equinix Metal's /metadata, NoCloud's meta-data. Only bronze::Error may
+// Equinix Metal's /metadata, NoCloud's meta-data, Azure's ovf-env.xml and
+// wireserver goal state, VMware's OVF environment. Only bronze::Error may
 // refuse; nothing may crash or read out of bounds.
 
 #include <cstddef>
@@ -8,9 +9,11 @@
 #include <string>
 
 #include "base/error.h"
+#include "node/platform/azure/azure_source.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
 #include "node/platform/openstack/openstack_source.h"
+#include "node/platform/vmware/vmware_source.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -24,6 +27,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     bronze::platform::nocloud_hostname(text);
+  } catch (const bronze::Error&) {
+  }
+  try {
+    bronze::platform::read_azure_ovf_env(text, config);
+  } catch (const bronze::Error&) {
+  }
+  try {
+    bronze::platform::ready_report(bronze::platform::parse_goal_state(text));
+  } catch (const bronze::Error&) {
+  }
+  try {
+    bronze::platform::read_vmware_properties(bronze::platform::read_ovf_properties(text), config);
   } catch (const bronze::Error&) {
   }
   return 0;

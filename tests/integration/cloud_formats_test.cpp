@@ -100,6 +100,11 @@ TEST_F(CloudFormats, VmwareOvaWithOvfAndVmdk) {
   EXPECT_EQ(i["format"], "vmdk");
   EXPECT_EQ(i["format-specific"]["data"]["create-type"], "streamOptimized");
   EXPECT_EQ(std::stoull(capacity), i["virtual-size"].get<uint64_t>());
+  // vSphere hands the OVF environment, with the config property, over on a CD.
+  EXPECT_EQ(xpath("string(//*[local-name()='VirtualHardwareSection']/@*[local-name()='transport'])"), "iso");
+  EXPECT_EQ(xpath("count(//*[local-name()='Item'][*[local-name()='ResourceType']='15'])"), "1");
+  EXPECT_EQ(xpath("string(//*[local-name()='ProductSection']/*[local-name()='Property'][1]/@*[local-name()='key'])"),
+            "bronze.config");
 }
 
 TEST_F(CloudFormats, GcpDiskRawInAGzippedGnuTar) {

@@ -45,6 +45,23 @@ HttpReply answer_metadata(const MetadataStandIn& s, const HttpRequest& request) 
     r.headers.push_back({"Metadata-Flavor", "Google"});
     return r;
   }
+  if (s.platform == "azure") {
+    // The wireserver (168.63.129.16): the goal state for a GET, a health
+    // report taken for a POST; both name the protocol version.
+    if (path == "/machine/" || path == "/machine") {
+      if (request.header("x-ms-version").empty()) return text(400, "x-ms-version is required");
+      if (request.method == "GET" && request.target == "/machine/?comp=goalstate") return file_or_404(s, "wireserver:goalstate");
+      if (request.method == "POST" && request.target == "/machine?comp=health") return text(200, "");
+      return text(404, "Not Found");
+    }
+    // IMDS: the Metadata header and an api-version, or 400 as Azure answers.
+    if (request.header("metadata") != "true") return text(400, "Bad request. Required metadata header not specified");
+    if (request.target.find("api-version=") == std::string::npos) {
+      return text(400, "Bad request. api-version was not specified in the request");
+    }
+    if (request.method != "GET") return text(405, "Method Not Allowed");
+    return file_or_404(s, path);
+  }
   if (request.method != "GET") return text(405, "Method Not Allowed");
   return file_or_404(s, path);
 }

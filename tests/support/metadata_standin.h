@@ -1,7 +1,9 @@
 // Stand-ins for the platforms' metadata services, written to each one's
 // documented API: AWS IMDSv2 (a session token from PUT /latest/api/token,
 // every GET without it refused with 401), GCP (the Metadata-Flavor: Google
-// header required, and echoed), and the plain GET services of OpenStack,
+// header required, and echoed), Azure (IMDS with `Metadata: true` and an
+// api-version; the wireserver's goal state, served from the file
+// "wireserver:goalstate", and its health report), and the plain GET services of OpenStack,
 // DigitalOcean, Hetzner Cloud and Equinix Metal. Serves `files` by path.
 #pragma once
 

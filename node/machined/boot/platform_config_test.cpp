@@ -30,15 +30,16 @@ class StandInEnvironment : public platform::NodeEnvironment {
       : NodeEnvironment([&node](const std::string& line) { node.say(line); }, timeout_seconds),
         address_(std::move(address)) {}
   platform::HttpAnswer http(const std::string& method, const std::string& url,
-                            const std::map<std::string, std::string>& headers) override {
+                            const std::map<std::string, std::string>& headers, const std::string& body) override {
     std::string rebased = url;
     const std::string host = "http://169.254.169.254";
     if (rebased.rfind(host, 0) == 0) rebased = "http://" + address_ + rebased.substr(host.size());
-    return NodeEnvironment::http(method, rebased, headers);
+    return NodeEnvironment::http(method, rebased, headers, body);
   }
   std::optional<std::string> read_volume_file(const std::vector<std::string>&, const std::string&) override {
     return std::nullopt;
   }
+  std::optional<std::string> read_media_file(const std::string&) override { return std::nullopt; }
 
  private:
   std::string address_;
