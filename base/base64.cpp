@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <climits>
 
 namespace bronze {
@@ -31,6 +32,14 @@ std::optional<std::string> base64_decode(std::string_view text) {
   out.resize(size);
   if (base64_encode(out) != text) return std::nullopt;
   return out;
+}
+
+std::optional<std::string> base64_decode_wrapped(std::string_view text) {
+  std::string compact;
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+  }
+  return base64_decode(compact);
 }
 
 }  // namespace bronze

@@ -16,4 +16,8 @@ std::string base64_encode(std::string_view data);
 // value mangled in transit is refused rather than half-read.
 std::optional<std::string> base64_decode(std::string_view text);
 
+// The same, for base64 wrapped over lines as platforms write it (Azure's
+// CustomData, an OVF property): whitespace is dropped first.
+std::optional<std::string> base64_decode_wrapped(std::string_view text);
+
 }  // namespace bronze

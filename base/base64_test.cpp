@@ -33,5 +33,11 @@ TEST(Base64, RefusesAnythingNotStrict) {
   EXPECT_FALSE(base64_decode("Zh=="));      // unused bits set
 }
 
+TEST(Base64, WrappedOverLinesAsPlatformsWriteIt) {
+  EXPECT_EQ(base64_decode_wrapped("aGVs\nbG8g\r\n d29y bGQ=\n"), "hello world");
+  EXPECT_FALSE(base64_decode_wrapped("aGVs*bG8="));
+  EXPECT_FALSE(base64_decode("aGVs\nbG8="));
+}
+
 }  // namespace
 }  // namespace bronze

@@ -10,6 +10,8 @@
 namespace bronze::config {
 namespace {
 
+using testing::expect_machine_config_error;
+using testing::machine_config_error;
 using testing::machine_yaml;
 using testing::replace_line;
 using testing::test_ca;
@@ -36,23 +38,6 @@ std::string etcd_tls_yaml(const std::string& endpoints) {
                        base64_encode(etcd_client().certificate.to_pem()), base64_encode(etcd_client().key.to_pem()));
 }
 
-// The error parse_machine_config gives for `text`, or "" when it parses.
-std::string error_of(const std::string& text) {
-  try {
-    parse_machine_config(text, "node.yaml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-// The error starts with the position and names the field and the trouble.
-void expect_error(const std::string& text, const std::string& position, const std::string& field,
-                  const std::string& words) {
-  std::string error = error_of(text);
-  EXPECT_EQ(error.rfind("node.yaml:" + position + ": " + field, 0), 0u) << error;
-  EXPECT_NE(error.find(words), std::string::npos) << error;
-}
 
 TEST(MachineConfig, ParsesAValidConfig) {
   MachineConfig config = parse_machine_config(machine_yaml(), "node.yaml");
@@ -123,15 +108,15 @@ TEST(MachineConfig, ReadsEtcdTls) {
 
 TEST(MachineConfigErrors, EtcdTlsAndEndpointSchemesMustAgree) {
   // https without tls: nothing to trust etcd with, nothing to show it.
-  expect_error(machine_yaml() + "  etcd:\n    endpoints: [https://10.0.0.1:2379]\n", "21:16", "cluster.etcd.endpoints",
+  expect_machine_config_error(machine_yaml() + "  etcd:\n    endpoints: [https://10.0.0.1:2379]\n", "21:16", "cluster.etcd.endpoints",
                "https endpoints need cluster.etcd.tls");
   // tls with http: it would never be used.
-  expect_error(etcd_tls_yaml("[http://10.0.0.1:2379]"), "23:7", "cluster.etcd.tls",
+  expect_machine_config_error(etcd_tls_yaml("[http://10.0.0.1:2379]"), "23:7", "cluster.etcd.tls",
                "the endpoints are http: TLS needs https endpoints");
   // A mix, either way round, names the first endpoint that breaks it.
-  expect_error(etcd_tls_yaml("[https://10.0.0.1:2379, http://10.0.0.2:2379]"), "21:40", "cluster.etcd.endpoints[1]",
+  expect_machine_config_error(etcd_tls_yaml("[https://10.0.0.1:2379, http://10.0.0.2:2379]"), "21:40", "cluster.etcd.endpoints[1]",
                "mixes http and https endpoints");
-  expect_error(machine_yaml() + "  etcd:\n    endpoints: [http://10.0.0.1:2379, https://10.0.0.2:2379]\n", "21:39",
+  expect_machine_config_error(machine_yaml() + "  etcd:\n    endpoints: [http://10.0.0.1:2379, https://10.0.0.2:2379]\n", "21:39",
                "cluster.etcd.endpoints[1]", "mixes http and https endpoints");
 }
 
@@ -142,19 +127,19 @@ TEST(MachineConfigErrors, EtcdTlsFields) {
   const std::string https = "[https://10.0.0.1:2379]";
   // A key that is not the certificate's, checked at parse.
   auto other = issue_plain_client_certificate(etcd_ca(), "cp-2", {}, valid_for(std::chrono::hours(1)));
-  expect_error(etcd_tls_yaml(https, ca, crt, base64_encode(other.key.to_pem())), "25:12", "cluster.etcd.tls.key",
+  expect_machine_config_error(etcd_tls_yaml(https, ca, crt, base64_encode(other.key.to_pem())), "25:12", "cluster.etcd.tls.key",
                "does not belong to the certificate in cluster.etcd.tls.crt");
   // Least privilege: the node never gets the CA itself as its identity.
-  expect_error(etcd_tls_yaml(https, ca, ca, base64_encode(etcd_ca().key.to_pem())), "24:12", "cluster.etcd.tls.crt",
+  expect_machine_config_error(etcd_tls_yaml(https, ca, ca, base64_encode(etcd_ca().key.to_pem())), "24:12", "cluster.etcd.tls.crt",
                "this is a CA certificate");
-  expect_error(etcd_tls_yaml(https, crt, crt, key), "23:11", "cluster.etcd.tls.ca", "this is not a CA");
-  expect_error(etcd_tls_yaml(https, "not*base64", crt, key), "23:11", "cluster.etcd.tls.ca", "not valid base64");
-  expect_error(etcd_tls_yaml(https, ca, base64_encode("hello"), key), "24:12", "cluster.etcd.tls.crt",
+  expect_machine_config_error(etcd_tls_yaml(https, crt, crt, key), "23:11", "cluster.etcd.tls.ca", "this is not a CA");
+  expect_machine_config_error(etcd_tls_yaml(https, "not*base64", crt, key), "23:11", "cluster.etcd.tls.ca", "not valid base64");
+  expect_machine_config_error(etcd_tls_yaml(https, ca, base64_encode("hello"), key), "24:12", "cluster.etcd.tls.crt",
                "PEM X.509 certificate");
-  expect_error(etcd_tls_yaml(https, ca, crt, base64_encode("hello")), "25:12", "cluster.etcd.tls.key", "PEM private key");
+  expect_machine_config_error(etcd_tls_yaml(https, ca, crt, base64_encode("hello")), "25:12", "cluster.etcd.tls.key", "PEM private key");
   // No field for a CA key, and the three are required.
-  expect_error(etcd_tls_yaml(https) + "      caKey: " + key + "\n", "26:7", "cluster.etcd.tls.caKey", "unknown field");
-  expect_error(machine_yaml() + "  etcd:\n    endpoints: " + https + "\n    tls: {ca: " + ca + ", crt: " + crt + "}\n",
+  expect_machine_config_error(etcd_tls_yaml(https) + "      caKey: " + key + "\n", "26:7", "cluster.etcd.tls.caKey", "unknown field");
+  expect_machine_config_error(machine_yaml() + "  etcd:\n    endpoints: " + https + "\n    tls: {ca: " + ca + ", crt: " + crt + "}\n",
                "22:10", "cluster.etcd.tls.key", "missing");
 }
 
@@ -205,60 +190,60 @@ TEST(MachineConfig, LoadNamesTheFile) {
 }
 
 TEST(MachineConfigErrors, MalformedYaml) {
-  expect_error(replace_line(machine_yaml(), 14, "    extraKernelArgs: [console=ttyS0"), "15:8", "", "malformed YAML");
-  expect_error("version: v1alpha1\nmachine: {type: worker\n", "3:1", "", "malformed YAML");
+  expect_machine_config_error(replace_line(machine_yaml(), 14, "    extraKernelArgs: [console=ttyS0"), "15:8", "", "malformed YAML");
+  expect_machine_config_error("version: v1alpha1\nmachine: {type: worker\n", "3:1", "", "malformed YAML");
   // yaml-cpp would loop for ever on these two.
-  expect_error(",version: v1alpha1\n", "1:1", "", "malformed YAML: expected the end of the document");
-  expect_error(std::string("version: v1alpha1\n\0,,,,,,\n", 26), "2:1", "", "control character 0x00");
+  expect_machine_config_error(",version: v1alpha1\n", "1:1", "", "malformed YAML: expected the end of the document");
+  expect_machine_config_error(std::string("version: v1alpha1\n\0,,,,,,\n", 26), "2:1", "", "control character 0x00");
 }
 
 TEST(MachineConfigErrors, UnknownFieldNested) {
-  expect_error(replace_line(machine_yaml(), 13, "    wipes: false"), "13:5", "machine.install.wipes", "unknown field");
-  expect_error(machine_yaml() + "extra: 1\n", "20:1", "extra", "unknown field");
-  expect_error(machine_yaml() + "  etcd: {endpoint: x}\n", "20:10", "cluster.etcd.endpoint", "unknown field");
+  expect_machine_config_error(replace_line(machine_yaml(), 13, "    wipes: false"), "13:5", "machine.install.wipes", "unknown field");
+  expect_machine_config_error(machine_yaml() + "extra: 1\n", "20:1", "extra", "unknown field");
+  expect_machine_config_error(machine_yaml() + "  etcd: {endpoint: x}\n", "20:10", "cluster.etcd.endpoint", "unknown field");
 }
 
 TEST(MachineConfigErrors, WrongType) {
-  expect_error(replace_line(machine_yaml(), 13, "    wipe: \"false\""), "13:11", "machine.install.wipe",
+  expect_machine_config_error(replace_line(machine_yaml(), 13, "    wipe: \"false\""), "13:11", "machine.install.wipe",
                "expected true or false, got the string \"false\"");
-  expect_error(replace_line(machine_yaml(), 13, "    wipe: yes"), "13:11", "machine.install.wipe",
+  expect_machine_config_error(replace_line(machine_yaml(), 13, "    wipe: yes"), "13:11", "machine.install.wipe",
                "expected true or false");
-  expect_error(replace_line(machine_yaml(), 7, "  certSANs: {a: b}"), "7:13", "machine.certSANs",
+  expect_machine_config_error(replace_line(machine_yaml(), 7, "  certSANs: {a: b}"), "7:13", "machine.certSANs",
                "expected a list of strings, got a mapping");
-  expect_error(replace_line(machine_yaml(), 7, "  certSANs: [[a]]"), "7:14", "machine.certSANs[0]",
+  expect_machine_config_error(replace_line(machine_yaml(), 7, "  certSANs: [[a]]"), "7:14", "machine.certSANs[0]",
                "expected a string, got a list");
-  expect_error(replace_line(replace_line(machine_yaml(), 8, "  network: node-1"), 9, "  # no hostname"), "8:12",
+  expect_machine_config_error(replace_line(replace_line(machine_yaml(), 8, "  network: node-1"), 9, "  # no hostname"), "8:12",
                "machine.network",
                "expected a mapping with hostname, nameservers, searchDomains, interfaces, got the value 'node-1'");
 }
 
 TEST(MachineConfigErrors, MissingFields) {
-  expect_error(replace_line(machine_yaml(), 1, "# no version"), "2:1", "version", "missing");
-  expect_error(replace_line(machine_yaml(), 11, "    # no disk"), "12:5", "machine.install.disk", "missing");
-  expect_error("", "1:1", "", "expected a mapping");
+  expect_machine_config_error(replace_line(machine_yaml(), 1, "# no version"), "2:1", "version", "missing");
+  expect_machine_config_error(replace_line(machine_yaml(), 11, "    # no disk"), "12:5", "machine.install.disk", "missing");
+  expect_machine_config_error("", "1:1", "", "expected a mapping");
 }
 
 TEST(MachineConfigErrors, UnknownVersion) {
-  expect_error(replace_line(machine_yaml(), 1, "version: v1alpha2"), "1:10", "version", "unknown version 'v1alpha2'");
+  expect_machine_config_error(replace_line(machine_yaml(), 1, "version: v1alpha2"), "1:10", "version", "unknown version 'v1alpha2'");
 }
 
 TEST(MachineConfigErrors, UnknownMachineType) {
-  expect_error(replace_line(machine_yaml(), 3, "  type: gateway"), "3:9", "machine.type",
+  expect_machine_config_error(replace_line(machine_yaml(), 3, "  type: gateway"), "3:9", "machine.type",
                "unknown machine type 'gateway' (expected controlplane or worker)");
 }
 
 TEST(MachineConfigErrors, BadCa) {
-  expect_error(machine_yaml("not*base64", key64()), "5:10", "machine.ca.crt", "not valid base64");
-  expect_error(machine_yaml(base64_encode("hello"), key64()), "5:10", "machine.ca.crt", "PEM X.509 certificate");
-  expect_error(machine_yaml(crt64(), base64_encode("hello")), "6:10", "machine.ca.key", "PEM private key");
+  expect_machine_config_error(machine_yaml("not*base64", key64()), "5:10", "machine.ca.crt", "not valid base64");
+  expect_machine_config_error(machine_yaml(base64_encode("hello"), key64()), "5:10", "machine.ca.crt", "PEM X.509 certificate");
+  expect_machine_config_error(machine_yaml(crt64(), base64_encode("hello")), "6:10", "machine.ca.key", "PEM private key");
   auto leaf = issue_client_certificate(test_ca(), "admin", kRoleAdmin, valid_for(std::chrono::hours(1)).not_before,
                                        valid_for(std::chrono::hours(1)).not_after);
-  expect_error(machine_yaml(base64_encode(leaf.certificate.to_pem()), base64_encode(leaf.key.to_pem())), "5:10",
+  expect_machine_config_error(machine_yaml(base64_encode(leaf.certificate.to_pem()), base64_encode(leaf.key.to_pem())), "5:10",
                "machine.ca.crt", "not a CA");
 }
 
 TEST(MachineConfigErrors, CaKeyNotMatchingItsCertificate) {
-  expect_error(machine_yaml(crt64(), base64_encode(testing::other_test_ca().key.to_pem())), "6:10", "machine.ca.key",
+  expect_machine_config_error(machine_yaml(crt64(), base64_encode(testing::other_test_ca().key.to_pem())), "6:10", "machine.ca.key",
                "does not belong to the certificate in machine.ca.crt");
 }
 
@@ -266,47 +251,47 @@ TEST(MachineConfigErrors, CaKeyNotMatchingItsCertificate) {
 // carries one is refused, saying why and what to do.
 TEST(MachineConfigErrors, WorkerWithTheCaKey) {
   std::string with_key = replace_line(machine_yaml(), 3, "  type: worker");
-  std::string error = error_of(with_key);
+  std::string error = machine_config_error(with_key);
   EXPECT_EQ(error.rfind("node.yaml:6:10: machine.ca.key: a worker's config must not carry the CA key", 0), 0u) << error;
   EXPECT_NE(error.find("could sign admin certificates"), std::string::npos) << error;
   EXPECT_NE(error.find("Remove machine.ca.key"), std::string::npos) << error;
   EXPECT_NE(error.find("trustd"), std::string::npos) << error;
-  EXPECT_EQ(error_of(testing::worker_yaml()), "");
+  EXPECT_EQ(machine_config_error(testing::worker_yaml()), "");
 }
 
 TEST(MachineConfigErrors, ControlPlaneWithoutTheCaKey) {
   std::string without_key = replace_line(machine_yaml(), 6, "    # no key");
-  expect_error(without_key, "5:5", "machine.ca.key", "missing: a control plane node signs its own serving certificate");
+  expect_machine_config_error(without_key, "5:5", "machine.ca.key", "missing: a control plane node signs its own serving certificate");
 }
 
 TEST(MachineConfigErrors, JoinToken) {
-  expect_error(replace_line(machine_yaml(), 15, "  # no token"), "3:3", "machine.token", "missing");
+  expect_machine_config_error(replace_line(machine_yaml(), 15, "  # no token"), "3:3", "machine.token", "missing");
   for (const char* bad : {"abcdef0123456789abcdef", "ABCDEF.0123456789abcdef", "abcde.0123456789abcdefg",
                           "abcdef.0123456789abcde", "abcdef.0123456789abcdef0", "abcdef.0123456789abcde_",
                           "abcdef-0123456789abcdef", "\"\""}) {
-    std::string error = error_of(replace_line(machine_yaml(), 15, std::string("  token: ") + bad));
+    std::string error = machine_config_error(replace_line(machine_yaml(), 15, std::string("  token: ") + bad));
     EXPECT_EQ(error.rfind("node.yaml:15:10: machine.token: expected a join token", 0), 0u) << bad << ": " << error;
   }
   // The token is a secret: a malformed one is described, not repeated.
-  std::string error = error_of(replace_line(machine_yaml(), 15, "  token: s3cret.Value-not-a-token"));
+  std::string error = machine_config_error(replace_line(machine_yaml(), 15, "  token: s3cret.Value-not-a-token"));
   EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
-  expect_error(replace_line(machine_yaml(), 15, "  token: [a]"), "15:10", "machine.token", "expected a string");
+  expect_machine_config_error(replace_line(machine_yaml(), 15, "  token: [a]"), "15:10", "machine.token", "expected a string");
 }
 
 TEST(MachineConfigErrors, ValuesOutOfShape) {
-  expect_error(replace_line(machine_yaml(), 19, "    endpoint: http://127.0.0.1:6443"), "19:15",
+  expect_machine_config_error(replace_line(machine_yaml(), 19, "    endpoint: http://127.0.0.1:6443"), "19:15",
                "cluster.controlPlane.endpoint", "expected an https URL");
-  expect_error(replace_line(machine_yaml(), 11, "    disk: vda"), "11:11", "machine.install.disk", "/dev/");
-  expect_error(replace_line(machine_yaml(), 7, "  certSANs: [\"a b\"]"), "7:14", "machine.certSANs[0]",
+  expect_machine_config_error(replace_line(machine_yaml(), 11, "    disk: vda"), "11:11", "machine.install.disk", "/dev/");
+  expect_machine_config_error(replace_line(machine_yaml(), 7, "  certSANs: [\"a b\"]"), "7:14", "machine.certSANs[0]",
                "IP address or a DNS name");
-  expect_error(replace_line(machine_yaml(), 14, "    extraKernelArgs: [\"a b\"]"), "14:23",
+  expect_machine_config_error(replace_line(machine_yaml(), 14, "    extraKernelArgs: [\"a b\"]"), "14:23",
                "machine.install.extraKernelArgs[0]", "spaces");
-  expect_error(machine_yaml() + "  kubernetes: {token: relative}\n", "20:23", "cluster.kubernetes.token", "absolute");
+  expect_machine_config_error(machine_yaml() + "  kubernetes: {token: relative}\n", "20:23", "cluster.kubernetes.token", "absolute");
 }
 
 TEST(MachineConfigErrors, RepeatedFieldsAndDocuments) {
-  expect_error(replace_line(machine_yaml(), 12, "    disk: /dev/vdb"), "12:5", "machine.install.disk", "given twice");
-  expect_error(machine_yaml() + "---\nversion: v1alpha1\n", "20:1", "", "one document per file");
+  expect_machine_config_error(replace_line(machine_yaml(), 12, "    disk: /dev/vdb"), "12:5", "machine.install.disk", "given twice");
+  expect_machine_config_error(machine_yaml() + "---\nversion: v1alpha1\n", "20:1", "", "one document per file");
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 namespace bronze::config {
 namespace {
 
+using testing::expect_machine_config_error;
+using testing::machine_config_error;
 using testing::machine_yaml;
 using testing::replace_line;
 
@@ -22,21 +24,6 @@ std::string with_network(const std::string& block) {
 // ... and with `block` as machine.time, from line 10.
 std::string with_time(const std::string& block) { return replace_line(machine_yaml(), 9, "    hostname: node-1\n  time:\n" + block); }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_machine_config(text, "node.yaml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-void expect_error(const std::string& text, const std::string& position, const std::string& field,
-                  const std::string& words) {
-  std::string error = error_of(text);
-  EXPECT_EQ(error.rfind("node.yaml:" + position + ": " + field, 0), 0u) << error;
-  EXPECT_NE(error.find(words), std::string::npos) << error;
-}
 
 const char* kFullNetwork =
     "    nameservers: [192.168.200.1, 'fd00::53']\n"
@@ -84,40 +71,40 @@ TEST(NetworkConfig, ReadsTimeAndWritesItBackEqual) {
 
 TEST(NetworkConfig, RefusesEachMistakeWithItsPlace) {
   std::string eth0 = "    interfaces:\n      - interface: eth0\n";
-  expect_error(with_network(eth0 + "        addresses: [10.0.2.50]\n"), "12:21", "machine.network.interfaces[0].addresses[0]",
+  expect_machine_config_error(with_network(eth0 + "        addresses: [10.0.2.50]\n"), "12:21", "machine.network.interfaces[0].addresses[0]",
                "expected an address with its prefix length, such as 10.0.2.50/24, got '10.0.2.50'");
-  expect_error(with_network(eth0 + "        addresses: [10.0.2.50/24, 10.0.2.50/24]\n"), "12:35",
+  expect_machine_config_error(with_network(eth0 + "        addresses: [10.0.2.50/24, 10.0.2.50/24]\n"), "12:35",
                "machine.network.interfaces[0].addresses[1]", "10.0.2.50/24 is given twice");
-  expect_error(with_network(eth0 + "        routes: [{network: 10.0.9.1/24}]\n"), "12:28",
+  expect_machine_config_error(with_network(eth0 + "        routes: [{network: 10.0.9.1/24}]\n"), "12:28",
                "machine.network.interfaces[0].routes[0].network", "10.0.9.1/24 has host bits set; the network is 10.0.9.0/24");
-  expect_error(with_network(eth0 + "        routes: [{network: 10.0.9.0/24, gateway: 'fd00::1'}]\n"), "12:50",
+  expect_machine_config_error(with_network(eth0 + "        routes: [{network: 10.0.9.0/24, gateway: 'fd00::1'}]\n"), "12:50",
                "machine.network.interfaces[0].routes[0].gateway", "not of the same IP version");
-  expect_error(with_network(eth0 + "        routes: [{network: 10.0.9.0/24, via: 10.0.2.2}]\n"), "12:41",
+  expect_machine_config_error(with_network(eth0 + "        routes: [{network: 10.0.9.0/24, via: 10.0.2.2}]\n"), "12:41",
                "machine.network.interfaces[0].routes[0].via", "unknown field (expected one of: network, gateway, metric)");
-  expect_error(with_network(eth0 + "        mtu: 20\n"), "12:14", "machine.network.interfaces[0].mtu",
+  expect_machine_config_error(with_network(eth0 + "        mtu: 20\n"), "12:14", "machine.network.interfaces[0].mtu",
                "expected a whole number from 68 to 9216, got '20'");
-  expect_error(with_network(eth0 + "        dhcp: \"no\"\n"), "12:15", "machine.network.interfaces[0].dhcp",
+  expect_machine_config_error(with_network(eth0 + "        dhcp: \"no\"\n"), "12:15", "machine.network.interfaces[0].dhcp",
                "expected true or false, got the string \"no\"");
-  expect_error(with_network(eth0 + "      - interface: eth0\n"), "12:9", "machine.network.interfaces[1].interface",
+  expect_machine_config_error(with_network(eth0 + "      - interface: eth0\n"), "12:9", "machine.network.interfaces[1].interface",
                "eth0 is configured twice");
-  expect_error(with_network("    interfaces:\n      - interface: 'eth 0'\n"), "11:20", "machine.network.interfaces[0].interface",
+  expect_machine_config_error(with_network("    interfaces:\n      - interface: 'eth 0'\n"), "11:20", "machine.network.interfaces[0].interface",
                "expected an interface name such as eth0");
-  expect_error(with_network("    interfaces:\n      - {dhcp: true}\n"), "11:9", "machine.network.interfaces[0].interface",
+  expect_machine_config_error(with_network("    interfaces:\n      - {dhcp: true}\n"), "11:9", "machine.network.interfaces[0].interface",
                "missing");
-  expect_error(with_network("    nameservers: [1.1.1.1, 8.8.8.8, 9.9.9.9, 1.0.0.1]\n"), "10:18", "machine.network.nameservers",
+  expect_machine_config_error(with_network("    nameservers: [1.1.1.1, 8.8.8.8, 9.9.9.9, 1.0.0.1]\n"), "10:18", "machine.network.nameservers",
                "at most 3 nameservers (the resolver reads no more), got 4");
-  expect_error(with_network("    nameservers: [dns.example]\n"), "10:19", "machine.network.nameservers[0]",
+  expect_machine_config_error(with_network("    nameservers: [dns.example]\n"), "10:19", "machine.network.nameservers[0]",
                "expected an IP address, got 'dns.example'");
-  expect_error(with_network("    searchDomains: ['-bad-']\n"), "10:21", "machine.network.searchDomains[0]",
+  expect_machine_config_error(with_network("    searchDomains: ['-bad-']\n"), "10:21", "machine.network.searchDomains[0]",
                "expected a DNS name");
-  expect_error(with_network("    routes: []\n"), "10:5", "machine.network.routes",
+  expect_machine_config_error(with_network("    routes: []\n"), "10:5", "machine.network.routes",
                "unknown field (expected one of: hostname, nameservers, searchDomains, interfaces)");
-  expect_error(with_time("    bootTimeout: soon\n"), "11:18", "machine.time.bootTimeout",
+  expect_machine_config_error(with_time("    bootTimeout: soon\n"), "11:18", "machine.time.bootTimeout",
                "expected a duration from 0s to 1h, such as 30s or 2m, got 'soon'");
-  expect_error(with_time("    bootTimeout: 2h\n"), "11:18", "machine.time.bootTimeout", "got '2h'");
-  expect_error(with_time("    servers: ['time server']\n"), "11:15", "machine.time.servers[0]",
+  expect_machine_config_error(with_time("    bootTimeout: 2h\n"), "11:18", "machine.time.bootTimeout", "got '2h'");
+  expect_machine_config_error(with_time("    servers: ['time server']\n"), "11:15", "machine.time.servers[0]",
                "expected an NTP server's name or address");
-  expect_error(with_time("    enabled: true\n"), "11:5", "machine.time.enabled", "unknown field");
+  expect_machine_config_error(with_time("    enabled: true\n"), "11:5", "machine.time.enabled", "unknown field");
 }
 
 TEST(NetworkConfig, DurationsAreGoDurations) {

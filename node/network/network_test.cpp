@@ -192,31 +192,37 @@ struct RecordingClock {
   }
 };
 
+// What the sync thread says, kept for the test to read once it ended.
+struct SaidLines {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  std::function<void(const std::string&)> sink() {
+    return [this](const std::string& line) {
+      std::lock_guard lock(mutex);
+      lines.push_back(line);
+    };
+  }
+};
+
 TEST(TimeSync, StepsAClockThatIsYearsOffAndSaysFromWhere) {
   constexpr double kSixYears = 6 * 365 * 86400.0;
   LoopbackNtp server(kSixYears, LoopbackNtp::Mode::Honest);
   RecordingClock clock;
-  std::vector<std::string> said;
-  std::mutex said_mutex;
+  SaidLines said;
   {
-    TimeSync sync({"127.0.0.1"}, clock.control(),
-                  [&](const std::string& line) {
-                    std::lock_guard lock(said_mutex);
-                    said.push_back(line);
-                  },
-                  server.port());
+    TimeSync sync({"127.0.0.1"}, clock.control(), said.sink(), server.port());
     sync.start();
     ASSERT_TRUE(sync.wait_synced(std::chrono::seconds(20)));
     EXPECT_TRUE(sync.synced());
   }
   ASSERT_EQ(clock.steps.size(), 1u);
   EXPECT_NEAR(clock.steps[0], kSixYears, 1.0);
-  ASSERT_FALSE(said.empty());
+  ASSERT_FALSE(said.lines.empty());
   // Six years, give or take the round trip's jitter, with the times it went between.
-  EXPECT_TRUE(std::regex_search(said[0], std::regex(R"(^time: stepped the clock by \+1892(15999|16000)\.\d{3} s, from )"
+  EXPECT_TRUE(std::regex_search(said.lines[0], std::regex(R"(^time: stepped the clock by \+1892(15999|16000)\.\d{3} s, from )"
                                                     R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to \d{4}-)")))
-      << said[0];
-  EXPECT_NE(said[0].find("; server 127.0.0.1, stratum 1, round trip "), std::string::npos) << said[0];
+      << said.lines[0];
+  EXPECT_NE(said.lines[0].find("; server 127.0.0.1, stratum 1, round trip "), std::string::npos) << said.lines[0];
 }
 
 TEST(TimeSync, SlewsASmallOffset) {
@@ -260,22 +266,16 @@ TEST(TimeSync, ASilentServerTimesOutAndTheNextOneServes) {
 TEST(TimeSync, NoServerAnsweringLeavesTheClockAloneAndSaysSo) {
   LoopbackNtp silent(0, LoopbackNtp::Mode::Silent);
   RecordingClock clock;
-  std::vector<std::string> said;
-  std::mutex said_mutex;
+  SaidLines said;
   {
-    TimeSync sync({"127.0.0.1"}, clock.control(),
-                  [&](const std::string& line) {
-                    std::lock_guard lock(said_mutex);
-                    said.push_back(line);
-                  },
-                  silent.port());
+    TimeSync sync({"127.0.0.1"}, clock.control(), said.sink(), silent.port());
     sync.start();
     EXPECT_FALSE(sync.wait_synced(std::chrono::seconds(3)));
   }
   EXPECT_TRUE(clock.steps.empty());
   EXPECT_TRUE(clock.slews.empty());
-  ASSERT_FALSE(said.empty());
-  EXPECT_EQ(said[0].rfind("time: no NTP server answered (1 attempts so far): NTP server 127.0.0.1", 0), 0u) << said[0];
+  ASSERT_FALSE(said.lines.empty());
+  EXPECT_EQ(said.lines[0].rfind("time: no NTP server answered (1 attempts so far): NTP server 127.0.0.1", 0), 0u) << said.lines[0];
 }
 
 }  // namespace

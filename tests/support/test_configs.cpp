@@ -1,8 +1,12 @@
 #include "tests/support/test_configs.h"
 
+#include <gtest/gtest.h>
+
 #include <sstream>
 
 #include "base/base64.h"
+#include "base/error.h"
+#include "machine_config/machine_config.h"
 
 namespace bronze::config::testing {
 
@@ -61,6 +65,22 @@ std::string replace_line(const std::string& text, int line, const std::string& r
   std::string current;
   for (int number = 1; std::getline(in, current); ++number) out += (number == line ? replacement : current) + "\n";
   return out;
+}
+
+std::string machine_config_error(const std::string& text) {
+  try {
+    parse_machine_config(text, "node.yaml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+void expect_machine_config_error(const std::string& text, const std::string& position, const std::string& field,
+                                 const std::string& words) {
+  std::string error = machine_config_error(text);
+  EXPECT_EQ(error.rfind("node.yaml:" + position + ": " + field, 0), 0u) << error;
+  EXPECT_NE(error.find(words), std::string::npos) << error;
 }
 
 }  // namespace bronze::config::testing

@@ -28,4 +28,12 @@ std::string worker_yaml();
 // `text` with line `line` (1-based) replaced by `replacement`.
 std::string replace_line(const std::string& text, int line, const std::string& replacement);
 
+// The error parse_machine_config gives for `text` read as "node.yaml", or
+// "" when it parses.
+std::string machine_config_error(const std::string& text);
+// That error starts "node.yaml:POSITION: FIELD" and holds `words` (a test
+// failure says otherwise).
+void expect_machine_config_error(const std::string& text, const std::string& position, const std::string& field,
+                                 const std::string& words);
+
 }  // namespace bronze::config::testing

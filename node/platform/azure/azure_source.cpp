@@ -26,15 +26,6 @@ std::string trimmed(std::string text) {
   return text;
 }
 
-// Base64 as Azure writes it, perhaps wrapped over lines.
-std::optional<std::string> decode_wrapped(const std::string& text) {
-  std::string compact;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-  }
-  return base64_decode(compact);
-}
-
 std::string required_text(const XmlElement& root, std::initializer_list<std::string_view> path, const std::string& what) {
   const XmlElement* at = root.find(path);
   if (at == nullptr || trimmed(at->text).empty()) throw Error("the wireserver's goal state has no " + what);
@@ -67,7 +58,7 @@ void read_azure_ovf_env(const std::string& xml, PlatformConfig& into) {
   if (set == nullptr) throw Error("ovf-env.xml has no ProvisioningSection/LinuxProvisioningConfigurationSet");
   if (const XmlElement* host = set->child("HostName")) into.hostname = trimmed(host->text);
   if (const XmlElement* custom = set->child("CustomData"); custom != nullptr && !trimmed(custom->text).empty()) {
-    auto decoded = decode_wrapped(custom->text);
+    auto decoded = base64_decode_wrapped(custom->text);
     if (!decoded) throw Error("ovf-env.xml's CustomData is not base64");
     into.user_data = *decoded;
   }
@@ -105,7 +96,7 @@ PlatformConfig AzureSource::fetch(MetadataEnvironment& env) {
     std::string body = require_ok(env.http("GET", std::string(kImds) + "/userData?" + kImdsVersion + "&format=text", metadata),
                                   "the instance metadata's userData");
     if (trimmed(body).empty()) throw NotAvailable("neither custom data in ovf-env.xml nor user data in IMDS");
-    auto decoded = decode_wrapped(body);
+    auto decoded = base64_decode_wrapped(body);
     if (!decoded) throw Error("the instance metadata's userData is not base64");
     c.user_data = *decoded;
     c.source = "the instance metadata's userData";

@@ -1,24 +1,10 @@
 #include "node/platform/vmware/vmware_source.h"
 
-#include <cctype>
-
 #include "base/base64.h"
 #include "base/error.h"
 #include "node/platform/xml_document.h"
 
 namespace bronze::platform {
-
-namespace {
-
-std::optional<std::string> decode_base64(const std::string& text) {
-  std::string compact;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-  }
-  return base64_decode(compact);
-}
-
-}  // namespace
 
 std::map<std::string, std::string> read_ovf_properties(const std::string& xml) {
   XmlElement root = parse_xml(xml, "the OVF environment");
@@ -40,7 +26,7 @@ void read_vmware_properties(const std::map<std::string, std::string>& properties
   for (const char* key : {"bronze.config", "user-data"}) {
     auto found = properties.find(key);
     if (found == properties.end() || found->second.empty()) continue;
-    auto decoded = decode_base64(found->second);
+    auto decoded = base64_decode_wrapped(found->second);
     if (!decoded) throw Error(std::string("the OVF property ") + key + " is not base64");
     into.user_data = *decoded;
     into.source = std::string("the OVF property ") + key;
