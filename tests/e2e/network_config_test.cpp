@@ -12,6 +12,8 @@
 //   would accept that certificate and the node would refuse every client's.
 // - A staged upgrade from registry.bronze.test:5000, a name only the DNS
 //   stand-in knows.
+// - An interface the machine does not have (eth9) is reported, and the
+//   rest of the network still comes up.
 
 #include <gtest/gtest.h>
 
@@ -49,7 +51,11 @@ fs::path network_config(const fs::path& cluster_dir) {
   config::InterfaceConfig eth1;
   eth1.interface = "eth1";
   eth1.addresses = {"192.168.200.2/24"};
-  network.interfaces = {eth0, eth1};
+  // A NIC the machine does not have: reported, and the others still work.
+  config::InterfaceConfig missing;
+  missing.interface = "eth9";
+  missing.addresses = {"10.9.9.9/24"};
+  network.interfaces = {eth0, eth1, missing};
   config.machine.time.servers = {"192.168.200.1"};
   config.machine.time.boot_timeout_seconds = 90;
   fs::path path = cluster_dir / "network.yaml";
@@ -103,6 +109,8 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   expect_line(console, "network: eth0: up, no DHCP (removed what the kernel's DHCP had set: 10.0.2.15/16), 10.0.2.50/24");
   expect_line(console, "network: eth0: route 10.0.9.0/24 via 10.0.2.2");
   expect_line(console, "network: eth1: up, no DHCP, 192.168.200.2/24");
+  expect_line(console, "network: eth9: no interface named eth9 appeared within 10 s (check machine.network.interfaces "
+                       "against the node's NICs)");
   expect_line(console, "network: resolv.conf: nameserver 192.168.200.1; search bronze.test (from the machine config)");
   expect_line(console, "time: NTP from 192.168.200.1 (the machine config); the boot waits up to 90 s for the first sync");
   expect_line(console, "time: stepped the clock by +");
