@@ -11,6 +11,9 @@
 namespace bronze {
 
 std::string read_file(const std::filesystem::path& path);
+// The file's bytes, or "" when it cannot be read: for a /proc or /etc
+// file the kernel or image may not have (no ip=dhcp, no os-release).
+std::string read_file_or_empty(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, std::string_view data);
 // Reads `length` bytes at `offset`; throws when the file is shorter.
 std::string read_at(const std::filesystem::path& path, uint64_t offset, size_t length);

@@ -32,6 +32,7 @@
 #include <thread>
 
 #include "base/arch.h"
+#include "base/files.h"
 #include "disk/slots/bronze_disk.h"
 #include "disk/slots/slot_verify.h"
 #include "kernel/cmdline/kernel_cmdline.h"
@@ -66,13 +67,6 @@ constexpr const char* kTrustdAddress = "0.0.0.0:50001";
 constexpr const char* kInstallTemplate = "/run/install/disk.raw.zst";
 // What a host-process machined exits with when asked to reboot.
 constexpr int kRebootExitCode = 10;
-
-std::string slurp(const char* path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // What machined serves: the node API and, on a control plane node, trustd.
 struct Servers {
@@ -200,10 +194,10 @@ int run_as_node() {
   static std::shared_mutex children;
   auto watchdog = Watchdog::from_environment();
   watchdog.feed();
-  std::string cmdline_text = slurp("/proc/cmdline");
+  std::string cmdline_text = bronze::read_file_or_empty("/proc/cmdline");
   auto cmdline = bronze::KernelCmdline::parse(cmdline_text);
   static NodeContext node;
-  node.facts = boot_facts(slurp("/etc/os-release"), cmdline_text);
+  node.facts = boot_facts(bronze::read_file_or_empty("/etc/os-release"), cmdline_text);
   node.maintenance_token = maintenance_token_from(cmdline);
   node.trust = kTrustStore;
   node.work_dir = "/run/bronze";
@@ -363,7 +357,7 @@ int run_on_host(int argc, char** argv) {
   std::string source = "STATE:/config.yaml";
   try {
     if (!config_file.empty()) {
-      config_text = slurp(config_file.c_str());
+      config_text = bronze::read_file_or_empty(config_file.c_str());
       source = config_file;
     } else if (!live) {
       config_text = read_state_config(disk);

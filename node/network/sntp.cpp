@@ -72,7 +72,7 @@ ServerTimes parse_reply(std::span<const uint8_t> reply, NtpTimestamp cookie) {
   if (stratum > 15) throw Error("the NTP server is not synchronised (stratum " + std::to_string(stratum) + ")");
   if (leap == kLeapUnsynchronised) throw Error("the NTP server says its clock is not synchronised");
   if (!(read_timestamp(reply, 24) == cookie)) {
-    throw Error("the NTP reply does not answer our request (its origin timestamp is not ours)");
+    throw ForeignReply("the NTP reply does not answer our request (its origin timestamp is not ours)");
   }
   ServerTimes times;
   times.received = read_timestamp(reply, 32);

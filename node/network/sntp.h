@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 
+#include "base/error.h"
+
 namespace bronze::network {
 
 inline constexpr size_t kNtpPacketSize = 48;
@@ -39,9 +41,17 @@ struct ServerTimes {
   int stratum = 0;
 };
 
+// parse_reply's refusal of a reply that does not carry our cookie: someone
+// else's, or a forgery. The client keeps waiting for its own.
+class ForeignReply : public Error {
+ public:
+  using Error::Error;
+};
+
 // Checks that `reply` answers the request that carried `cookie` and returns the
 // server's times; throws bronze::Error naming what is wrong (its size, its
-// mode, a kiss-o'-death, an unsynchronised server, another request's reply).
+// mode, a kiss-o'-death, an unsynchronised server), ForeignReply for another
+// request's reply.
 ServerTimes parse_reply(std::span<const uint8_t> reply, NtpTimestamp cookie);
 
 struct ClockSample {

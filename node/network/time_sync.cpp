@@ -92,10 +92,9 @@ ServerSample ask(const addrinfo& address, const ClockControl& clock, std::chrono
       sample.stratum = times.stratum;
       sample.sample = sample_of(sent, times, arrived);
       return sample;
-    } catch (const Error& e) {
-      // Someone else's reply (or a forged one) must not end the wait;
-      // anything else is the server's answer, and final.
-      if (std::string(e.what()).find("does not answer our request") == std::string::npos) throw;
+    } catch (const ForeignReply&) {
+      // Someone else's reply (or a forged one) must not end the wait; any
+      // other refusal is the server's answer, and final.
       ignored = " (a reply that did not answer our request was ignored)";
     }
   }

@@ -211,12 +211,15 @@ void LinkStandIn::handle(std::span<const uint8_t> frame) {
     reply_udp(frame, ip_at, header, *answer);
     return;
   }
-  if (out.empty()) return;
+  if (!out.empty()) send_to_qemu(out);
+}
+
+void LinkStandIn::send_to_qemu(const std::vector<uint8_t>& frame) {
   sockaddr_in qemu{};
   qemu.sin_family = AF_INET;
   qemu.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   qemu.sin_port = htons(static_cast<uint16_t>(qemu_port_));
-  ::sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&qemu), sizeof qemu);
+  ::sendto(fd_, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&qemu), sizeof qemu);
 }
 
 void LinkStandIn::reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t ip_header,
@@ -245,11 +248,7 @@ void LinkStandIn::reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t
   put16(out, static_cast<uint16_t>(8 + payload.size()));
   put16(out, 0);  // no UDP checksum (allowed over IPv4)
   out.insert(out.end(), payload.begin(), payload.end());
-  sockaddr_in qemu{};
-  qemu.sin_family = AF_INET;
-  qemu.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  qemu.sin_port = htons(static_cast<uint16_t>(qemu_port_));
-  ::sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&qemu), sizeof qemu);
+  send_to_qemu(out);
 }
 
 }  // namespace bronze::test

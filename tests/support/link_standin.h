@@ -53,6 +53,7 @@ class LinkStandIn {
  private:
   void run();
   void handle(std::span<const uint8_t> frame);
+  void send_to_qemu(const std::vector<uint8_t>& frame);
   void reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t ip_header, const std::vector<uint8_t>& payload);
 
   std::array<uint8_t, 4> address_{};

@@ -1,9 +1,9 @@
 #include "node/machined/boot/network_setup.h"
 
-#include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "base/files.h"
 #include "base/ip_prefix.h"
 #include "node/network/link_config.h"
 #include "node/network/resolv_conf.h"
@@ -21,13 +21,6 @@ constexpr auto kWaitForLinks = std::chrono::seconds(10);
 // (the config or DHCP), unless machine.time.bootTimeout says otherwise.
 constexpr int kDefaultBootTimeoutSeconds = 30;
 
-std::string slurp(const char* path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
@@ -36,7 +29,7 @@ std::string joined(const std::vector<std::string>& words) {
 
 std::vector<std::string> dhcp_ntp_servers() {
   std::vector<std::string> servers;
-  std::istringstream lines(slurp(kKernelDhcpNtpServers));
+  std::istringstream lines(read_file_or_empty(kKernelDhcpNtpServers));
   std::string line;
   while (std::getline(lines, line)) {
     if (parse_ip_address(line) && line != "0.0.0.0") servers.push_back(line);
@@ -45,7 +38,7 @@ std::vector<std::string> dhcp_ntp_servers() {
 }
 
 void write_resolvers(NodeContext& node, const config::MachineConfig* config) {
-  auto dhcp = network::resolvers_from_kernel_dhcp(slurp(network::kKernelDhcpAnswer));
+  auto dhcp = network::resolvers_from_kernel_dhcp(read_file_or_empty(network::kKernelDhcpAnswer));
   std::vector<std::string> none;
   auto chosen = network::choose_resolvers(config ? config->machine.network.nameservers : none,
                                           config ? config->machine.network.search_domains : none,
