@@ -94,7 +94,8 @@ bench: build
 	echo "## Upgrade" && \
 	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
 	$(BUILD_DIR)/bench/cluster_bench && echo && \
-	$(BUILD_DIR)/bench/device_boot_bench
+	$(BUILD_DIR)/bench/device_boot_bench && echo && \
+	$(BUILD_DIR)/bench/kernel_size_bench
 
 clean:
 	rm -rf _build $(OUT)

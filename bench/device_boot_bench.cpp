@@ -3,15 +3,13 @@
 // baked config booted under QEMU (TCG, SeaBIOS) on virtio-blk, AHCI, NVMe,
 // usb-storage behind xHCI, PVSCSI and virtio-scsi, and with e1000e and
 // VMXNET3 NICs; each timed from QEMU's start to machined's "already
-// committed" line, best of 3. Also the kernels' sizes. Prints Markdown for
-// BENCHMARKS.md.
+// committed" line, best of 3. Prints Markdown for BENCHMARKS.md.
 //
-//   device_boot_bench    (make bench runs it; needs BRONZE_KERNEL_DIR and BRONZE_KERNEL_DIR_ARM64)
+//   device_boot_bench    (make bench runs it; needs BRONZE_KERNEL_DIR)
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -72,13 +70,6 @@ int main() {
       if (baseline == 0) baseline = best;
       std::printf("| %s | %s | %.1f | %.2f× |\n", m.disk.c_str(), m.nic.c_str(), best, best / baseline);
       std::fflush(stdout);
-    }
-    std::printf("\n## Kernel size\n\n| arch | vmlinuz, bytes |\n|---|---|\n");
-    for (const char* var : {"BRONZE_KERNEL_DIR", "BRONZE_KERNEL_DIR_ARM64"}) {
-      const char* folder = std::getenv(var);
-      if (!folder) continue;
-      std::printf("| %s | %ju |\n", std::string(var) == "BRONZE_KERNEL_DIR" ? "amd64 (bzImage)" : "arm64 (Image)",
-                  static_cast<uintmax_t>(fs::file_size(fs::path(folder) / "vmlinuz")));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "device_boot_bench: %s\n", e.what());

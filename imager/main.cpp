@@ -151,7 +151,7 @@ int run_build(const std::string& command, std::vector<std::string> args) {
                  "(raise it when a release fixes a vulnerability)")
       ->capture_default_str();
   app.add_option("--out", r.out_dir, "output folder")->capture_default_str();
-  app.add_option("--kernel", kernel, "kernel image (bzImage; arm64: Image); `make kernel [ARCH=arm64]` builds the hardened one");
+  app.add_option("--kernel", kernel, "kernel image (bzImage; arm64: Image.gz, or Image); `make kernel [ARCH=arm64]` builds the hardened one");
   app.add_option("--extra-kernel-arg", extra, "kernel argument to append (repeatable)");
   app.add_option("--signing-key", key, "Ed25519 private key (PEM); default: the development key, created once");
   app.add_option("--disk-size", disk_size, "disk image size instead of the platform's (e.g. 2GiB)");

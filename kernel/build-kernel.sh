@@ -5,8 +5,11 @@
 #
 #   kernel/build-kernel.sh amd64|arm64      prints the cached kernel's folder
 #
-# The cache folder holds `vmlinuz` (bzImage on amd64, Image on arm64),
-# `config` (the final .config) and `modules.builtin` (the drivers built in).
+# The cache folder holds `vmlinuz` (bzImage on amd64; on arm64 Image.gz,
+# which has no decompressor of its own: GRUB's gzio inflates it, as on
+# Debian), `config` (the final .config), `modules.builtin` (the drivers built
+# in) and `builtin-sizes` (text, data and bss of each built-in directory,
+# which BENCHMARKS.md turns into what each driver family costs).
 # BRONZE_CACHE overrides the cache root.
 set -euo pipefail
 
@@ -16,7 +19,7 @@ source_tarball=/usr/src/linux-source-6.1.tar.xz
 
 case "$arch" in
   amd64) karch=x86_64; cross=""; image_path=arch/x86/boot/bzImage ;;
-  arm64) karch=arm64; cross=aarch64-linux-gnu-; image_path=arch/arm64/boot/Image ;;
+  arm64) karch=arm64; cross=aarch64-linux-gnu-; image_path=arch/arm64/boot/Image.gz ;;
   *) echo "build-kernel: unknown arch '$arch' (expected amd64 or arm64)" >&2; exit 2 ;;
 esac
 
@@ -33,14 +36,14 @@ done
 
 # Bump when the build steps below change what they produce; editing this
 # script otherwise (comments, messages) must not cost an 8-minute rebuild.
-recipe=2
+recipe=3
 source_version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 compiler_version=$("${cross}gcc" --version | head -n 1)
 key=$( { cat "${fragments[@]}"; echo "recipe $recipe"; echo "$source_version"; echo "$compiler_version"; } | sha256sum | cut -c1-16)
 
 cache_root=${BRONZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bronze}
 out="$cache_root/kernel/$arch-$key"
-if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ]; then
+if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ] && [ -f "$out/builtin-sizes" ]; then
   echo "$out"
   exit 0
 fi
@@ -49,7 +52,7 @@ mkdir -p "$cache_root/kernel"
 # One build per key at a time: a second caller waits and then finds it cached.
 exec 9>"$cache_root/kernel/.lock-$arch-$key"
 flock 9
-if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ]; then
+if [ -f "$out/vmlinuz" ] && [ -f "$out/config" ] && [ -f "$out/modules.builtin" ] && [ -f "$out/builtin-sizes" ]; then
   echo "$out"
   exit 0
 fi
@@ -92,6 +95,13 @@ cp .config "$stage/config"
 # ena/ena.ko): the tests check each platform's drivers against it.
 [ -f modules.builtin ] || { echo "build-kernel: the build made no modules.builtin" >&2; exit 1; }
 cp modules.builtin "$stage/modules.builtin"
+# Each directory's built-in.a holds its subdirectories' objects too (thin
+# archives), so a vendor's folder sums its whole driver family.
+find drivers net -name built-in.a | LC_ALL=C sort | while IFS= read -r archive; do
+  # An empty archive (a folder with nothing built in) has no objects to size.
+  { "${cross}size" -t "$archive" 2>/dev/null || true; } |
+    awk -v dir="${archive%/built-in.a}" '/\(TOTALS\)/ { print $1, $2, $3, dir }'
+done > "$stage/builtin-sizes"
 rm -rf "$out"
 mv "$stage" "$out"
 echo "$out"

@@ -1,6 +1,8 @@
 #include "machine_config/network_config.h"
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "base/ip_prefix.h"
@@ -70,38 +72,219 @@ RouteConfig read_route(const StrictYaml& yaml, const YAML::Node& node, const std
   return route;
 }
 
+std::vector<std::string> read_addresses(const StrictYaml& yaml, const YAML::Node& node, const std::string& list_path) {
+  if (!node.IsSequence()) yaml.fail(node, list_path, "expected a list of addresses such as 10.0.2.50/24");
+  std::vector<std::string> addresses;
+  std::set<std::string> seen;
+  for (const auto& item : node) {
+    std::string at = item_path(list_path, addresses.size());
+    std::string text = prefix(yaml, item, at).text();
+    if (!seen.insert(text).second) yaml.fail(item, at, text + " is given twice");
+    addresses.push_back(text);
+  }
+  return addresses;
+}
+
+std::vector<RouteConfig> read_routes(const StrictYaml& yaml, const YAML::Node& node, const std::string& list_path) {
+  if (!node.IsSequence()) yaml.fail(node, list_path, "expected a list of routes ({network, gateway, metric})");
+  std::vector<RouteConfig> routes;
+  for (const auto& item : node) routes.push_back(read_route(yaml, item, item_path(list_path, routes.size())));
+  return routes;
+}
+
+// IPv4 needs at least 68 bytes; 9216 is the largest jumbo frame NICs take.
+uint32_t read_mtu(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
+  return static_cast<uint32_t>(yaml.integer(node, path, 68, 9216));
+}
+
+// The kernel takes DHCP (ip=dhcp) on physical NICs only; a bond or VLAN
+// would need a DHCP client on the node, which it does not have yet. Said
+// at parse time, so that such a config is never taken and then left
+// without an address.
+[[noreturn]] void refuse_dhcp(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, const std::string& what) {
+  yaml.fail(node, path,
+            "DHCP on " + what + " is not supported: the node's DHCP is the kernel's, which serves physical interfaces "
+            "only; give it static addresses (and routes) instead");
+}
+
+bool one_of(const std::string& value, std::initializer_list<const char*> allowed) {
+  for (const char* name : allowed) {
+    if (value == name) return true;
+  }
+  return false;
+}
+
+BondConfig read_bond(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, const std::string& bond_name) {
+  yaml.expect_fields(node, path, {"interfaces", "mode", "miimon", "lacpRate", "xmitHashPolicy", "primary"});
+  BondConfig bond;
+  std::string members_path = path + ".interfaces";
+  YAML::Node members = yaml.required(node, path, "interfaces");
+  if (!members.IsSequence() || members.size() == 0) {
+    yaml.fail(members, members_path, "expected a list of the interfaces that make the bond, such as [eth0, eth1]");
+  }
+  for (const auto& item : members) {
+    std::string at = item_path(members_path, bond.interfaces.size());
+    std::string member = interface_name(yaml, item, at);
+    if (member == bond_name) yaml.fail(item, at, "a bond cannot be a member of itself");
+    if (std::find(bond.interfaces.begin(), bond.interfaces.end(), member) != bond.interfaces.end()) {
+      yaml.fail(item, at, member + " is given twice");
+    }
+    bond.interfaces.push_back(member);
+  }
+  if (auto mode = yaml.optional(node, "mode")) {
+    bond.mode = yaml.string(*mode, path + ".mode");
+    if (!one_of(bond.mode, {"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"})) {
+      yaml.fail(*mode, path + ".mode",
+                "expected one of balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb, "
+                "got '" + bond.mode + "'");
+    }
+  }
+  if (auto miimon = yaml.optional(node, "miimon")) {
+    bond.miimon = static_cast<uint32_t>(yaml.integer(*miimon, path + ".miimon", 0, 60000));
+  }
+  if (auto rate = yaml.optional(node, "lacpRate")) {
+    bond.lacp_rate = yaml.string(*rate, path + ".lacpRate");
+    if (!one_of(bond.lacp_rate, {"slow", "fast"})) {
+      yaml.fail(*rate, path + ".lacpRate", "expected slow or fast, got '" + bond.lacp_rate + "'");
+    }
+    if (bond.mode != "802.3ad") {
+      yaml.fail(*rate, path + ".lacpRate", "lacpRate is for mode 802.3ad only, and this bond's mode is " + bond.mode);
+    }
+  }
+  if (auto policy = yaml.optional(node, "xmitHashPolicy")) {
+    bond.xmit_hash_policy = yaml.string(*policy, path + ".xmitHashPolicy");
+    if (!one_of(bond.xmit_hash_policy, {"layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4"})) {
+      yaml.fail(*policy, path + ".xmitHashPolicy",
+                "expected one of layer2, layer3+4, layer2+3, encap2+3, encap3+4, got '" + bond.xmit_hash_policy + "'");
+    }
+  }
+  if (auto primary = yaml.optional(node, "primary")) {
+    bond.primary = interface_name(yaml, *primary, path + ".primary");
+    if (!one_of(bond.mode, {"active-backup", "balance-tlb", "balance-alb"})) {
+      yaml.fail(*primary, path + ".primary",
+                "a primary member is for modes active-backup, balance-tlb and balance-alb, and this bond's mode is " + bond.mode);
+    }
+    if (std::find(bond.interfaces.begin(), bond.interfaces.end(), bond.primary) == bond.interfaces.end()) {
+      yaml.fail(*primary, path + ".primary", bond.primary + " is not one of this bond's interfaces");
+    }
+  }
+  return bond;
+}
+
+VlanConfig read_vlan(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, const std::string& parent) {
+  yaml.expect_fields(node, path, {"vlanId", "addresses", "routes", "mtu", "dhcp"});
+  VlanConfig vlan;
+  vlan.vlan_id = static_cast<uint16_t>(yaml.integer(yaml.required(node, path, "vlanId"), path + ".vlanId", 1, 4094));
+  if (vlan_link_name(parent, vlan.vlan_id).size() > kMaxInterfaceName) {
+    yaml.fail(node, path + ".vlanId",
+              "the VLAN's link " + vlan_link_name(parent, vlan.vlan_id) +
+                  " would be longer than the 15 characters the kernel takes; give the parent a shorter name");
+  }
+  if (auto dhcp = yaml.optional(node, "dhcp"); dhcp && yaml.boolean(*dhcp, path + ".dhcp")) {
+    refuse_dhcp(yaml, *dhcp, path + ".dhcp", "a VLAN");
+  }
+  if (auto addresses = yaml.optional(node, "addresses")) vlan.addresses = read_addresses(yaml, *addresses, path + ".addresses");
+  if (auto routes = yaml.optional(node, "routes")) vlan.routes = read_routes(yaml, *routes, path + ".routes");
+  if (auto mtu = yaml.optional(node, "mtu")) vlan.mtu = read_mtu(yaml, *mtu, path + ".mtu");
+  return vlan;
+}
+
 InterfaceConfig read_interface(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
-  yaml.expect_fields(node, path, {"interface", "dhcp", "addresses", "routes", "mtu"});
+  yaml.expect_fields(node, path, {"interface", "dhcp", "addresses", "routes", "mtu", "bond", "vlans"});
   InterfaceConfig interface;
   interface.interface = interface_name(yaml, yaml.required(node, path, "interface"), path + ".interface");
-  if (auto dhcp = yaml.optional(node, "dhcp")) interface.dhcp = yaml.boolean(*dhcp, path + ".dhcp");
+  if (auto bond = yaml.optional(node, "bond")) interface.bond = read_bond(yaml, *bond, path + ".bond", interface.interface);
+  if (auto dhcp = yaml.optional(node, "dhcp")) {
+    interface.dhcp = yaml.boolean(*dhcp, path + ".dhcp");
+    if (interface.dhcp && interface.bond) refuse_dhcp(yaml, *dhcp, path + ".dhcp", "a bond");
+  }
   if (auto addresses = yaml.optional(node, "addresses")) {
-    std::string list_path = path + ".addresses";
-    if (!addresses->IsSequence()) yaml.fail(*addresses, list_path, "expected a list of addresses such as 10.0.2.50/24");
-    std::set<std::string> seen;
-    for (const auto& item : *addresses) {
-      std::string at = item_path(list_path, interface.addresses.size());
-      std::string text = prefix(yaml, item, at).text();
-      if (!seen.insert(text).second) yaml.fail(item, at, text + " is given twice");
-      interface.addresses.push_back(text);
+    interface.addresses = read_addresses(yaml, *addresses, path + ".addresses");
+  }
+  if (auto routes = yaml.optional(node, "routes")) interface.routes = read_routes(yaml, *routes, path + ".routes");
+  if (auto mtu = yaml.optional(node, "mtu")) interface.mtu = read_mtu(yaml, *mtu, path + ".mtu");
+  if (auto vlans = yaml.optional(node, "vlans")) {
+    std::string list_path = path + ".vlans";
+    if (!vlans->IsSequence()) yaml.fail(*vlans, list_path, "expected a list of VLANs ({vlanId, addresses, routes, mtu})");
+    for (const auto& item : *vlans) {
+      std::string at = item_path(list_path, interface.vlans.size());
+      auto vlan = read_vlan(yaml, item, at, interface.interface);
+      for (const auto& other : interface.vlans) {
+        if (other.vlan_id == vlan.vlan_id) yaml.fail(item, at + ".vlanId", "VLAN " + std::to_string(vlan.vlan_id) + " is given twice");
+      }
+      interface.vlans.push_back(std::move(vlan));
     }
   }
-  if (auto routes = yaml.optional(node, "routes")) {
-    std::string list_path = path + ".routes";
-    if (!routes->IsSequence()) yaml.fail(*routes, list_path, "expected a list of routes ({network, gateway, metric})");
-    for (const auto& item : *routes) {
-      interface.routes.push_back(read_route(yaml, item, item_path(list_path, interface.routes.size())));
-    }
-  }
-  // IPv4 needs at least 68 bytes; 9216 is the largest jumbo frame NICs take.
-  if (auto mtu = yaml.optional(node, "mtu")) interface.mtu = static_cast<uint32_t>(yaml.integer(*mtu, path + ".mtu", 68, 9216));
   return interface;
+}
+
+// What a bond's members may not be: listed with a configuration of their
+// own (the bond carries their addresses), members of two bonds, or bonds
+// themselves. `nodes` are the interfaces' YAML nodes, for the error's place.
+void check_bond_members(const StrictYaml& yaml, const std::vector<InterfaceConfig>& interfaces,
+                        const std::vector<YAML::Node>& nodes, const std::string& list_path) {
+  std::map<std::string, std::string> bond_of;  // member -> bond
+  for (size_t i = 0; i < interfaces.size(); ++i) {
+    if (!interfaces[i].bond) continue;
+    for (const auto& member : interfaces[i].bond->interfaces) {
+      auto [at, fresh] = bond_of.emplace(member, interfaces[i].interface);
+      if (!fresh) {
+        yaml.fail(nodes[i], item_path(list_path, i) + ".bond.interfaces",
+                  member + " is already a member of " + at->second + "; an interface joins one bond at most");
+      }
+    }
+  }
+  for (size_t i = 0; i < interfaces.size(); ++i) {
+    auto member = bond_of.find(interfaces[i].interface);
+    if (member == bond_of.end()) continue;
+    yaml.fail(nodes[i], item_path(list_path, i) + ".interface",
+              interfaces[i].interface + " is a member of " + member->second +
+                  (interfaces[i].bond ? ", and bonds of bonds are not supported"
+                                      : ", and a bond's member carries no configuration of its own: put its "
+                                        "addresses, routes and VLANs on " + member->second + " and remove this entry"));
+  }
 }
 
 void emit_list(YAML::Emitter& out, const char* key, const std::vector<std::string>& values) {
   if (values.empty()) return;
   out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& value : values) out << value;
+  out << YAML::EndSeq;
+}
+
+void emit_routes(YAML::Emitter& out, const std::vector<RouteConfig>& routes) {
+  if (routes.empty()) return;
+  out << YAML::Key << "routes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& route : routes) {
+    out << YAML::BeginMap << YAML::Key << "network" << YAML::Value << route.network;
+    if (!route.gateway.empty()) out << YAML::Key << "gateway" << YAML::Value << route.gateway;
+    if (route.metric != 0) out << YAML::Key << "metric" << YAML::Value << route.metric;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void emit_bond(YAML::Emitter& out, const BondConfig& bond) {
+  out << YAML::Key << "bond" << YAML::Value << YAML::BeginMap;
+  emit_list(out, "interfaces", bond.interfaces);
+  out << YAML::Key << "mode" << YAML::Value << bond.mode;
+  if (bond.miimon != 0) out << YAML::Key << "miimon" << YAML::Value << bond.miimon;
+  if (!bond.lacp_rate.empty()) out << YAML::Key << "lacpRate" << YAML::Value << bond.lacp_rate;
+  if (!bond.xmit_hash_policy.empty()) out << YAML::Key << "xmitHashPolicy" << YAML::Value << bond.xmit_hash_policy;
+  if (!bond.primary.empty()) out << YAML::Key << "primary" << YAML::Value << bond.primary;
+  out << YAML::EndMap;
+}
+
+void emit_vlans(YAML::Emitter& out, const std::vector<VlanConfig>& vlans) {
+  if (vlans.empty()) return;
+  out << YAML::Key << "vlans" << YAML::Value << YAML::BeginSeq;
+  for (const auto& vlan : vlans) {
+    out << YAML::BeginMap << YAML::Key << "vlanId" << YAML::Value << vlan.vlan_id;
+    emit_list(out, "addresses", vlan.addresses);
+    emit_routes(out, vlan.routes);
+    if (vlan.mtu != 0) out << YAML::Key << "mtu" << YAML::Value << vlan.mtu;
+    out << YAML::EndMap;
+  }
   out << YAML::EndSeq;
 }
 
@@ -149,6 +332,7 @@ NetworkConfig read_network(const StrictYaml& yaml, const YAML::Node& node, const
     std::string list_path = path + ".interfaces";
     if (!interfaces->IsSequence()) yaml.fail(*interfaces, list_path, "expected a list of interfaces");
     std::set<std::string> names;
+    std::vector<YAML::Node> nodes;
     for (const auto& item : *interfaces) {
       std::string at = item_path(list_path, network.interfaces.size());
       auto interface = read_interface(yaml, item, at);
@@ -156,6 +340,18 @@ NetworkConfig read_network(const StrictYaml& yaml, const YAML::Node& node, const
         yaml.fail(item, at + ".interface", interface.interface + " is configured twice");
       }
       network.interfaces.push_back(std::move(interface));
+      nodes.push_back(item);
+    }
+    check_bond_members(yaml, network.interfaces, nodes, list_path);
+    for (size_t i = 0; i < network.interfaces.size(); ++i) {
+      for (const auto& vlan : network.interfaces[i].vlans) {
+        std::string link = vlan_link_name(network.interfaces[i].interface, vlan.vlan_id);
+        if (names.count(link)) {
+          yaml.fail(nodes[i], item_path(list_path, i) + ".vlans",
+                    "VLAN " + std::to_string(vlan.vlan_id) + " makes the link " + link +
+                        ", which is also listed as an interface of its own");
+        }
+      }
     }
   }
   return network;
@@ -229,17 +425,10 @@ void emit_network(YAML::Emitter& out, const NetworkConfig& network) {
       out << YAML::Key << "interface" << YAML::Value << interface.interface;
       out << YAML::Key << "dhcp" << YAML::Value << interface.dhcp;
       emit_list(out, "addresses", interface.addresses);
-      if (!interface.routes.empty()) {
-        out << YAML::Key << "routes" << YAML::Value << YAML::BeginSeq;
-        for (const auto& route : interface.routes) {
-          out << YAML::BeginMap << YAML::Key << "network" << YAML::Value << route.network;
-          if (!route.gateway.empty()) out << YAML::Key << "gateway" << YAML::Value << route.gateway;
-          if (route.metric != 0) out << YAML::Key << "metric" << YAML::Value << route.metric;
-          out << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-      }
+      emit_routes(out, interface.routes);
       if (interface.mtu != 0) out << YAML::Key << "mtu" << YAML::Value << interface.mtu;
+      if (interface.bond) emit_bond(out, *interface.bond);
+      emit_vlans(out, interface.vlans);
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

@@ -13,6 +13,14 @@
 //           routes:
 //             - {network: 0.0.0.0/0, gateway: 10.0.2.2, metric: 1024}
 //           mtu: 1500
+//         - interface: bond0              # a bond of eth1 and eth2
+//           bond:
+//             interfaces: [eth1, eth2]
+//             mode: active-backup         # the kernel's names; balance-rr by default
+//             miimon: 100
+//           vlans:
+//             - vlanId: 42                # the link bond0.42
+//               addresses: [192.168.200.2/24]
 //     time:
 //       disabled: false
 //       servers: [time.cloudflare.com]
@@ -41,14 +49,42 @@ struct RouteConfig {
   bool operator==(const RouteConfig&) const = default;
 };
 
+// A bond made of other NICs. Its members carry no configuration of their
+// own; the bond takes their addresses' place.
+struct BondConfig {
+  std::vector<std::string> interfaces;  // the members, in the order they join
+  std::string mode = "balance-rr";      // the kernel's mode names, balance-rr its default
+  uint32_t miimon = 0;                  // link checks every N ms; 0: none
+  std::string lacp_rate;                // 802.3ad only: slow or fast; empty: the kernel's (slow)
+  std::string xmit_hash_policy;         // layer2, layer3+4, ...; empty: the kernel's (layer2)
+  std::string primary;                  // active-backup, balance-tlb, balance-alb: the preferred member
+  bool operator==(const BondConfig&) const = default;
+};
+
+// An 802.1Q VLAN on an interface: the link <interface>.<vlanId>.
+struct VlanConfig {
+  uint16_t vlan_id = 0;  // 1 to 4094
+  std::vector<std::string> addresses;
+  std::vector<RouteConfig> routes;
+  uint32_t mtu = 0;
+  bool operator==(const VlanConfig&) const = default;
+};
+
 struct InterfaceConfig {
-  std::string interface;                // the kernel's name: eth0
+  std::string interface;                // the kernel's name: eth0, or the bond's to make: bond0
   bool dhcp = false;                    // as Talos: only when asked for
   std::vector<std::string> addresses;   // prefixes: 10.0.2.50/24
   std::vector<RouteConfig> routes;
   uint32_t mtu = 0;                     // 0: leave it
+  std::optional<BondConfig> bond;       // set: `interface` is a bond to make of these members
+  std::vector<VlanConfig> vlans;
   bool operator==(const InterfaceConfig&) const = default;
 };
+
+// The kernel's name of a VLAN link: eth0.42.
+inline std::string vlan_link_name(const std::string& parent, uint16_t vlan_id) {
+  return parent + "." + std::to_string(vlan_id);
+}
 
 struct NetworkConfig {
   std::string hostname;  // empty: the platform's, else the node picks none

@@ -107,6 +107,105 @@ TEST(NetworkConfig, RefusesEachMistakeWithItsPlace) {
   expect_machine_config_error(with_time("    enabled: true\n"), "11:5", "machine.time.enabled", "unknown field");
 }
 
+const char* kBondWithVlans =
+    "    interfaces:\n"
+    "      - interface: bond0\n"
+    "        bond:\n"
+    "          interfaces: [eth1, eth2]\n"
+    "          mode: active-backup\n"
+    "          miimon: 100\n"
+    "          primary: eth2\n"
+    "        mtu: 9000\n"
+    "        vlans:\n"
+    "          - vlanId: 42\n"
+    "            addresses: [192.168.200.2/24]\n"
+    "            routes: [{network: 10.42.0.0/16, gateway: 192.168.200.1}]\n"
+    "          - {vlanId: 43, addresses: [192.168.201.2/24], mtu: 1500, dhcp: false}\n"
+    "      - interface: bond1\n"
+    "        bond: {interfaces: [eth3], mode: 802.3ad, lacpRate: fast, xmitHashPolicy: layer3+4}\n"
+    "        addresses: [10.1.0.2/24]\n";
+
+TEST(NetworkConfig, ReadsBondsAndVlansAndWritesThemBackEqual) {
+  auto config = parse_machine_config(with_network(kBondWithVlans), "node.yaml");
+  const auto& interfaces = config.machine.network.interfaces;
+  ASSERT_EQ(interfaces.size(), 2u);
+  ASSERT_TRUE(interfaces[0].bond);
+  EXPECT_EQ(interfaces[0].bond->interfaces, (std::vector<std::string>{"eth1", "eth2"}));
+  EXPECT_EQ(interfaces[0].bond->mode, "active-backup");
+  EXPECT_EQ(interfaces[0].bond->miimon, 100u);
+  EXPECT_EQ(interfaces[0].bond->primary, "eth2");
+  EXPECT_EQ(interfaces[0].mtu, 9000u);
+  ASSERT_EQ(interfaces[0].vlans.size(), 2u);
+  EXPECT_EQ(interfaces[0].vlans[0].vlan_id, 42);
+  EXPECT_EQ(interfaces[0].vlans[0].addresses, (std::vector<std::string>{"192.168.200.2/24"}));
+  EXPECT_EQ(interfaces[0].vlans[0].routes[0], (RouteConfig{"10.42.0.0/16", "192.168.200.1", 0}));
+  EXPECT_EQ(interfaces[0].vlans[1].mtu, 1500u);
+  EXPECT_EQ(vlan_link_name("bond0", 42), "bond0.42");
+  ASSERT_TRUE(interfaces[1].bond);
+  EXPECT_EQ(interfaces[1].bond->lacp_rate, "fast");
+  EXPECT_EQ(interfaces[1].bond->xmit_hash_policy, "layer3+4");
+  EXPECT_EQ(parse_machine_config(to_yaml(config), "again.yaml"), config);
+  // A bond without a mode is the kernel's default.
+  auto plain = parse_machine_config(with_network("    interfaces:\n      - {interface: bond0, bond: {interfaces: [eth0]}}\n"),
+                                    "node.yaml");
+  EXPECT_EQ(plain.machine.network.interfaces[0].bond->mode, "balance-rr");
+}
+
+TEST(NetworkConfig, RefusesBondAndVlanMistakesWithTheirPlace) {
+  std::string bond0 = "    interfaces:\n      - interface: bond0\n";
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: []}\n"), "12:28",
+                              "machine.network.interfaces[0].bond.interfaces", "expected a list of the interfaces");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0, eth0]}\n"), "12:35",
+                              "machine.network.interfaces[0].bond.interfaces[1]", "eth0 is given twice");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [bond0]}\n"), "12:29",
+                              "machine.network.interfaces[0].bond.interfaces[0]", "a bond cannot be a member of itself");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0], mode: lacp}\n"), "12:42",
+                              "machine.network.interfaces[0].bond.mode", "expected one of balance-rr, active-backup");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0], lacpRate: fast}\n"), "12:46",
+                              "machine.network.interfaces[0].bond.lacpRate",
+                              "lacpRate is for mode 802.3ad only, and this bond's mode is balance-rr");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0], mode: active-backup, primary: eth1}\n"),
+                              "12:66", "machine.network.interfaces[0].bond.primary", "eth1 is not one of this bond's interfaces");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0], xmitHashPolicy: l4}\n"), "12:52",
+                              "machine.network.interfaces[0].bond.xmitHashPolicy", "expected one of layer2, layer3+4");
+  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0]}\n        dhcp: true\n"), "13:15",
+                              "machine.network.interfaces[0].dhcp",
+                              "DHCP on a bond is not supported: the node's DHCP is the kernel's, which serves physical "
+                              "interfaces only; give it static addresses");
+  // A member configured on its own: its addresses belong on the bond.
+  expect_machine_config_error(
+      with_network(bond0 + "        bond: {interfaces: [eth0]}\n      - {interface: eth0, addresses: [10.0.2.50/24]}\n"), "13:9",
+      "machine.network.interfaces[1].interface",
+      "eth0 is a member of bond0, and a bond's member carries no configuration of its own: put its addresses, routes "
+      "and VLANs on bond0 and remove this entry");
+  expect_machine_config_error(
+      with_network(bond0 + "        bond: {interfaces: [eth0]}\n      - {interface: bond1, bond: {interfaces: [eth0]}}\n"),
+      "13:9", "machine.network.interfaces[1].bond.interfaces",
+      "eth0 is already a member of bond0; an interface joins one bond at most");
+  expect_machine_config_error(
+      with_network(bond0 + "        bond: {interfaces: [eth0]}\n      - {interface: bond1, bond: {interfaces: [bond0]}}\n"),
+      "11:9", "machine.network.interfaces[0].interface", "bond0 is a member of bond1, and bonds of bonds are not supported");
+
+  std::string eth0 = "    interfaces:\n      - interface: eth0\n";
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 4095}]\n"), "12:26",
+                              "machine.network.interfaces[0].vlans[0].vlanId", "expected a whole number from 1 to 4094, got '4095'");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7}, {vlanId: 7}]\n"), "12:30",
+                              "machine.network.interfaces[0].vlans[1].vlanId", "VLAN 7 is given twice");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{addresses: [10.0.0.1/24]}]\n"), "12:17",
+                              "machine.network.interfaces[0].vlans[0].vlanId", "missing");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7, dhcp: true}]\n"), "12:35",
+                              "machine.network.interfaces[0].vlans[0].dhcp", "DHCP on a VLAN is not supported");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7, id: 8}]\n"), "12:29",
+                              "machine.network.interfaces[0].vlans[0].id",
+                              "unknown field (expected one of: vlanId, addresses, routes, mtu, dhcp)");
+  expect_machine_config_error(with_network("    interfaces:\n      - interface: enp129s0f1np1\n        vlans: [{vlanId: 100}]\n"),
+                              "12:17", "machine.network.interfaces[0].vlans[0].vlanId",
+                              "the VLAN's link enp129s0f1np1.100 would be longer than the 15 characters the kernel takes");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7}]\n      - {interface: eth0.7}\n"), "11:9",
+                              "machine.network.interfaces[0].vlans",
+                              "VLAN 7 makes the link eth0.7, which is also listed as an interface of its own");
+}
+
 TEST(NetworkConfig, DurationsAreGoDurations) {
   EXPECT_EQ(parse_duration_seconds("30s"), 30);
   EXPECT_EQ(parse_duration_seconds("2m"), 120);

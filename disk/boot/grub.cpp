@@ -67,8 +67,10 @@ void check_grub_modules(const GrubPaths& paths) {
 }
 
 const std::vector<std::string>& grub_modules() {
+  // gzio: the arm64 kernel is an Image.gz (arm64 kernels do not decompress
+  // themselves), which GRUB inflates as it loads it.
   static const std::vector<std::string> modules = {
-      "part_gpt", "fat", "ext2", "normal", "linux", "configfile", "search", "test", "regexp",
+      "part_gpt", "fat", "ext2", "normal", "linux", "gzio", "configfile", "search", "test", "regexp",
       "loadenv", "echo", "serial", "terminal", "sleep", "halt", "reboot", "boot"};
   return modules;
 }

@@ -62,7 +62,7 @@ CheckedInputs check_inputs(const BuildRequest& r) {
   }
   check_output_options(r, format);
   std::string arch_arg = r.arch == "amd64" ? "" : " ARCH=" + r.arch;
-  require_file(r.kernel, "kernel", "build it with `make kernel" + arch_arg + "` or pass --kernel PATH to a bzImage (arm64: Image)");
+  require_file(r.kernel, "kernel", "build it with `make kernel" + arch_arg + "` or pass --kernel PATH to a bzImage (arm64: Image.gz)");
   // Only the outputs that write a disk run GRUB's grub-mkimage.
   if (r.output == "image" || r.output == "iso") disk::check_grub_modules(r.grub);
   // The node binaries of another arch come from its cross build.

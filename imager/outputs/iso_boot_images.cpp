@@ -21,8 +21,8 @@ namespace {
 // What the ISO's GRUB runs (grub-mkimage adds their dependencies), for both
 // BIOS and UEFI. They are built into the cores, so the ISO needs no module
 // folder; the rest of GRUB's modules, fonts, locales and themes would only
-// make it larger.
-constexpr const char* kGrubModules[] = {"normal", "linux", "serial", "terminal", "echo", "test", "configfile",
+// make it larger. gzio inflates the arm64 kernel (an Image.gz).
+constexpr const char* kGrubModules[] = {"normal", "linux", "gzio", "serial", "terminal", "echo", "test", "configfile",
                                        "search", "iso9660", "part_msdos", "part_gpt", "fat"};
 
 // Room for the FAT's own structures around GRUB's EFI binary, rounded to whole MiB.

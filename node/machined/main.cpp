@@ -219,6 +219,7 @@ int run_as_node() {
   for (const auto& line : health.lines) node.say(line);
   watchdog.feed();
 
+  bronze::platform::NodeEnvironment platform_env([](const std::string& line) { node.say(line); });
   std::optional<std::string> config_text;
   if (node.disk) {
     try {
@@ -229,7 +230,6 @@ int run_as_node() {
   }
   // No config in STATE: the platform's metadata, or bronze.config=URL.
   if (!config_text && from_disk && node.disk) {
-    bronze::platform::NodeEnvironment env([](const std::string& line) { node.say(line); });
     bronze::platform::RetryPolicy retry;
     retry.sleep = [&watchdog](std::chrono::milliseconds delay) {
       for (auto left = delay; left.count() > 0; left -= std::chrono::milliseconds(500)) {
@@ -237,7 +237,7 @@ int run_as_node() {
         std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(500)));
       }
     };
-    config_text = config_from_platform(node, env, retry, cmdline.get("bronze.config").value_or(""));
+    config_text = config_from_platform(node, platform_env, retry, cmdline.get("bronze.config").value_or(""));
   }
   // The network and the clock before any certificate is made: a node that
   // booted years off would sign a serving certificate no client accepts.
@@ -249,7 +249,10 @@ int run_as_node() {
       // serve_api says what is wrong with it, and serves nothing.
     }
   }
-  set_up_network(node, parsed ? &*parsed : nullptr, [&watchdog] { watchdog.feed(); });
+  // What the platform says of the network, at every boot: STATE's config
+  // holds none of it.
+  auto platform_interfaces = network_from_platform(node, platform_env, parsed ? &*parsed : nullptr);
+  set_up_network(node, parsed ? &*parsed : nullptr, platform_interfaces, [&watchdog] { watchdog.feed(); });
 
   ServeOptions serve;
   serve.api_address = kApiAddress;

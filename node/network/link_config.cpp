@@ -2,42 +2,24 @@
 
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netlink/addr.h>
-#include <netlink/cache.h>
-#include <netlink/errno.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
 #include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
-#include <netlink/socket.h>
 
-#include <memory>
 #include <thread>
 
-#include "base/error.h"
+#include "node/network/rtnl.h"
+#include "node/network/virtual_links.h"
 
 namespace bronze::network {
 
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const {
-    if (p) Free(p);
-  }
-};
-using SocketPtr = std::unique_ptr<nl_sock, Deleter<nl_sock, nl_socket_free>>;
-using LinkPtr = std::unique_ptr<rtnl_link, Deleter<rtnl_link, rtnl_link_put>>;
-using AddrPtr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr, rtnl_addr_put>>;
-using RoutePtr = std::unique_ptr<rtnl_route, Deleter<rtnl_route, rtnl_route_put>>;
-using NlAddrPtr = std::unique_ptr<nl_addr, Deleter<nl_addr, nl_addr_put>>;
-using CachePtr = std::unique_ptr<nl_cache, Deleter<nl_cache, nl_cache_free>>;
-
-std::string nl_error(int code) { return nl_geterror(code); }
-
-void check(int code, const std::string& what) {
-  if (code < 0) throw Error(what + ": " + nl_error(code));
-}
+using rtnl::AddrPtr;
+using rtnl::CachePtr;
+using rtnl::check;
+using rtnl::LinkPtr;
+using rtnl::NlAddrPtr;
+using rtnl::RoutePtr;
+using rtnl::SocketPtr;
 
 NlAddrPtr parse_address(const std::string& text) {
   nl_addr* parsed = nullptr;
@@ -164,17 +146,35 @@ std::string describe_route(const std::string& name, const config::RouteConfig& r
          (route.metric ? " metric " + std::to_string(route.metric) : "");
 }
 
-void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, std::chrono::seconds wait,
-                   const std::function<void()>& tick, LinkReport& report) {
-  const std::string& name = interface.interface;
-  auto link = wait_for_link(socket, name, wait, tick);
-  int ifindex = rtnl_link_get_ifindex(link.get());
+// What the kernel's DHCP (or anything before us) put on the link, removed;
+// the removed things' names, for the log.
+std::vector<std::string> flush_ipv4(nl_sock* socket, int ifindex) {
+  auto removed = flush_routes(socket, ifindex);
+  auto addresses = flush_addresses(socket, ifindex);
+  removed.insert(removed.begin(), addresses.begin(), addresses.end());
+  return removed;
+}
+
+std::string removed_note(const std::vector<std::string>& removed) {
+  if (removed.empty()) return "";
+  std::string note = " (removed what the kernel's DHCP had set:";
+  for (size_t i = 0; i < removed.size(); ++i) note += (i ? ", " : " ") + removed[i];
+  return note + ")";
+}
+
+// What any link gets, found or made: up with its MTU, DHCP kept or what it
+// left removed, the static addresses, the routes. `line` starts the log
+// line ("network: eth0:").
+void configure_link(nl_sock* socket, const std::string& name, rtnl_link* link, uint32_t mtu, bool dhcp,
+                    const std::vector<std::string>& addresses, const std::vector<config::RouteConfig>& routes,
+                    std::string line, LinkReport& report) {
+  int ifindex = rtnl_link_get_ifindex(link);
   LinkPtr change(rtnl_link_alloc());
   rtnl_link_set_flags(change.get(), IFF_UP);
-  if (interface.mtu != 0) rtnl_link_set_mtu(change.get(), interface.mtu);
-  check(rtnl_link_change(socket, link.get(), change.get(), 0), "cannot bring " + name + " up");
-  std::string line = "network: " + name + ": up" + (interface.mtu ? ", mtu " + std::to_string(interface.mtu) : "");
-  if (interface.dhcp) {
+  if (mtu != 0) rtnl_link_set_mtu(change.get(), mtu);
+  check(rtnl_link_change(socket, link, change.get(), 0), "cannot bring " + name + " up");
+  line += " up" + (mtu ? ", mtu " + std::to_string(mtu) : "");
+  if (dhcp) {
     if (!has_ipv4_address(socket, ifindex)) {
       report.problems.push_back("network: " + name +
                                 " asks for DHCP, but the kernel's DHCP (ip=dhcp) configured another interface; Bronze "
@@ -183,24 +183,68 @@ void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, st
       line += ", DHCP (the kernel's answer kept)";
     }
   } else {
-    auto removed = flush_routes(socket, ifindex);
-    auto addresses = flush_addresses(socket, ifindex);
-    removed.insert(removed.begin(), addresses.begin(), addresses.end());
-    line += ", no DHCP";
-    if (!removed.empty()) {
-      line += " (removed what the kernel's DHCP had set:";
-      for (size_t i = 0; i < removed.size(); ++i) line += (i ? ", " : " ") + removed[i];
-      line += ")";
-    }
+    line += ", no DHCP" + removed_note(flush_ipv4(socket, ifindex));
   }
-  for (const auto& prefix : interface.addresses) {
+  for (const auto& prefix : addresses) {
     add_address(socket, ifindex, prefix);
     line += ", " + prefix;
   }
   report.done.push_back(line);
-  for (const auto& route : interface.routes) {
+  for (const auto& route : routes) {
     add_route(socket, ifindex, route);
     report.done.push_back(describe_route(name, route));
+  }
+}
+
+std::string bond_options(const config::BondConfig& bond) {
+  std::string text = bond.mode;
+  if (bond.miimon) text += ", miimon " + std::to_string(bond.miimon) + " ms";
+  if (!bond.lacp_rate.empty()) text += ", lacp rate " + bond.lacp_rate;
+  if (!bond.xmit_hash_policy.empty()) text += ", hash " + bond.xmit_hash_policy;
+  if (!bond.primary.empty()) text += ", primary " + bond.primary;
+  return text;
+}
+
+// The bond made and its members in it; the bond's link.
+LinkPtr assemble_bond(nl_sock* socket, const config::InterfaceConfig& interface, std::chrono::seconds wait,
+                      const std::function<void()>& tick, LinkReport& report) {
+  const std::string& name = interface.interface;
+  const auto& bond = *interface.bond;
+  // Every member first: a missing NIC fails the bond before it exists.
+  std::vector<LinkPtr> members;
+  for (const auto& member : bond.interfaces) members.push_back(wait_for_link(socket, member, wait, tick));
+  int bond_ifindex = make_bond(socket, name, bond);
+  std::string names;
+  for (size_t i = 0; i < members.size(); ++i) {
+    int member_ifindex = rtnl_link_get_ifindex(members[i].get());
+    // A member carries no address of its own; the kernel's DHCP may have
+    // given it one.
+    auto removed = flush_ipv4(socket, member_ifindex);
+    join_bond(socket, bond_ifindex, member_ifindex, bond.interfaces[i]);
+    report.done.push_back("network: " + bond.interfaces[i] + ": joined " + name + removed_note(removed));
+    names += (i ? ", " : "") + bond.interfaces[i];
+  }
+  report.done.push_back("network: " + name + ": bond of " + names + " (" + bond_options(bond) + ")");
+  return wait_for_link(socket, name, wait, tick);
+}
+
+void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, std::chrono::seconds wait,
+                   const std::function<void()>& tick, LinkReport& report) {
+  const std::string& name = interface.interface;
+  auto link = interface.bond ? assemble_bond(socket, interface, wait, tick, report) : wait_for_link(socket, name, wait, tick);
+  configure_link(socket, name, link.get(), interface.mtu, interface.dhcp, interface.addresses, interface.routes,
+                 "network: " + name + ":", report);
+  int parent = rtnl_link_get_ifindex(link.get());
+  for (const auto& vlan : interface.vlans) {
+    std::string vlan_name = config::vlan_link_name(name, vlan.vlan_id);
+    try {
+      make_vlan(socket, vlan_name, parent, vlan.vlan_id);
+      auto vlan_link = wait_for_link(socket, vlan_name, wait, tick);
+      configure_link(socket, vlan_name, vlan_link.get(), vlan.mtu, false, vlan.addresses, vlan.routes,
+                     "network: " + vlan_name + ": VLAN " + std::to_string(vlan.vlan_id) + " on " + name + ",", report);
+    } catch (const Error& e) {
+      report.problems.push_back("network: " + vlan_name + ": " + e.what());
+    }
   }
 }
 

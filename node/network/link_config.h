@@ -1,7 +1,9 @@
 // machine.network.interfaces applied to the kernel's links through
-// rtnetlink (libnl-route): the link up with its MTU; with dhcp: false,
-// what the kernel's DHCP put on it removed; then the static addresses and
-// routes. Unlisted interfaces keep what ip=dhcp gave them.
+// rtnetlink (libnl-route): a bond made of its members first; the link up
+// with its MTU; with dhcp: false, what the kernel's DHCP put on it removed;
+// then the static addresses and routes; then its VLANs, each a link of its
+// own configured the same way. Unlisted interfaces keep what ip=dhcp gave
+// them.
 #pragma once
 
 #include <chrono>

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "node/network/interface_merge.h"
 #include "node/network/resolv_conf.h"
 #include "node/network/sntp.h"
 #include "node/network/time_sync.h"
@@ -279,4 +280,36 @@ TEST(TimeSync, NoServerAnsweringLeavesTheClockAloneAndSaysSo) {
 }
 
 }  // namespace
+TEST(InterfaceMerge, TheConfigWinsAndThePlatformFillsIn) {
+  config::InterfaceConfig config_eth0;
+  config_eth0.interface = "eth0";
+  config_eth0.addresses = {"10.0.2.50/24"};
+  config::InterfaceConfig config_bond;
+  config_bond.interface = "bond0";
+  config_bond.bond = config::BondConfig{};
+  config_bond.bond->interfaces = {"eth1"};
+  config::InterfaceConfig platform_eth0;
+  platform_eth0.interface = "eth0";
+  platform_eth0.addresses = {"10.0.2.60/24"};
+  config::InterfaceConfig platform_eth1;  // in the config's bond: not also on its own
+  platform_eth1.interface = "eth1";
+  platform_eth1.dhcp = true;
+  config::InterfaceConfig platform_eth2;
+  platform_eth2.interface = "eth2";
+  platform_eth2.addresses = {"192.168.1.5/24"};
+  auto merged = merge_interfaces({config_eth0, config_bond}, {platform_eth0, platform_eth1, platform_eth2});
+  ASSERT_EQ(merged.interfaces.size(), 3u);
+  EXPECT_EQ(merged.interfaces[0], config_eth0);
+  EXPECT_EQ(merged.interfaces[1], config_bond);
+  EXPECT_EQ(merged.interfaces[2], platform_eth2);
+  EXPECT_EQ(merged.overridden, (std::vector<std::string>{"eth0", "eth1"}));
+  // A platform bond over a NIC the config names is the config's to say.
+  config::InterfaceConfig platform_bond;
+  platform_bond.interface = "bond7";
+  platform_bond.bond = config::BondConfig{};
+  platform_bond.bond->interfaces = {"eth0", "eth3"};
+  EXPECT_EQ(merge_interfaces({config_eth0}, {platform_bond}).overridden, std::vector<std::string>{"bond7"});
+  EXPECT_EQ(merge_interfaces({}, {platform_bond}).interfaces, std::vector<config::InterfaceConfig>{platform_bond});
+}
+
 }  // namespace bronze::network

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "machine_config/network_config.h"
+
 namespace bronze::platform {
 
 struct HttpAnswer {
@@ -40,6 +42,9 @@ class MetadataEnvironment {
   // whatever its label (Azure's provisioning media, an OVF environment
   // ISO); nullopt when none does.
   virtual std::optional<std::string> read_media_file(const std::string& path) = 0;
+  // The name of this machine's NIC with the MAC address `mac` (any case),
+  // "" when it has none: platforms name NICs by MAC, the kernel by name.
+  virtual std::string interface_with_mac(const std::string& mac) = 0;
   virtual void say(const std::string& line) = 0;
 };
 
@@ -49,6 +54,9 @@ struct PlatformConfig {
   std::optional<std::string> user_data;  // the machine config, as the user gave it
   std::string hostname;
   std::vector<std::string> dns_servers;
+  // Addresses, routes, bonds and VLANs, where the platform gives them
+  // rather than DHCP (OpenStack's network_data.json).
+  std::vector<config::InterfaceConfig> interfaces;
   std::string source;  // where the user data came from, for the log
 };
 
@@ -66,6 +74,11 @@ class ConfigSource {
   // Throws NotAvailable when the data is not (yet) there, bronze::Error when
   // the platform answers something that cannot be right.
   virtual PlatformConfig fetch(MetadataEnvironment& env) = 0;
+  // What the platform says of the node's network, read at every boot (the
+  // machine config in STATE has none of it): nullopt when this platform's
+  // network is DHCP's alone. One try, no retries: the boot goes on with the
+  // kernel's DHCP when the platform does not answer. Throws as fetch does.
+  virtual std::optional<PlatformConfig> network(MetadataEnvironment&) { return std::nullopt; }
 };
 
 // The source for `platform` (its name in platforms/*.yaml); `config_url` is

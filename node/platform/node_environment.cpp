@@ -3,6 +3,7 @@
 #include <blkid/blkid.h>
 #include <sys/mount.h>
 
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <utility>
@@ -113,6 +114,22 @@ std::optional<std::string> NodeEnvironment::read_media_file(const std::string& p
     if (auto content = read_from_device(name, type, name, path)) return content;
   }
   return std::nullopt;
+}
+
+std::string NodeEnvironment::interface_with_mac(const std::string& mac) {
+  auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::string wanted = lower(mac);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", ec)) {
+    std::string address = read_file_or_empty(entry.path() / "address");
+    while (!address.empty() && std::isspace(static_cast<unsigned char>(address.back()))) address.pop_back();
+    // A bond or VLAN shares its first member's address; the NIC is what is meant.
+    if (lower(address) == wanted && std::filesystem::exists(entry.path() / "device")) return entry.path().filename();
+  }
+  return "";
 }
 
 }  // namespace bronze::platform

@@ -19,6 +19,7 @@ class NodeEnvironment : public MetadataEnvironment {
                   const std::map<std::string, std::string>& headers, const std::string& body) override;
   std::optional<std::string> read_volume_file(const std::vector<std::string>& labels, const std::string& path) override;
   std::optional<std::string> read_media_file(const std::string& path) override;
+  std::string interface_with_mac(const std::string& mac) override;
   void say(const std::string& line) override { say_(line); }
 
  private:

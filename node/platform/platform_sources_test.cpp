@@ -20,6 +20,7 @@
 #include "node/platform/hcloud/hcloud_source.h"
 #include "node/platform/node_environment.h"
 #include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/openstack/network_data.h"
 #include "node/platform/openstack/openstack_source.h"
 #include "node/platform/vmware/vmware_source.h"
 #include "node/platform/xml_document.h"
@@ -65,9 +66,15 @@ class TestEnvironment : public NodeEnvironment {
     return std::nullopt;
   }
 
+  std::string interface_with_mac(const std::string& mac) override {
+    auto it = nics.find(mac);
+    return it == nics.end() ? "" : it->second;
+  }
+
   // "config-2/openstack/latest/user_data" -> content; "media/ovf-env.xml"
   // for a file on any CD.
   std::map<std::string, std::string> volumes;
+  std::map<std::string, std::string> nics;  // MAC -> the NIC's name
   std::vector<std::string> lines;
 
  private:
@@ -134,7 +141,11 @@ TEST(OpenStackSource, TheConfigDriveComesFirstAndNeedsNoNetwork) {
   PlatformConfig c = OpenStackSource().fetch(env);
   EXPECT_EQ(c.user_data, kConfig);
   EXPECT_EQ(c.hostname, "os-node");
-  EXPECT_EQ(c.dns_servers, std::vector<std::string>{"10.0.0.2"});
+  auto network = OpenStackSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->dns_servers, std::vector<std::string>{"10.0.0.2"});
+  EXPECT_EQ(network->hostname, "os-node");
+  EXPECT_EQ(network->source, "the config drive's network_data.json");
   EXPECT_TRUE(server.server.requests().empty());
 }
 
@@ -147,7 +158,109 @@ TEST(OpenStackSource, WithoutADriveAsksTheMetadataService) {
   PlatformConfig c = OpenStackSource().fetch(env);
   EXPECT_EQ(c.user_data, kConfig);
   EXPECT_EQ(c.hostname, "os-node");
-  EXPECT_EQ(c.dns_servers, std::vector<std::string>{"10.0.0.3"});
+  auto network = OpenStackSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->dns_servers, std::vector<std::string>{"10.0.0.3"});
+  EXPECT_EQ(network->source, "the metadata service's network_data.json");
+}
+
+// network_data.json shaped as Nova writes it: two NICs bonded with a VLAN on
+// the bond, a third NIC with a static address and a default route, a fourth
+// on DHCP, one whose NIC this machine lacks, and IPv6 both ways.
+const char* kNetworkData = R"({
+  "links": [
+    {"id": "tap-a", "type": "phy", "ethernet_mac_address": "FA:16:3E:00:00:0A", "mtu": 9000},
+    {"id": "tap-b", "type": "phy", "ethernet_mac_address": "fa:16:3e:00:00:0b", "mtu": 9000},
+    {"id": "bond0", "type": "bond", "bond_links": ["tap-a", "tap-b"], "bond_mode": "802.3ad", "bond_miimon": 100,
+     "ethernet_mac_address": "fa:16:3e:00:00:0a"},
+    {"id": "vlan101", "type": "vlan", "vlan_link": "bond0", "vlan_id": 101, "vlan_mac_address": "fa:16:3e:00:00:0a"},
+    {"id": "tap-c", "type": "ovs", "ethernet_mac_address": "fa:16:3e:00:00:0c", "mtu": null},
+    {"id": "tap-d", "type": "vif", "ethernet_mac_address": "fa:16:3e:00:00:0d"},
+    {"id": "tap-gone", "type": "phy", "ethernet_mac_address": "fa:16:3e:00:00:ff"}
+  ],
+  "networks": [
+    {"id": "network0", "type": "ipv4", "link": "tap-c", "ip_address": "10.0.2.60", "netmask": "255.255.255.0",
+     "routes": [{"network": "0.0.0.0", "netmask": "0.0.0.0", "gateway": "10.0.2.2"}], "network_id": "n0"},
+    {"id": "network1", "type": "ipv6", "link": "tap-c", "ip_address": "2001:db8::60", "netmask": "ffff:ffff:ffff:ffff::",
+     "routes": [{"network": "::", "netmask": "::", "gateway": "2001:db8::1"}]},
+    {"id": "network2", "type": "ipv4", "link": "vlan101", "ip_address": "192.168.101.5", "netmask": "255.255.255.0",
+     "routes": [{"network": "192.168.0.0", "netmask": "255.255.0.0", "gateway": "192.168.101.1"}]},
+    {"id": "network3", "type": "ipv4_dhcp", "link": "tap-d"},
+    {"id": "network4", "type": "ipv6_slaac", "link": "tap-d"},
+    {"id": "network5", "type": "ipv4", "link": "tap-gone", "ip_address": "10.9.9.9", "netmask": "255.0.0.0"}
+  ],
+  "services": [{"type": "dns", "address": "10.0.2.3"}, {"type": "dns", "address": "2001:db8::53"}]
+})";
+
+TEST(OpenStackNetworkData, NicsBondsVlansAddressesAndRoutesByMac) {
+  std::map<std::string, std::string> nics = {{"fa:16:3e:00:00:0a", "eth0"}, {"fa:16:3e:00:00:0b", "eth1"},
+                                             {"fa:16:3e:00:00:0c", "eth2"}, {"fa:16:3e:00:00:0d", "eth3"}};
+  auto network = read_network_data(kNetworkData, [&nics](const std::string& mac) {
+    std::string lower = mac;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return nics.count(lower) ? nics.at(lower) : std::string();
+  });
+  ASSERT_EQ(network.interfaces.size(), 3u);
+  const auto& bond = network.interfaces[0];
+  EXPECT_EQ(bond.interface, "bond0");
+  ASSERT_TRUE(bond.bond);
+  EXPECT_EQ(bond.bond->interfaces, (std::vector<std::string>{"eth0", "eth1"}));
+  EXPECT_EQ(bond.bond->mode, "802.3ad");
+  EXPECT_EQ(bond.bond->miimon, 100u);
+  ASSERT_EQ(bond.vlans.size(), 1u);
+  EXPECT_EQ(bond.vlans[0].vlan_id, 101);
+  EXPECT_EQ(bond.vlans[0].addresses, std::vector<std::string>{"192.168.101.5/24"});
+  EXPECT_EQ(bond.vlans[0].routes, (std::vector<config::RouteConfig>{{"192.168.0.0/16", "192.168.101.1", 0}}));
+  const auto& eth2 = network.interfaces[1];
+  EXPECT_EQ(eth2.interface, "eth2");
+  EXPECT_FALSE(eth2.dhcp);
+  EXPECT_EQ(eth2.addresses, (std::vector<std::string>{"10.0.2.60/24", "2001:db8::60/64"}));
+  EXPECT_EQ(eth2.routes, (std::vector<config::RouteConfig>{{"0.0.0.0/0", "10.0.2.2", 0}, {"::/0", "2001:db8::1", 0}}));
+  EXPECT_EQ(network.interfaces[2].interface, "eth3");
+  EXPECT_TRUE(network.interfaces[2].dhcp);
+  EXPECT_EQ(network.dns_servers, (std::vector<std::string>{"10.0.2.3", "2001:db8::53"}));
+  ASSERT_EQ(network.skipped.size(), 2u);
+  EXPECT_EQ(network.skipped[0], "link tap-gone: no NIC with the MAC address fa:16:3e:00:00:ff on this machine");
+  EXPECT_EQ(network.skipped[1], "network networks[5] (ipv4): its link tap-gone is not configured here");
+}
+
+TEST(OpenStackNetworkData, RefusesWhatNovaWouldNotWrite) {
+  auto any_nic = [](const std::string&) { return std::string("eth0"); };
+  auto refused = [&](const std::string& json) {
+    try {
+      read_network_data(json, any_nic);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused("[]"), "OpenStack's network_data.json is not a JSON object");
+  EXPECT_EQ(refused(R"({"links": {}})"), "OpenStack's network_data.json: links: expected a list");
+  const std::string nic = R"({"id": "t", "type": "phy", "ethernet_mac_address": "fa:16:3e:00:00:01"})";
+  EXPECT_EQ(refused(R"({"links": [)" + nic + R"(], "networks": [{"link": "t", "type": "ipv4", "ip_address": "10.0.0.5", "netmask": "255.0.255.0"}]})"),
+            "OpenStack's network_data.json: networks[0].netmask: 255.0.255.0 is not a contiguous netmask");
+  EXPECT_EQ(refused(R"({"links": [)" + nic + R"(], "networks": [{"link": "t", "type": "ipv4", "ip_address": "10.0.0.500", "netmask": "255.0.0.0"}]})"),
+            "OpenStack's network_data.json: networks[0]: expected an IP address, got '10.0.0.500'");
+  EXPECT_EQ(refused(R"({"links": [)" + nic + R"(], "networks": [{"link": "t", "type": "ipv4", "ip_address": "10.0.0.5"}]})"),
+            "OpenStack's network_data.json: networks[0]: the address 10.0.0.5 has no netmask");
+  EXPECT_EQ(refused(R"({"links": [)" + nic + R"(], "networks": [{"link": "t", "type": "ipv4", "ip_address": "10.0.0.5", "netmask": "255.0.0.0",
+                    "routes": [{"network": "0.0.0.0", "netmask": "0.0.0.0", "gateway": "fd00::1"}]}]})"),
+            "OpenStack's network_data.json: networks[0].routes[0].gateway: expected an address of the route's IP version, got 'fd00::1'");
+  EXPECT_EQ(refused(R"({"links": [{"id": "b", "type": "bond", "bond_links": ["nope"]}]})"),
+            "OpenStack's network_data.json: links[0].bond_links: 'nope' is not a NIC of this document");
+  EXPECT_EQ(refused(R"({"links": [)" + nic + R"(, {"id": "b", "type": "bond", "bond_links": ["t"], "bond_mode": "lacp"}]})"),
+            "OpenStack's network_data.json: links[1].bond_mode: not a bond mode the kernel has: 'lacp'");
+  EXPECT_EQ(refused(R"({"links": [{"id": "v", "type": "vlan", "vlan_link": "t", "vlan_id": 4095}]})"),
+            "OpenStack's network_data.json: links[0].vlan_id: expected a number from 1 to 4094");
+  EXPECT_EQ(refused(R"({"links": [)" + nic + "," + nic + "]}"), "OpenStack's network_data.json: links[1]: the id t is given twice");
+  EXPECT_EQ(refused(R"({"services": [{"type": "dns", "address": "dns.example"}]})"),
+            "OpenStack's network_data.json: services: a DNS server that is not an IP address: 'dns.example'");
+}
+
+TEST(OpenStackSource, NoNetworkDataIsDhcpAlone) {
+  StandIn server({"openstack", {{"/openstack/latest/user_data", kConfig}}});
+  TestEnvironment env(server.server.address());
+  EXPECT_FALSE(OpenStackSource().network(env)) << "a 404 for network_data.json: the kernel's DHCP is the network";
 }
 
 TEST(OpenStackSource, MetaDataThatIsNotJsonIsAnError) {

@@ -4,7 +4,11 @@
 // - metal on AHCI with an e1000e NIC, and on usb-storage behind xHCI;
 // - aws on NVMe, its config from an IMDSv2 stand-in (token rules kept);
 // - gcp on virtio-scsi, its config from the metadata server's user-data;
-// - openstack on virtio (qcow2) with a config-2 config drive;
+// - openstack on virtio (qcow2) with a config-2 config drive whose
+//   network_data.json gives the NIC (found by its MAC) a static address and
+//   a default route: the API is forwarded to that address only. Rebooted
+//   once, to show the platform's network is applied again with the config
+//   already in STATE;
 // - hcloud on virtio, its config from the hetzner/v1 metadata service;
 // - vmware on PVSCSI with a VMXNET3 NIC, its config an OVF property in the
 //   OVF environment on a CD (vSphere's ISO transport).
@@ -44,7 +48,14 @@ struct DeviceModel {
   std::string config_source;
   std::map<std::string, std::string> metadata_files = {};  // path -> content, besides the user data
   std::string hostname = "";  // the hostname the node must set, from its platform
+  // The guest address the API is forwarded to; "": whatever QEMU's DHCP
+  // gives. Set, the address can only come from the platform's metadata.
+  std::string static_address = "";
+  std::vector<std::string> console_lines = {};  // each must show at every boot
+  bool reboot_once = false;                      // then boot and check again
 };
+
+constexpr const char* kOpenStackMac = "fa:16:3e:00:00:01";
 
 class DeviceModels : public ::testing::Test {
  protected:
@@ -115,6 +126,16 @@ class DeviceModels : public ::testing::Test {
     fs::create_directories(tree / "openstack/latest");
     write_file(tree / "openstack/latest/user_data", read_file(dir_.path() / "cluster/controlplane.yaml"));
     write_file(tree / "openstack/latest/meta_data.json", R"({"uuid": "d8e02d56", "hostname": "os-node"})");
+    // As Nova writes it for a network without DHCP: the NIC by its MAC (in
+    // capitals, as some clouds write it), a static address, a default route.
+    write_file(tree / "openstack/latest/network_data.json", R"({
+      "links": [{"id": "tapd8e02d56-01", "vif_id": "d8e02d56", "type": "ovs", "mtu": 1450,
+                 "ethernet_mac_address": "FA:16:3E:00:00:01"}],
+      "networks": [{"id": "network0", "type": "ipv4", "link": "tapd8e02d56-01", "ip_address": "10.0.2.60",
+                    "netmask": "255.255.255.0", "network_id": "5a1c5d8e",
+                    "routes": [{"network": "0.0.0.0", "netmask": "0.0.0.0", "gateway": "10.0.2.2"}]}],
+      "services": [{"type": "dns", "address": "10.0.2.3"}]
+    })");
     fs::path iso = dir_.path() / "config-2.iso";
     run_checked({"xorriso", "-as", "mkisofs", "-quiet", "-V", "config-2", "-J", "-R", "-o", iso.string(), tree.string()});
     return iso;
@@ -153,8 +174,16 @@ class DeviceModels : public ::testing::Test {
     run.serial_log = dir_.path() / "console.log";
     run.timeout_seconds = 600;
     run.memory_mib = 1024;
-    run.api_port = port;
-    if (model.platform == "openstack") run.disk_format = "qcow2";
+    if (model.static_address.empty()) {
+      run.api_port = port;
+    } else {
+      run.user_net_options = ",hostfwd=tcp:127.0.0.1:" + std::to_string(port) + "-" + model.static_address + ":50000";
+    }
+    run.allow_reboot = model.reboot_once;
+    if (model.platform == "openstack") {
+      run.disk_format = "qcow2";
+      run.user_net_options += std::string(",mac=") + kOpenStackMac;
+    }
     if (model.config_source == "metadata") run.user_net_options = metadata_options(model);
     if (model.config_source == "config-2") {
       run.extra_args = {"-drive", "file=" + config_drive().string() + ",format=raw,if=virtio,readonly=on"};
@@ -198,6 +227,26 @@ class DeviceModels : public ::testing::Test {
     EXPECT_NE(version.out.find(model.platform), std::string::npos) << version.out;
     std::printf("%s: power-on to the API answering: %.1f s\n", what.c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    for (const auto& line : model.console_lines) {
+      EXPECT_NE(console.find(line), std::string::npos) << what << ": no \"" << line << "\"\n" << console_tail(console);
+    }
+    if (model.reboot_once) {
+      auto reboot = run_bronzectl({"--bronzeconfig", (dir_.path() / "cluster/bronzeconfig").string(), "-e", endpoint,
+                                   "-n", endpoint, "reboot"});
+      ASSERT_EQ(reboot.exit_code, 0) << reboot.err;
+      ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 420, 2)) << what << ": no second boot\n"
+                                                                          << console_tail(node.console());
+      std::string both = node.console();
+      std::string second = both.substr(both.rfind(banner));
+      for (const auto& line : model.console_lines) {
+        EXPECT_NE(second.find(line), std::string::npos) << what << ", second boot: no \"" << line << "\"\n"
+                                                       << console_tail(second);
+      }
+      EXPECT_EQ(second.find("machine config put into STATE"), std::string::npos)
+          << what << ": the second boot must take its config from STATE\n" << console_tail(second);
+      ASSERT_TRUE(wait_for_version(dir_.path() / "cluster/bronzeconfig", endpoint, kVersion, 180))
+          << what << ": the API did not answer after the reboot\n" << console_tail(node.console());
+    }
     node.stop();
   }
 
@@ -218,7 +267,17 @@ TEST_F(DeviceModels, GcpOnVirtioScsiConfiguredFromTheMetadataServer) {
 }
 
 TEST_F(DeviceModels, OpenStackOnVirtioConfiguredFromAConfigDrive) {
-  boot_and_check({"openstack", "virtio", "virtio-net-pci", "/dev/vda", "config-2", {}, "os-node"});
+  DeviceModel model{"openstack", "virtio", "virtio-net-pci", "/dev/vda", "config-2", {}, "os-node"};
+  model.static_address = "10.0.2.60";
+  model.console_lines = {
+      "platform: openstack: network from the config drive's network_data.json: eth0 10.0.2.60/24; DNS 10.0.2.3",
+      "network: eth0: up, mtu 1450, no DHCP (removed what the kernel's DHCP had set: 10.0.2.15/24",
+      ", 10.0.2.60/24",
+      "network: eth0: route 0.0.0.0/0 via 10.0.2.2",
+      "network: resolv.conf: nameserver 10.0.2.3 (from the platform's metadata)",
+      "machined: hostname os-node"};
+  model.reboot_once = true;
+  boot_and_check(model);
 }
 
 TEST_F(DeviceModels, HcloudOnVirtioConfiguredFromItsMetadataService) {

@@ -5,8 +5,11 @@
 //   through 10.0.2.2. The API is forwarded to 10.0.2.50 only, and the
 //   registry sits at 10.0.9.80, which only that route reaches.
 // - eth1 on a second link whose only other host is a stand-in on the host's
-//   loopback (QEMU's socket backend): no DHCP there, so its address can only
-//   come from the config. The stand-in answers DNS and NTP.
+//   loopback (QEMU's socket backend): no DHCP there, so the node's address
+//   on it can only come from the config. eth1 and eth2 (a link to nowhere)
+//   make bond0 (active-backup, eth1 primary), and the address sits on
+//   bond0.42, a VLAN: the stand-in answers only frames tagged 42, so its DNS
+//   and NTP answers prove the bond and the VLAN carried them.
 // - The guest's clock starts in 2020 (-rtc base=): the node steps it from
 //   the NTP stand-in before it makes its serving certificate, or no client
 //   would accept that certificate and the node would refuse every client's.
@@ -36,6 +39,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kRegistryName = "registry.bronze.test";
 constexpr const char* kRegistryAddress = "10.0.9.80";
+constexpr uint16_t kVlan = 42;
 
 // controlplane.yaml with the network and time of this test.
 fs::path network_config(const fs::path& cluster_dir) {
@@ -48,14 +52,23 @@ fs::path network_config(const fs::path& cluster_dir) {
   eth0.interface = "eth0";
   eth0.addresses = {"10.0.2.50/24"};
   eth0.routes = {{"10.0.9.0/24", "10.0.2.2", 0}};
-  config::InterfaceConfig eth1;
-  eth1.interface = "eth1";
-  eth1.addresses = {"192.168.200.2/24"};
+  config::InterfaceConfig bond0;
+  bond0.interface = "bond0";
+  config::BondConfig bond;
+  bond.interfaces = {"eth1", "eth2"};
+  bond.mode = "active-backup";
+  bond.miimon = 100;
+  bond.primary = "eth1";
+  bond0.bond = bond;
+  config::VlanConfig vlan;
+  vlan.vlan_id = kVlan;
+  vlan.addresses = {"192.168.200.2/24"};
+  bond0.vlans = {vlan};
   // A NIC the machine does not have: reported, and the others still work.
   config::InterfaceConfig missing;
   missing.interface = "eth9";
   missing.addresses = {"10.9.9.9/24"};
-  network.interfaces = {eth0, eth1, missing};
+  network.interfaces = {eth0, bond0, missing};
   config.machine.time.servers = {"192.168.200.1"};
   config.machine.time.boot_timeout_seconds = 90;
   fs::path path = cluster_dir / "network.yaml";
@@ -83,7 +96,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   registry::test::DockerRegistryProcess registry(dir.path() / "registry");
   push_installer_image(v2, registry.address() + "/bronze/installer:v2", dir.path() / "push");
   std::string registry_port = registry.address().substr(registry.address().rfind(':') + 1);
-  LinkStandIn link("192.168.200.1", {{kRegistryName, kRegistryAddress}});
+  LinkStandIn link("192.168.200.1", {{kRegistryName, kRegistryAddress}}, kVlan);
 
   int port = free_local_port();
   std::string endpoint = "127.0.0.1:" + std::to_string(port);
@@ -99,6 +112,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
                          std::to_string(port) + "-10.0.2.50:50000,guestfwd=tcp:" + kRegistryAddress +
                          ":5000-cmd:/usr/bin/socat - TCP:127.0.0.1:" + registry_port;
   run.extra_args = {"-netdev", link.netdev("lan"), "-device", "virtio-net-pci,netdev=lan,mac=52:54:00:c8:00:02",
+                    "-netdev", unconnected_link_netdev("spare"), "-device", "virtio-net-pci,netdev=spare,mac=52:54:00:c8:00:03",
                     "-rtc", "base=2020-01-01T00:00:00"};
   QemuMachine node(run);
   ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 480)) << console_tail(node.console());
@@ -108,7 +122,11 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   // router advertisements is the kernel's business); the static address added.
   expect_line(console, "network: eth0: up, no DHCP (removed what the kernel's DHCP had set: 10.0.2.15/16), 10.0.2.50/24");
   expect_line(console, "network: eth0: route 10.0.9.0/24 via 10.0.2.2");
-  expect_line(console, "network: eth1: up, no DHCP, 192.168.200.2/24");
+  expect_line(console, "network: eth1: joined bond0");
+  expect_line(console, "network: eth2: joined bond0");
+  expect_line(console, "network: bond0: bond of eth1, eth2 (active-backup, miimon 100 ms, primary eth1)");
+  expect_line(console, "network: bond0: up, no DHCP");
+  expect_line(console, "network: bond0.42: VLAN 42 on bond0, up, no DHCP, 192.168.200.2/24");
   expect_line(console, "network: eth9: no interface named eth9 appeared within 10 s (check machine.network.interfaces "
                        "against the node's NICs)");
   expect_line(console, "network: resolv.conf: nameserver 192.168.200.1; search bronze.test (from the machine config)");
@@ -117,6 +135,8 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   expect_line(console, "from 2020-01-01T");
   expect_line(console, "; server 192.168.200.1, stratum 1");
   expect_line(console, "machined: hostname net-node");
+  // Answered only when tagged 42: the VLAN on the bond carried them.
+  EXPECT_GE(link.tagged_frames(), 1);
   EXPECT_GE(link.arp_replies(), 1);
   EXPECT_GE(link.ntp_replies(), 1);
   EXPECT_LT(console.find("time: stepped the clock"), console.find("machined: API on 0.0.0.0:50000"))

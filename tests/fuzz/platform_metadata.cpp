@@ -12,18 +12,23 @@
 #include "node/platform/azure/azure_source.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/openstack/network_data.h"
 #include "node/platform/openstack/openstack_source.h"
 #include "node/platform/vmware/vmware_source.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   bronze::platform::PlatformConfig config;
-  for (auto reader : {&bronze::platform::read_openstack_meta_data, &bronze::platform::read_openstack_network_data,
-                      &bronze::platform::read_equinix_metadata}) {
+  for (auto reader : {&bronze::platform::read_openstack_meta_data, &bronze::platform::read_equinix_metadata}) {
     try {
       reader(text, config);
     } catch (const bronze::Error&) {
     }
+  }
+  try {
+    // Every MAC is a NIC here, so that links, bonds and VLANs are all taken.
+    bronze::platform::read_network_data(text, [](const std::string&) { return std::string("eth0"); });
+  } catch (const bronze::Error&) {
   }
   try {
     bronze::platform::nocloud_hostname(text);

@@ -18,6 +18,7 @@ namespace {
 
 constexpr uint16_t kEtherArp = 0x0806;
 constexpr uint16_t kEtherIpv4 = 0x0800;
+constexpr uint16_t kEther8021Q = 0x8100;
 constexpr uint8_t kUdp = 17;
 
 uint16_t get16(std::span<const uint8_t> b, size_t at) { return static_cast<uint16_t>((b[at] << 8) | b[at + 1]); }
@@ -128,8 +129,9 @@ std::optional<std::vector<uint8_t>> answer_dns(std::span<const uint8_t> query,
   return reply;
 }
 
-LinkStandIn::LinkStandIn(std::string address, std::map<std::string, std::string> dns_names)
-    : dns_names_(std::move(dns_names)) {
+LinkStandIn::LinkStandIn(std::string address, std::map<std::string, std::string> dns_names,
+                         std::optional<uint16_t> vlan)
+    : dns_names_(std::move(dns_names)), vlan_(vlan) {
   if (::inet_pton(AF_INET, address.c_str(), address_.data()) != 1) throw std::runtime_error("bad address " + address);
   // QEMU's end: a port taken and released, as free_local_port does for TCP.
   int probe = bind_udp(0);
@@ -167,8 +169,22 @@ void LinkStandIn::run() {
   }
 }
 
-void LinkStandIn::handle(std::span<const uint8_t> frame) {
-  if (frame.size() < 14) return;
+void LinkStandIn::handle(std::span<const uint8_t> tagged) {
+  if (tagged.size() < 14) return;
+  std::vector<uint8_t> untagged;
+  std::span<const uint8_t> frame = tagged;
+  if (vlan_) {
+    // 802.1Q: the tag (TPID 0x8100, then priority and the 12-bit VLAN id)
+    // sits between the source MAC and the EtherType.
+    if (tagged.size() < 18 || get16(tagged, 12) != kEther8021Q || (get16(tagged, 14) & 0x0fff) != *vlan_) {
+      ++ignored_untagged_;
+      return;
+    }
+    ++tagged_frames_;
+    untagged.assign(tagged.begin(), tagged.begin() + 12);
+    untagged.insert(untagged.end(), tagged.begin() + 16, tagged.end());
+    frame = untagged;
+  }
   uint16_t type = get16(frame, 12);
   std::vector<uint8_t> out;
   if (type == kEtherArp && frame.size() >= 42 && get16(frame, 20) == 1 &&
@@ -214,7 +230,14 @@ void LinkStandIn::handle(std::span<const uint8_t> frame) {
   if (!out.empty()) send_to_qemu(out);
 }
 
-void LinkStandIn::send_to_qemu(const std::vector<uint8_t>& frame) {
+void LinkStandIn::send_to_qemu(const std::vector<uint8_t>& untagged) {
+  std::vector<uint8_t> frame = untagged;
+  if (vlan_ && frame.size() >= 12) {
+    std::vector<uint8_t> tag;
+    put16(tag, kEther8021Q);
+    put16(tag, *vlan_);
+    frame.insert(frame.begin() + 12, tag.begin(), tag.end());
+  }
   sockaddr_in qemu{};
   qemu.sin_family = AF_INET;
   qemu.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -249,6 +272,15 @@ void LinkStandIn::reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t
   put16(out, 0);  // no UDP checksum (allowed over IPv4)
   out.insert(out.end(), payload.begin(), payload.end());
   send_to_qemu(out);
+}
+
+std::string unconnected_link_netdev(const std::string& id) {
+  // Two loopback ports taken and released: QEMU binds one, and sends to the
+  // other, where nothing listens.
+  int probes[2] = {bind_udp(0), bind_udp(0)};  // both held at once, so they differ
+  int ports[2] = {port_of(probes[0]), port_of(probes[1])};
+  for (int probe : probes) ::close(probe);
+  return "socket,id=" + id + ",udp=127.0.0.1:" + std::to_string(ports[0]) + ",localaddr=127.0.0.1:" + std::to_string(ports[1]);
 }
 
 }  // namespace bronze::test

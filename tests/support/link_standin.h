@@ -4,8 +4,10 @@
 // Ethernet frame of the guest's NIC as one UDP datagram to this stand-in,
 // which answers ARP for its address, NTP (UDP 123) with the host's clock,
 // and DNS (UDP 53) A queries from a table. No DHCP: the guest's address on
-// this link can only come from its machine config. It listens on
-// 127.0.0.1 only, and its thread ends with the object.
+// this link can only come from its machine config. With a VLAN id it
+// answers only frames tagged with that 802.1Q VLAN, and tags its answers,
+// so that an answer proves the guest's VLAN link carried the question. It
+// listens on 127.0.0.1 only, and its thread ends with the object.
 //
 // answer_ntp and answer_dns are written apart from the node's own NTP code,
 // so that a bug shared by client and server cannot hide.
@@ -37,7 +39,8 @@ std::optional<std::vector<uint8_t>> answer_dns(std::span<const uint8_t> query,
 class LinkStandIn {
  public:
   // `address`: the stand-in's IPv4 address on the link.
-  LinkStandIn(std::string address, std::map<std::string, std::string> dns_names);
+  LinkStandIn(std::string address, std::map<std::string, std::string> dns_names,
+              std::optional<uint16_t> vlan = std::nullopt);
   ~LinkStandIn();
   LinkStandIn(const LinkStandIn&) = delete;
   LinkStandIn& operator=(const LinkStandIn&) = delete;
@@ -48,6 +51,8 @@ class LinkStandIn {
 
   int arp_replies() const { return arp_replies_; }
   int ntp_replies() const { return ntp_replies_; }
+  int tagged_frames() const { return tagged_frames_; }      // carrying our VLAN's tag
+  int ignored_untagged() const { return ignored_untagged_; }  // untagged or another VLAN's, with a VLAN set
   std::vector<std::string> dns_questions() const;
 
  private:
@@ -65,9 +70,16 @@ class LinkStandIn {
   std::atomic<bool> stop_{false};
   std::atomic<int> arp_replies_{0};
   std::atomic<int> ntp_replies_{0};
+  std::optional<uint16_t> vlan_;
+  std::atomic<int> tagged_frames_{0};
+  std::atomic<int> ignored_untagged_{0};
   mutable std::mutex mutex_;
   std::vector<std::string> dns_questions_;
   std::thread thread_;
 };
+
+// The -netdev value of a link with no other host on it: its frames go to a
+// loopback port that nobody reads (a bond's idle member, say).
+std::string unconnected_link_netdev(const std::string& id);
 
 }  // namespace bronze::test

@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "base/ip_prefix.h"
+#include "node/network/interface_merge.h"
 #include "node/network/link_config.h"
 #include "node/network/resolv_conf.h"
 #include "node/network/time_sync.h"
@@ -92,12 +93,16 @@ void start_time_sync(NodeContext& node, const config::MachineConfig* config, con
 
 }  // namespace
 
-void set_up_network(NodeContext& node, const config::MachineConfig* config, const std::function<void()>& tick) {
-  if (config) {
-    auto report = network::configure_interfaces(config->machine.network.interfaces, kWaitForLinks, tick);
-    for (const auto& line : report.done) node.say(line);
-    for (const auto& line : report.problems) node.say(line);
+void set_up_network(NodeContext& node, const config::MachineConfig* config,
+                    const std::vector<config::InterfaceConfig>& platform_interfaces, const std::function<void()>& tick) {
+  std::vector<config::InterfaceConfig> none;
+  auto merged = network::merge_interfaces(config ? config->machine.network.interfaces : none, platform_interfaces);
+  for (const auto& name : merged.overridden) {
+    node.say("network: " + name + ": the machine config's interfaces replace what the platform says of it");
   }
+  auto report = network::configure_interfaces(merged.interfaces, kWaitForLinks, tick);
+  for (const auto& line : report.done) node.say(line);
+  for (const auto& line : report.problems) node.say(line);
   write_resolvers(node, config);
   start_time_sync(node, config, tick);
 }

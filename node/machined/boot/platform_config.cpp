@@ -39,4 +39,49 @@ std::optional<std::string> config_from_platform(NodeContext& node, platform::Met
   return text;
 }
 
+namespace {
+
+std::string describe(const config::InterfaceConfig& interface) {
+  std::string text = interface.interface;
+  if (interface.bond) {
+    text += " (bond of";
+    for (const auto& member : interface.bond->interfaces) text += " " + member;
+    text += ")";
+  }
+  if (interface.dhcp) text += " DHCP";
+  for (const auto& address : interface.addresses) text += " " + address;
+  for (const auto& vlan : interface.vlans) {
+    text += ", " + config::vlan_link_name(interface.interface, vlan.vlan_id);
+    for (const auto& address : vlan.addresses) text += " " + address;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<config::InterfaceConfig> network_from_platform(NodeContext& node, platform::MetadataEnvironment& env,
+                                                           const config::MachineConfig* config) {
+  auto source = platform::source_for(node.facts.platform, "");
+  if (!source) return {};
+  std::optional<platform::PlatformConfig> network;
+  try {
+    network = source->network(env);
+  } catch (const std::exception& e) {
+    node.say("platform: " + source->name() + ": cannot read the network's metadata (" + e.what() +
+             "); the kernel's DHCP stays");
+    return {};
+  }
+  if (!network) return {};
+  std::string said;
+  for (const auto& interface : network->interfaces) said += (said.empty() ? "" : "; ") + describe(interface);
+  node.say("platform: " + source->name() + ": network from " + network->source + ": " +
+           (said.empty() ? std::string("no interfaces") : said) +
+           (network->dns_servers.empty() ? "" : "; DNS " + network->dns_servers.front() +
+                                                     (network->dns_servers.size() > 1 ? " and more" : "")));
+  if (!network->dns_servers.empty()) node.platform_nameservers = network->dns_servers;
+  bool config_names_host = config && !config->machine.network.hostname.empty();
+  if (node.hostname.empty() && !config_names_host) node.hostname = network->hostname;
+  return network->interfaces;
+}
+
 }  // namespace bronze::machined

@@ -20,4 +20,12 @@ namespace bronze::machined {
 std::optional<std::string> config_from_platform(NodeContext& node, platform::MetadataEnvironment& env,
                                                 const platform::RetryPolicy& policy, const std::string& config_url);
 
+// At every boot: what the platform's metadata says of the network (its
+// interfaces, for set_up_network), its DNS servers into
+// node.platform_nameservers, and its hostname when neither the node nor
+// `config` has one. Nothing when the platform's network is DHCP's alone or
+// its metadata cannot be read (said in the log; the kernel's DHCP stays).
+std::vector<config::InterfaceConfig> network_from_platform(NodeContext& node, platform::MetadataEnvironment& env,
+                                                           const config::MachineConfig* config);
+
 }  // namespace bronze::machined

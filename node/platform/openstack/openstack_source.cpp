@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "node/platform/openstack/network_data.h"
 
 namespace bronze::platform {
 
@@ -24,17 +25,17 @@ void read_openstack_meta_data(const std::string& json, PlatformConfig& into) {
   if (auto it = doc.find("hostname"); it != doc.end() && it->is_string()) into.hostname = it->get<std::string>();
 }
 
-void read_openstack_network_data(const std::string& json, PlatformConfig& into) {
-  auto doc = parse(json, "network_data.json");
-  auto services = doc.find("services");
-  if (services == doc.end() || !services->is_array()) return;
-  for (const auto& service : *services) {
-    if (!service.is_object() || service.value("type", "") != "dns") continue;
-    if (auto address = service.find("address"); address != service.end() && address->is_string()) {
-      into.dns_servers.push_back(address->get<std::string>());
-    }
-  }
+namespace {
+
+// network_data.json into `into`, each link left out said in the log.
+void add_network_data(const std::string& json, MetadataEnvironment& env, PlatformConfig& into) {
+  auto network = read_network_data(json, [&env](const std::string& mac) { return env.interface_with_mac(mac); });
+  for (const auto& line : network.skipped) env.say("platform: openstack: network_data.json: left out " + line);
+  into.interfaces = std::move(network.interfaces);
+  into.dns_servers = std::move(network.dns_servers);
 }
+
+}  // namespace
 
 PlatformConfig OpenStackSource::fetch(MetadataEnvironment& env) {
   PlatformConfig c;
@@ -43,9 +44,6 @@ PlatformConfig OpenStackSource::fetch(MetadataEnvironment& env) {
     c.source = "the config drive's openstack/latest/user_data";
     c.user_data = *user_data;
     if (auto meta = env.read_volume_file(kDriveLabels, "openstack/latest/meta_data.json")) read_openstack_meta_data(*meta, c);
-    if (auto net = env.read_volume_file(kDriveLabels, "openstack/latest/network_data.json")) {
-      read_openstack_network_data(*net, c);
-    }
     return c;
   }
   env.say("platform: openstack: no config drive with user data; asking the metadata service");
@@ -53,8 +51,23 @@ PlatformConfig OpenStackSource::fetch(MetadataEnvironment& env) {
   c.user_data = require_ok(env.http("GET", std::string(kBase) + "/user_data"), "the instance's user data");
   HttpAnswer meta = env.http("GET", std::string(kBase) + "/meta_data.json");
   if (meta.status == 200) read_openstack_meta_data(meta.body, c);
+  return c;
+}
+
+std::optional<PlatformConfig> OpenStackSource::network(MetadataEnvironment& env) {
+  PlatformConfig c;
+  if (auto net = env.read_volume_file(kDriveLabels, "openstack/latest/network_data.json")) {
+    c.source = "the config drive's network_data.json";
+    if (auto meta = env.read_volume_file(kDriveLabels, "openstack/latest/meta_data.json")) read_openstack_meta_data(*meta, c);
+    add_network_data(*net, env, c);
+    return c;
+  }
   HttpAnswer net = env.http("GET", std::string(kBase) + "/network_data.json");
-  if (net.status == 200) read_openstack_network_data(net.body, c);
+  if (net.status == 404) return std::nullopt;
+  c.source = "the metadata service's network_data.json";
+  add_network_data(require_ok(net, "network_data.json"), env, c);
+  HttpAnswer meta = env.http("GET", std::string(kBase) + "/meta_data.json");
+  if (meta.status == 200) read_openstack_meta_data(meta.body, c);
   return c;
 }
 
