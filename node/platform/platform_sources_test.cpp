@@ -4,6 +4,7 @@
 // stand-in; the retries with their backoff; and each way a fetch fails.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "node/platform/hcloud/hcloud_source.h"
 #include "node/platform/node_environment.h"
 #include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/cloud_init_network.h"
 #include "node/platform/openstack/network_data.h"
 #include "node/platform/openstack/openstack_source.h"
 #include "node/platform/vmware/vmware_source.h"
@@ -293,6 +295,114 @@ TEST(HcloudSource, ReadsUserDataAndHostname) {
   PlatformConfig c = HcloudSource().fetch(env);
   EXPECT_EQ(c.user_data, kConfig);
   EXPECT_EQ(c.hostname, "hc-1");
+}
+
+// Hetzner's /hetzner/v1/metadata as its servers answer it: IPv4 by DHCP,
+// the public IPv6 /64 static with fe80::1 as the gateway, a private
+// network's NIC on DHCP too.
+const char* kHetznerMetadata = R"(availability-zone: fsn1-dc14
+hostname: hc-1
+instance-id: 42
+local-ipv4: ''
+network-config:
+  config:
+  - mac_address: 96:00:00:2b:2a:ff
+    name: eth0
+    subnets:
+    - dns_nameservers:
+      - 185.12.64.1
+      - 185.12.64.2
+      ipv4: true
+      type: dhcp
+    - address: 2a01:4f8:c17:1a5::1/64
+      dns_nameservers:
+      - 2a01:4ff:ff00::add:2
+      gateway: fe80::1
+      ipv6: true
+      type: static
+    type: physical
+  - mac_address: 86:00:00:2b:2b:00
+    name: eth1
+    subnets:
+    - {type: dhcp}
+    type: physical
+  version: 1
+public-ipv4: 203.0.113.7
+public-keys: []
+region: eu-central
+)";
+
+TEST(HcloudSource, TheNetworkConfigGivesTheIpv6AddressAndItsGateway) {
+  StandIn server({"hcloud", {{"/hetzner/v1/metadata", kHetznerMetadata}}});
+  TestEnvironment env(server.server.address());
+  env.nics = {{"96:00:00:2b:2a:ff", "eth0"}};
+  auto network = HcloudSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->source, "the server's hetzner/v1/metadata");
+  EXPECT_EQ(network->hostname, "hc-1");
+  ASSERT_EQ(network->interfaces.size(), 1u);
+  EXPECT_EQ(network->interfaces[0].interface, "eth0");
+  EXPECT_TRUE(network->interfaces[0].dhcp);
+  EXPECT_EQ(network->interfaces[0].addresses, std::vector<std::string>{"2a01:4f8:c17:1a5::1/64"});
+  EXPECT_EQ(network->interfaces[0].routes, (std::vector<config::RouteConfig>{{"::/0", "fe80::1", 0}}));
+  EXPECT_EQ(network->dns_servers, (std::vector<std::string>{"185.12.64.1", "185.12.64.2", "2a01:4ff:ff00::add:2"}));
+  ASSERT_EQ(env.lines.size(), 1u);
+  EXPECT_EQ(env.lines[0], "platform: hcloud: network-config: left out config[1] (eth1): no NIC with the MAC address "
+                          "86:00:00:2b:2b:00 on this machine");
+}
+
+TEST(NoCloudSource, ReadsTheNetworkConfigFromTheVolume) {
+  TestEnvironment env("127.0.0.1:9");
+  EXPECT_FALSE(NoCloudSource().network(env)) << "no network-config: DHCP alone";
+  env.volumes["cidata/network-config"] =
+      "network:\n  version: 1\n  config:\n"
+      "    - {type: physical, name: eth0, mtu: 9000, subnets: [{type: static, address: 192.168.1.10, netmask: 255.255.255.0,\n"
+      "       gateway: 192.168.1.1, routes: [{network: 10.0.0.0, netmask: '8', gateway: 192.168.1.254}]}]}\n"
+      "    - {type: bond, name: bond0}\n"
+      "    - {type: nameserver, address: [192.168.1.53], search: [lan]}\n";
+  env.volumes["cidata/meta-data"] = "local-hostname: nc-1\n";
+  auto network = NoCloudSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->hostname, "nc-1");
+  ASSERT_EQ(network->interfaces.size(), 1u);
+  EXPECT_EQ(network->interfaces[0].interface, "eth0");
+  EXPECT_FALSE(network->interfaces[0].dhcp);
+  EXPECT_EQ(network->interfaces[0].mtu, 9000u);
+  EXPECT_EQ(network->interfaces[0].addresses, std::vector<std::string>{"192.168.1.10/24"});
+  EXPECT_EQ(network->interfaces[0].routes,
+            (std::vector<config::RouteConfig>{{"0.0.0.0/0", "192.168.1.1", 0}, {"10.0.0.0/8", "192.168.1.254", 0}}));
+  EXPECT_EQ(network->dns_servers, std::vector<std::string>{"192.168.1.53"});
+  EXPECT_NE(std::find(env.lines.begin(), env.lines.end(),
+                      "platform: nocloud: network-config: left out config[1] (bond bond0): only physical interfaces are "
+                      "read from here"),
+            env.lines.end());
+}
+
+TEST(CloudInitNetwork, RefusesWhatCloudInitWouldNotTake) {
+  auto refused = [](const std::string& yaml) {
+    try {
+      read_cloud_init_network(YAML::Load(yaml), "network-config", [](const std::string&) { return std::string("eth0"); });
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused("version: 2\nethernets: {}\n"), "network-config: version: only version 1 is read here, got '2'");
+  EXPECT_EQ(refused("version: 1\nconfig: {}\n"), "network-config: config: expected a list");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: 'eth 0'}]\n"),
+            "network-config: config[0].name: expected an interface name such as eth0, got 'eth 0'");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: eth0, subnets: [{type: static, address: 10.0.0.5}]}]\n"),
+            "network-config: config[0].subnets[0]: the address 10.0.0.5 has no prefix length or netmask");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: eth0, subnets: [{type: static, address: 10.0.0.5/24, "
+                    "gateway: 'fe80::1'}]}]\n"),
+            "network-config: config[0].subnets[0].gateway: not of the route's IP version: fe80::1");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: eth0, mtu: 20}]\n"),
+            "network-config: config[0].mtu: expected a number from 68 to 9216");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: eth0}, {type: physical, name: eth0}]\n"),
+            "network-config: config[1]: eth0 is configured twice");
+  EXPECT_EQ(refused("version: 1\nconfig: [{type: nameserver, address: [dns.example]}]\n"),
+            "network-config: config[0].address: expected an IP address, got 'dns.example'");
+  EXPECT_EQ(refused("[]"), "network-config is not a map with version and config");
 }
 
 TEST(EquinixSource, ReadsUserDataAndTheMetadataDocument) {

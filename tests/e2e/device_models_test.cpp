@@ -9,7 +9,8 @@
 //   a default route: the API is forwarded to that address only. Rebooted
 //   once, to show the platform's network is applied again with the config
 //   already in STATE;
-// - hcloud on virtio, its config from the hetzner/v1 metadata service;
+// - hcloud on virtio, its config from the hetzner/v1 metadata service, and
+//   its IPv6 address and gateway from that service's network-config;
 // - vmware on PVSCSI with a VMXNET3 NIC, its config an OVF property in the
 //   OVF environment on a CD (vSphere's ISO transport).
 // The metadata stand-ins answer at 169.254.169.254:80 through QEMU's
@@ -53,9 +54,8 @@ struct DeviceModel {
   std::string static_address = "";
   std::vector<std::string> console_lines = {};  // each must show at every boot
   bool reboot_once = false;                      // then boot and check again
+  std::string mac = "";                          // the NIC's, which the platform's metadata names
 };
-
-constexpr const char* kOpenStackMac = "fa:16:3e:00:00:01";
 
 class DeviceModels : public ::testing::Test {
  protected:
@@ -180,11 +180,9 @@ class DeviceModels : public ::testing::Test {
       run.user_net_options = ",hostfwd=tcp:127.0.0.1:" + std::to_string(port) + "-" + model.static_address + ":50000";
     }
     run.allow_reboot = model.reboot_once;
-    if (model.platform == "openstack") {
-      run.disk_format = "qcow2";
-      run.user_net_options += std::string(",mac=") + kOpenStackMac;
-    }
-    if (model.config_source == "metadata") run.user_net_options = metadata_options(model);
+    if (model.platform == "openstack") run.disk_format = "qcow2";
+    if (model.config_source == "metadata") run.user_net_options += metadata_options(model);
+    if (!model.mac.empty()) run.user_net_options += ",mac=" + model.mac;
     if (model.config_source == "config-2") {
       run.extra_args = {"-drive", "file=" + config_drive().string() + ",format=raw,if=virtio,readonly=on"};
     }
@@ -269,6 +267,7 @@ TEST_F(DeviceModels, GcpOnVirtioScsiConfiguredFromTheMetadataServer) {
 TEST_F(DeviceModels, OpenStackOnVirtioConfiguredFromAConfigDrive) {
   DeviceModel model{"openstack", "virtio", "virtio-net-pci", "/dev/vda", "config-2", {}, "os-node"};
   model.static_address = "10.0.2.60";
+  model.mac = "fa:16:3e:00:00:01";
   model.console_lines = {
       "platform: openstack: network from the config drive's network_data.json: eth0 10.0.2.60/24; DNS 10.0.2.3",
       "network: eth0: up, mtu 1450, no DHCP (removed what the kernel's DHCP had set: 10.0.2.15/24",
@@ -281,7 +280,20 @@ TEST_F(DeviceModels, OpenStackOnVirtioConfiguredFromAConfigDrive) {
 }
 
 TEST_F(DeviceModels, HcloudOnVirtioConfiguredFromItsMetadataService) {
-  boot_and_check({"hcloud", "virtio", "virtio-net-pci", "/dev/vda", "metadata"});
+  // Hetzner's metadata: IPv4 by DHCP, the public IPv6 static behind fe80::1.
+  DeviceModel model{"hcloud", "virtio", "virtio-net-pci", "/dev/vda", "metadata"};
+  model.mac = "96:00:00:2b:2a:ff";
+  model.metadata_files = {{"/hetzner/v1/metadata",
+                           "hostname: hc-node\ninstance-id: 42\nnetwork-config:\n  version: 1\n  config:\n"
+                           "  - type: physical\n    name: eth0\n    mac_address: 96:00:00:2b:2a:ff\n    subnets:\n"
+                           "    - {type: dhcp, ipv4: true, dns_nameservers: [10.0.2.3]}\n"
+                           "    - {type: static, ipv6: true, address: '2001:db8:1::5/64', gateway: 'fe80::1'}\n"}};
+  model.console_lines = {
+      "platform: hcloud: network from the server's hetzner/v1/metadata: eth0 DHCP 2001:db8:1::5/64; DNS 10.0.2.3",
+      "network: eth0: up, DHCP (the kernel's answer kept), 2001:db8:1::5/64",
+      "network: eth0: route ::/0 via fe80::1",
+      "machined: hostname hc-node"};
+  boot_and_check(model);
 }
 
 TEST_F(DeviceModels, VmwareOnPvscsiWithVmxnet3ConfiguredFromTheOvfEnvironment) {

@@ -1,5 +1,6 @@
 // Fuzzes the readers of what a platform's metadata service or config drive
 // hands a booting node: OpenStack's meta_data.json and network_data.json,
+// cloud-init's network config (Hetzner, NoCloud),
 // Equinix Metal's /metadata, NoCloud's meta-data, Azure's ovf-env.xml and
 // wireserver goal state, VMware's OVF environment. Only bronze::Error may
 // refuse; nothing may crash or read out of bounds.
@@ -12,6 +13,7 @@
 #include "node/platform/azure/azure_source.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
+#include "node/platform/cloud_init_network.h"
 #include "node/platform/openstack/network_data.h"
 #include "node/platform/openstack/openstack_source.h"
 #include "node/platform/vmware/vmware_source.h"
@@ -29,6 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Every MAC is a NIC here, so that links, bonds and VLANs are all taken.
     bronze::platform::read_network_data(text, [](const std::string&) { return std::string("eth0"); });
   } catch (const bronze::Error&) {
+  }
+  try {
+    YAML::Node doc = YAML::Load(text);
+    bronze::platform::read_cloud_init_network(doc, "network-config", [](const std::string&) { return std::string("eth0"); });
+  } catch (const bronze::Error&) {
+  } catch (const YAML::Exception&) {
   }
   try {
     bronze::platform::nocloud_hostname(text);

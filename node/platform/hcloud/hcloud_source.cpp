@@ -1,10 +1,39 @@
 #include "node/platform/hcloud/hcloud_source.h"
 
+#include <yaml-cpp/yaml.h>
+
+#include "base/error.h"
+#include "node/platform/cloud_init_network.h"
+
 namespace bronze::platform {
 
 namespace {
 constexpr const char* kBase = "http://169.254.169.254/hetzner/v1";
 }  // namespace
+
+std::optional<PlatformConfig> HcloudSource::network(MetadataEnvironment& env) {
+  HttpAnswer answer = env.http("GET", std::string(kBase) + "/metadata");
+  if (answer.status == 404) return std::nullopt;
+  const std::string& text = require_ok(answer, "the server's metadata");
+  PlatformConfig c;
+  c.source = "the server's hetzner/v1/metadata";
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error(std::string("Hetzner's metadata is not YAML: ") + e.what());
+  }
+  if (!doc.IsMap()) throw Error("Hetzner's metadata is not a YAML map");
+  if (doc["hostname"] && doc["hostname"].IsScalar()) c.hostname = doc["hostname"].Scalar();
+  YAML::Node network = doc["network-config"];
+  if (!network || network.IsNull()) return c;
+  auto read = read_cloud_init_network(network, "Hetzner's network-config",
+                                      [&env](const std::string& mac) { return env.interface_with_mac(mac); });
+  for (const auto& line : read.skipped) env.say("platform: hcloud: network-config: left out " + line);
+  c.interfaces = std::move(read.interfaces);
+  c.dns_servers = std::move(read.dns_servers);
+  return c;
+}
 
 PlatformConfig HcloudSource::fetch(MetadataEnvironment& env) {
   PlatformConfig c;

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "base/error.h"
+#include "node/platform/cloud_init_network.h"
 
 namespace bronze::platform {
 
@@ -20,6 +21,28 @@ std::string nocloud_hostname(const std::string& meta_data) {
   } catch (const YAML::Exception& e) {
     throw Error(std::string("NoCloud meta-data is not YAML: ") + e.what());
   }
+}
+
+std::optional<PlatformConfig> NoCloudSource::network(MetadataEnvironment& env) {
+  auto text = env.read_volume_file(kLabels, "network-config");
+  if (!text) return std::nullopt;
+  PlatformConfig c;
+  c.source = "the cidata volume's network-config";
+  if (auto meta = env.read_volume_file(kLabels, "meta-data")) c.hostname = nocloud_hostname(*meta);
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(*text);
+  } catch (const YAML::Exception& e) {
+    throw Error(std::string("NoCloud network-config is not YAML: ") + e.what());
+  }
+  // Written either bare or under a `network:` key.
+  if (doc.IsMap() && doc["network"] && doc["network"].IsMap()) doc = doc["network"];
+  auto read = read_cloud_init_network(doc, "NoCloud network-config",
+                                      [&env](const std::string& mac) { return env.interface_with_mac(mac); });
+  for (const auto& line : read.skipped) env.say("platform: nocloud: network-config: left out " + line);
+  c.interfaces = std::move(read.interfaces);
+  c.dns_servers = std::move(read.dns_servers);
+  return c;
 }
 
 PlatformConfig NoCloudSource::fetch(MetadataEnvironment& env) {
