@@ -103,10 +103,9 @@ void add_unique(std::vector<std::string>& into, const std::string& value) {
 
 }  // namespace
 
-CloudInitNetwork read_cloud_init_network(const YAML::Node& doc, const std::string& what,
-                                         const std::function<std::string(const std::string& mac)>& interface_with_mac) {
+MetadataNetwork read_cloud_init_network(const YAML::Node& doc, const std::string& what, const MacLookup& interface_with_mac) {
   Reader r{what};
-  CloudInitNetwork out;
+  MetadataNetwork out;
   try {
     if (!doc.IsMap()) throw Error(what + " is not a map with version and config");
     std::string version = r.text(doc, "version", "version");

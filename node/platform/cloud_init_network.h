@@ -23,25 +23,16 @@
 // Other entry types (bond, vlan, bridge, route) are left out and said so.
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
-
 #include <yaml-cpp/yaml.h>
 
-#include "machine_config/network_config.h"
+#include <string>
+
+#include "node/platform/metadata_network.h"
 
 namespace bronze::platform {
 
-struct CloudInitNetwork {
-  std::vector<config::InterfaceConfig> interfaces;
-  std::vector<std::string> dns_servers;
-  std::vector<std::string> skipped;  // what was left out and why, for the log
-};
-
 // `doc`: the map holding `version` and `config`; `what` names it in errors
 // ("Hetzner's network-config"). Throws bronze::Error naming the field.
-CloudInitNetwork read_cloud_init_network(const YAML::Node& doc, const std::string& what,
-                                         const std::function<std::string(const std::string& mac)>& interface_with_mac);
+MetadataNetwork read_cloud_init_network(const YAML::Node& doc, const std::string& what, const MacLookup& interface_with_mac);
 
 }  // namespace bronze::platform

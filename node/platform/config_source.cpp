@@ -34,4 +34,10 @@ std::string require_ok(const HttpAnswer& answer, const std::string& what) {
   throw Error(what + ": the platform answered HTTP " + std::to_string(answer.status));
 }
 
+void adopt_network(MetadataNetwork network, const std::string& document, MetadataEnvironment& env, PlatformConfig& into) {
+  for (const auto& line : network.skipped) env.say("platform: " + document + ": left out " + line);
+  into.interfaces = std::move(network.interfaces);
+  into.dns_servers = std::move(network.dns_servers);
+}
+
 }  // namespace bronze::platform

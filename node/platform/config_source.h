@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "machine_config/network_config.h"
+#include "node/platform/metadata_network.h"
 
 namespace bronze::platform {
 
@@ -89,5 +90,10 @@ std::unique_ptr<ConfigSource> source_for(const std::string& platform, const std:
 // The status of an HTTP answer as a source sees it: 200 is the data; 404
 // means not there (yet); anything else is named.
 std::string require_ok(const HttpAnswer& answer, const std::string& what);
+
+// A network read from metadata into `into` (its interfaces and DNS
+// servers), each thing left out said in the log under `document`
+// ("openstack: network_data.json").
+void adopt_network(MetadataNetwork network, const std::string& document, MetadataEnvironment& env, PlatformConfig& into);
 
 }  // namespace bronze::platform

@@ -15,6 +15,7 @@
 #include "node/platform/azure/azure_source.h"
 #include "node/platform/config_url/config_url_source.h"
 #include "node/platform/digitalocean/digitalocean_source.h"
+#include "node/platform/equinix/equinix_network.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/fetch.h"
 #include "node/platform/gcp/gcp_source.h"
@@ -403,6 +404,79 @@ TEST(CloudInitNetwork, RefusesWhatCloudInitWouldNotTake) {
   EXPECT_EQ(refused("version: 1\nconfig: [{type: nameserver, address: [dns.example]}]\n"),
             "network-config: config[0].address: expected an IP address, got 'dns.example'");
   EXPECT_EQ(refused("[]"), "network-config is not a map with version and config");
+}
+
+// /metadata's network as Equinix Metal's bonded servers have it.
+const char* kEquinixMetadata = R"({
+  "id": "e3a2a6b1", "hostname": "eq-1", "plan": "c3.small.x86",
+  "network": {
+    "bonding": {"mode": 4, "link_aggregation": "bonded", "mac": "b8:59:9f:e0:f6:8c"},
+    "interfaces": [{"name": "eth0", "mac": "b8:59:9f:e0:f6:8c", "bond": "bond0"},
+                   {"name": "eth1", "mac": "b8:59:9f:e0:f6:8d", "bond": "bond0"}],
+    "addresses": [
+      {"id": "a1", "address_family": 4, "netmask": "255.255.255.254", "public": true, "management": true, "enabled": true,
+       "cidr": 31, "network": "147.75.84.94", "address": "147.75.84.95", "gateway": "147.75.84.94"},
+      {"id": "a2", "address_family": 6, "public": true, "management": true, "enabled": true, "cidr": 127,
+       "network": "2604:1380:1:5f00::", "address": "2604:1380:1:5f00::1", "gateway": "2604:1380:1:5f00::"},
+      {"id": "a3", "address_family": 4, "public": false, "management": true, "enabled": true, "cidr": 31,
+       "network": "10.99.190.128", "address": "10.99.190.129", "gateway": "10.99.190.128"},
+      {"id": "a4", "address_family": 4, "public": true, "enabled": false, "cidr": 29,
+       "address": "147.75.1.2", "gateway": "147.75.1.1"}
+    ],
+    "resolvers": ["147.75.207.207", "147.75.207.208"]
+  }
+})";
+
+TEST(EquinixSource, TheBondedNetworkFromTheMetadata) {
+  StandIn server({"equinix", {{"/metadata", kEquinixMetadata}}});
+  TestEnvironment env(server.server.address());
+  env.nics = {{"b8:59:9f:e0:f6:8c", "enp1s0f0"}, {"b8:59:9f:e0:f6:8d", "enp1s0f1"}};
+  auto network = EquinixSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->hostname, "eq-1");
+  EXPECT_EQ(network->dns_servers, (std::vector<std::string>{"147.75.207.207", "147.75.207.208"}));
+  ASSERT_EQ(network->interfaces.size(), 1u);
+  const auto& bond = network->interfaces[0];
+  EXPECT_EQ(bond.interface, "bond0");
+  ASSERT_TRUE(bond.bond);
+  EXPECT_EQ(bond.bond->interfaces, (std::vector<std::string>{"enp1s0f0", "enp1s0f1"}));
+  EXPECT_EQ(bond.bond->mode, "802.3ad");
+  EXPECT_EQ(bond.bond->lacp_rate, "fast");
+  EXPECT_EQ(bond.bond->xmit_hash_policy, "layer3+4");
+  EXPECT_EQ(bond.addresses, (std::vector<std::string>{"147.75.84.95/31", "2604:1380:1:5f00::1/127", "10.99.190.129/31"}));
+  EXPECT_EQ(bond.routes, (std::vector<config::RouteConfig>{{"0.0.0.0/0", "147.75.84.94", 0},
+                                                          {"::/0", "2604:1380:1:5f00::", 0},
+                                                          {"10.0.0.0/8", "10.99.190.128", 0}}));
+  // A second NIC this machine lacks is left out, and said.
+  env.nics.erase("b8:59:9f:e0:f6:8d");
+  auto one = EquinixSource().network(env);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->interfaces[0].bond->interfaces, std::vector<std::string>{"enp1s0f0"});
+  EXPECT_EQ(env.lines.back(), "platform: equinix: /metadata: left out interfaces[1]: no NIC with the MAC address "
+                              "b8:59:9f:e0:f6:8d on this machine");
+}
+
+TEST(EquinixNetwork, RefusesWhatEquinixWouldNotWrite) {
+  auto refused = [](const std::string& json) {
+    try {
+      read_equinix_network(json, [](const std::string&) { return std::string("eth0"); });
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string nic = R"({"mac": "b8:59:9f:e0:f6:8c", "bond": "bond0"})";
+  EXPECT_EQ(refused(R"({"network": {"bonding": {"mode": 9}, "interfaces": [)" + nic + "]}}"),
+            "Equinix Metal's /metadata: network.bonding.mode: expected a bonding mode from 0 to 6");
+  EXPECT_EQ(refused(R"({"network": {"interfaces": [{"bond": "bond0"}]}})"),
+            "Equinix Metal's /metadata: network.interfaces[0].mac: expected a string");
+  EXPECT_EQ(refused(R"({"network": {"interfaces": [)" + nic + R"(], "addresses": [{"address": "10.0.0.1", "cidr": 40, "gateway": "10.0.0.0"}]}})"),
+            "Equinix Metal's /metadata: network.addresses[0]: not an address with its prefix length: 10.0.0.1/40");
+  EXPECT_EQ(refused(R"({"network": {"interfaces": [)" + nic + R"(], "addresses": [{"address": "10.0.0.1", "cidr": 31, "gateway": "fd00::1"}]}})"),
+            "Equinix Metal's /metadata: network.addresses[0].gateway: not an address of the address's IP version: fd00::1");
+  EXPECT_EQ(refused(R"({"network": {"interfaces": [)" + nic + R"(], "addresses": [{"address": "10.0.0.1", "cidr": 31, "gateway": "10.0.0.0", "public": "yes"}]}})"),
+            "Equinix Metal's /metadata: network.addresses[0].public: expected true or false");
+  EXPECT_EQ(refused("[]"), "Equinix Metal's /metadata is not a JSON object");
 }
 
 TEST(EquinixSource, ReadsUserDataAndTheMetadataDocument) {

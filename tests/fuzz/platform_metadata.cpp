@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "node/platform/azure/azure_source.h"
+#include "node/platform/equinix/equinix_network.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
 #include "node/platform/cloud_init_network.h"
@@ -30,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     // Every MAC is a NIC here, so that links, bonds and VLANs are all taken.
     bronze::platform::read_network_data(text, [](const std::string&) { return std::string("eth0"); });
+  } catch (const bronze::Error&) {
+  }
+  try {
+    bronze::platform::read_equinix_network(text, [](const std::string&) { return std::string("eth0"); });
   } catch (const bronze::Error&) {
   }
   try {

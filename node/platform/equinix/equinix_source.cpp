@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "node/platform/equinix/equinix_network.h"
 
 namespace bronze::platform {
 
@@ -21,6 +22,19 @@ void read_equinix_metadata(const std::string& json, PlatformConfig& into) {
   for (const auto& r : *resolvers) {
     if (r.is_string()) into.dns_servers.push_back(r.get<std::string>());
   }
+}
+
+std::optional<PlatformConfig> EquinixSource::network(MetadataEnvironment& env) {
+  HttpAnswer metadata = env.http("GET", std::string(kBase) + "/metadata");
+  if (metadata.status == 404) return std::nullopt;
+  PlatformConfig c;
+  c.source = "metadata.platformequinix.com/metadata";
+  read_equinix_metadata(require_ok(metadata, "the server's metadata"), c);
+  auto resolvers = c.dns_servers;
+  adopt_network(read_equinix_network(metadata.body, [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
+                "equinix: /metadata", env, c);
+  c.dns_servers = resolvers;
+  return c;
 }
 
 PlatformConfig EquinixSource::fetch(MetadataEnvironment& env) {

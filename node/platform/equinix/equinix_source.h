@@ -1,5 +1,6 @@
 // Equinix Metal: the metadata service at metadata.platformequinix.com:
-// /userdata, and /metadata (JSON) for the hostname and resolvers.
+// /userdata, and /metadata (JSON) for the hostname and resolvers and, at
+// every boot, the bonded network (equinix_network.h).
 #pragma once
 
 #include "node/platform/config_source.h"
@@ -10,6 +11,7 @@ class EquinixSource : public ConfigSource {
  public:
   std::string name() const override { return "equinix"; }
   PlatformConfig fetch(MetadataEnvironment& env) override;
+  std::optional<PlatformConfig> network(MetadataEnvironment& env) override;
 };
 
 // The hostname and resolvers of /metadata; throws bronze::Error when it is

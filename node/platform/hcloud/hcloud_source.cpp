@@ -27,11 +27,9 @@ std::optional<PlatformConfig> HcloudSource::network(MetadataEnvironment& env) {
   if (doc["hostname"] && doc["hostname"].IsScalar()) c.hostname = doc["hostname"].Scalar();
   YAML::Node network = doc["network-config"];
   if (!network || network.IsNull()) return c;
-  auto read = read_cloud_init_network(network, "Hetzner's network-config",
-                                      [&env](const std::string& mac) { return env.interface_with_mac(mac); });
-  for (const auto& line : read.skipped) env.say("platform: hcloud: network-config: left out " + line);
-  c.interfaces = std::move(read.interfaces);
-  c.dns_servers = std::move(read.dns_servers);
+  adopt_network(read_cloud_init_network(network, "Hetzner's network-config",
+                                        [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
+                "hcloud: network-config", env, c);
   return c;
 }
 

@@ -37,11 +37,9 @@ std::optional<PlatformConfig> NoCloudSource::network(MetadataEnvironment& env) {
   }
   // Written either bare or under a `network:` key.
   if (doc.IsMap() && doc["network"] && doc["network"].IsMap()) doc = doc["network"];
-  auto read = read_cloud_init_network(doc, "NoCloud network-config",
-                                      [&env](const std::string& mac) { return env.interface_with_mac(mac); });
-  for (const auto& line : read.skipped) env.say("platform: nocloud: network-config: left out " + line);
-  c.interfaces = std::move(read.interfaces);
-  c.dns_servers = std::move(read.dns_servers);
+  adopt_network(read_cloud_init_network(doc, "NoCloud network-config",
+                                        [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
+                "nocloud: network-config", env, c);
   return c;
 }
 

@@ -144,7 +144,7 @@ struct Target {
 };
 
 void add_network(const json& network, const std::string& where, const std::map<std::string, Target>& targets,
-                 OpenStackNetwork& out) {
+                 MetadataNetwork& out) {
   if (!network.is_object()) bad(where, "expected an object");
   std::string link = text_field(network, "link", where);
   std::string type = text_field(network, "type", where);
@@ -178,8 +178,7 @@ void add_network(const json& network, const std::string& where, const std::map<s
 
 }  // namespace
 
-OpenStackNetwork read_network_data(const std::string& text,
-                                   const std::function<std::string(const std::string& mac)>& interface_with_mac) {
+MetadataNetwork read_network_data(const std::string& text, const MacLookup& interface_with_mac) {
   auto doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) throw Error("OpenStack's network_data.json is not a JSON object");
   auto list = [&doc](const char* key) {
@@ -188,7 +187,7 @@ OpenStackNetwork read_network_data(const std::string& text,
     if (!it->is_array()) bad(key, "expected a list");
     return *it;
   };
-  OpenStackNetwork out;
+  MetadataNetwork out;
 
   std::vector<Link> links;
   std::map<std::string, size_t> by_id;

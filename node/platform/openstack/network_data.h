@@ -14,26 +14,14 @@
 //   services: [{type: dns, address}].
 #pragma once
 
-#include <functional>
 #include <string>
-#include <vector>
 
-#include "machine_config/network_config.h"
+#include "node/platform/metadata_network.h"
 
 namespace bronze::platform {
 
-struct OpenStackNetwork {
-  std::vector<config::InterfaceConfig> interfaces;
-  std::vector<std::string> dns_servers;
-  // What was left out and why (a link whose NIC this machine lacks, DHCP
-  // asked of a bond), one line each, for the log.
-  std::vector<std::string> skipped;
-};
-
-// `interface_with_mac` names the NIC with a MAC address ("" when there is
-// none). Throws bronze::Error naming the field when the document is not
-// what OpenStack writes.
-OpenStackNetwork read_network_data(const std::string& json,
-                                   const std::function<std::string(const std::string& mac)>& interface_with_mac);
+// Throws bronze::Error naming the field when the document is not what
+// OpenStack writes.
+MetadataNetwork read_network_data(const std::string& json, const MacLookup& interface_with_mac);
 
 }  // namespace bronze::platform

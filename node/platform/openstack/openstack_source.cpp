@@ -27,12 +27,9 @@ void read_openstack_meta_data(const std::string& json, PlatformConfig& into) {
 
 namespace {
 
-// network_data.json into `into`, each link left out said in the log.
 void add_network_data(const std::string& json, MetadataEnvironment& env, PlatformConfig& into) {
-  auto network = read_network_data(json, [&env](const std::string& mac) { return env.interface_with_mac(mac); });
-  for (const auto& line : network.skipped) env.say("platform: openstack: network_data.json: left out " + line);
-  into.interfaces = std::move(network.interfaces);
-  into.dns_servers = std::move(network.dns_servers);
+  adopt_network(read_network_data(json, [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
+                "openstack: network_data.json", env, into);
 }
 
 }  // namespace
