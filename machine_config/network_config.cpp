@@ -97,16 +97,6 @@ uint32_t read_mtu(const StrictYaml& yaml, const YAML::Node& node, const std::str
   return static_cast<uint32_t>(yaml.integer(node, path, 68, 9216));
 }
 
-// The kernel takes DHCP (ip=dhcp) on physical NICs only; a bond or VLAN
-// would need a DHCP client on the node, which it does not have yet. Said
-// at parse time, so that such a config is never taken and then left
-// without an address.
-[[noreturn]] void refuse_dhcp(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, const std::string& what) {
-  yaml.fail(node, path,
-            "DHCP on " + what + " is not supported: the node's DHCP is the kernel's, which serves physical interfaces "
-            "only; give it static addresses (and routes) instead");
-}
-
 bool one_of(const std::string& value, std::initializer_list<const char*> allowed) {
   for (const char* name : allowed) {
     if (value == name) return true;
@@ -180,9 +170,7 @@ VlanConfig read_vlan(const StrictYaml& yaml, const YAML::Node& node, const std::
               "the VLAN's link " + vlan_link_name(parent, vlan.vlan_id) +
                   " would be longer than the 15 characters the kernel takes; give the parent a shorter name");
   }
-  if (auto dhcp = yaml.optional(node, "dhcp"); dhcp && yaml.boolean(*dhcp, path + ".dhcp")) {
-    refuse_dhcp(yaml, *dhcp, path + ".dhcp", "a VLAN");
-  }
+  if (auto dhcp = yaml.optional(node, "dhcp")) vlan.dhcp = yaml.boolean(*dhcp, path + ".dhcp");
   if (auto addresses = yaml.optional(node, "addresses")) vlan.addresses = read_addresses(yaml, *addresses, path + ".addresses");
   if (auto routes = yaml.optional(node, "routes")) vlan.routes = read_routes(yaml, *routes, path + ".routes");
   if (auto mtu = yaml.optional(node, "mtu")) vlan.mtu = read_mtu(yaml, *mtu, path + ".mtu");
@@ -194,10 +182,7 @@ InterfaceConfig read_interface(const StrictYaml& yaml, const YAML::Node& node, c
   InterfaceConfig interface;
   interface.interface = interface_name(yaml, yaml.required(node, path, "interface"), path + ".interface");
   if (auto bond = yaml.optional(node, "bond")) interface.bond = read_bond(yaml, *bond, path + ".bond", interface.interface);
-  if (auto dhcp = yaml.optional(node, "dhcp")) {
-    interface.dhcp = yaml.boolean(*dhcp, path + ".dhcp");
-    if (interface.dhcp && interface.bond) refuse_dhcp(yaml, *dhcp, path + ".dhcp", "a bond");
-  }
+  if (auto dhcp = yaml.optional(node, "dhcp")) interface.dhcp = yaml.boolean(*dhcp, path + ".dhcp");
   if (auto addresses = yaml.optional(node, "addresses")) {
     interface.addresses = read_addresses(yaml, *addresses, path + ".addresses");
   }
@@ -280,6 +265,7 @@ void emit_vlans(YAML::Emitter& out, const std::vector<VlanConfig>& vlans) {
   out << YAML::Key << "vlans" << YAML::Value << YAML::BeginSeq;
   for (const auto& vlan : vlans) {
     out << YAML::BeginMap << YAML::Key << "vlanId" << YAML::Value << vlan.vlan_id;
+    if (vlan.dhcp) out << YAML::Key << "dhcp" << YAML::Value << true;
     emit_list(out, "addresses", vlan.addresses);
     emit_routes(out, vlan.routes);
     if (vlan.mtu != 0) out << YAML::Key << "mtu" << YAML::Value << vlan.mtu;

@@ -64,6 +64,7 @@ struct BondConfig {
 // An 802.1Q VLAN on an interface: the link <interface>.<vlanId>.
 struct VlanConfig {
   uint16_t vlan_id = 0;  // 1 to 4094
+  bool dhcp = false;
   std::vector<std::string> addresses;
   std::vector<RouteConfig> routes;
   uint32_t mtu = 0;

@@ -121,9 +121,11 @@ const char* kBondWithVlans =
     "            addresses: [192.168.200.2/24]\n"
     "            routes: [{network: 10.42.0.0/16, gateway: 192.168.200.1}]\n"
     "          - {vlanId: 43, addresses: [192.168.201.2/24], mtu: 1500, dhcp: false}\n"
+    "          - {vlanId: 44, dhcp: true}\n"
     "      - interface: bond1\n"
     "        bond: {interfaces: [eth3], mode: 802.3ad, lacpRate: fast, xmitHashPolicy: layer3+4}\n"
-    "        addresses: [10.1.0.2/24]\n";
+    "        addresses: [10.1.0.2/24]\n"
+    "        dhcp: true\n";
 
 TEST(NetworkConfig, ReadsBondsAndVlansAndWritesThemBackEqual) {
   auto config = parse_machine_config(with_network(kBondWithVlans), "node.yaml");
@@ -135,7 +137,9 @@ TEST(NetworkConfig, ReadsBondsAndVlansAndWritesThemBackEqual) {
   EXPECT_EQ(interfaces[0].bond->miimon, 100u);
   EXPECT_EQ(interfaces[0].bond->primary, "eth2");
   EXPECT_EQ(interfaces[0].mtu, 9000u);
-  ASSERT_EQ(interfaces[0].vlans.size(), 2u);
+  ASSERT_EQ(interfaces[0].vlans.size(), 3u);
+  EXPECT_FALSE(interfaces[0].vlans[1].dhcp);
+  EXPECT_TRUE(interfaces[0].vlans[2].dhcp);
   EXPECT_EQ(interfaces[0].vlans[0].vlan_id, 42);
   EXPECT_EQ(interfaces[0].vlans[0].addresses, (std::vector<std::string>{"192.168.200.2/24"}));
   EXPECT_EQ(interfaces[0].vlans[0].routes[0], (RouteConfig{"10.42.0.0/16", "192.168.200.1", 0}));
@@ -144,6 +148,7 @@ TEST(NetworkConfig, ReadsBondsAndVlansAndWritesThemBackEqual) {
   ASSERT_TRUE(interfaces[1].bond);
   EXPECT_EQ(interfaces[1].bond->lacp_rate, "fast");
   EXPECT_EQ(interfaces[1].bond->xmit_hash_policy, "layer3+4");
+  EXPECT_TRUE(interfaces[1].dhcp) << "a bond takes DHCP from the node's own client";
   EXPECT_EQ(parse_machine_config(to_yaml(config), "again.yaml"), config);
   // A bond without a mode is the kernel's default.
   auto plain = parse_machine_config(with_network("    interfaces:\n      - {interface: bond0, bond: {interfaces: [eth0]}}\n"),
@@ -168,10 +173,6 @@ TEST(NetworkConfig, RefusesBondAndVlanMistakesWithTheirPlace) {
                               "12:66", "machine.network.interfaces[0].bond.primary", "eth1 is not one of this bond's interfaces");
   expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0], xmitHashPolicy: l4}\n"), "12:52",
                               "machine.network.interfaces[0].bond.xmitHashPolicy", "expected one of layer2, layer3+4");
-  expect_machine_config_error(with_network(bond0 + "        bond: {interfaces: [eth0]}\n        dhcp: true\n"), "13:15",
-                              "machine.network.interfaces[0].dhcp",
-                              "DHCP on a bond is not supported: the node's DHCP is the kernel's, which serves physical "
-                              "interfaces only; give it static addresses");
   // A member configured on its own: its addresses belong on the bond.
   expect_machine_config_error(
       with_network(bond0 + "        bond: {interfaces: [eth0]}\n      - {interface: eth0, addresses: [10.0.2.50/24]}\n"), "13:9",
@@ -193,8 +194,8 @@ TEST(NetworkConfig, RefusesBondAndVlanMistakesWithTheirPlace) {
                               "machine.network.interfaces[0].vlans[1].vlanId", "VLAN 7 is given twice");
   expect_machine_config_error(with_network(eth0 + "        vlans: [{addresses: [10.0.0.1/24]}]\n"), "12:17",
                               "machine.network.interfaces[0].vlans[0].vlanId", "missing");
-  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7, dhcp: true}]\n"), "12:35",
-                              "machine.network.interfaces[0].vlans[0].dhcp", "DHCP on a VLAN is not supported");
+  expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7, dhcp: 1}]\n"), "12:35",
+                              "machine.network.interfaces[0].vlans[0].dhcp", "expected true or false");
   expect_machine_config_error(with_network(eth0 + "        vlans: [{vlanId: 7, id: 8}]\n"), "12:29",
                               "machine.network.interfaces[0].vlans[0].id",
                               "unknown field (expected one of: vlanId, addresses, routes, mtu, dhcp)");

@@ -4,8 +4,11 @@
 #include <net/if.h>
 #include <netlink/route/nexthop.h>
 
+#include <algorithm>
+#include <cstring>
 #include <thread>
 
+#include "node/network/dhcp_client.h"
 #include "node/network/rtnl.h"
 #include "node/network/virtual_links.h"
 
@@ -162,26 +165,84 @@ std::string removed_note(const std::vector<std::string>& removed) {
   return note + ")";
 }
 
-// What any link gets, found or made: up with its MTU, DHCP kept or what it
-// left removed, the static addresses, the routes. `line` starts the log
-// line ("network: eth0:").
+// How long the boot waits for a DHCP lease on an interface the kernel's
+// DHCP did not serve.
+constexpr auto kDhcpTimeout = std::chrono::seconds(30);
+// A route through a DHCP router: above the static routes' default metric,
+// so that a config's own default route wins.
+constexpr uint32_t kDhcpRouteMetric = 1024;
+
+std::array<uint8_t, 6> hardware_address(rtnl_link* link, const std::string& name) {
+  nl_addr* address = rtnl_link_get_addr(link);
+  if (address == nullptr || nl_addr_get_len(address) != 6) throw Error(name + " has no Ethernet address to ask DHCP with");
+  std::array<uint8_t, 6> mac{};
+  std::memcpy(mac.data(), nl_addr_get_binary_addr(address), 6);
+  return mac;
+}
+
+std::string lease_prefix(const DhcpLease& lease) { return ipv4_text(lease.address) + "/" + std::to_string(lease.prefix_length); }
+
+void apply_lease(nl_sock* socket, int ifindex, const DhcpLease& lease) {
+  add_address(socket, ifindex, lease_prefix(lease));
+  if (!lease.routers.empty()) add_route(socket, ifindex, {"0.0.0.0/0", ipv4_text(lease.routers.front()), kDhcpRouteMetric});
+}
+
+std::string describe_lease(const DhcpLease& lease) {
+  std::string text = lease_prefix(lease) + " from " + ipv4_text(lease.server);
+  if (!lease.routers.empty()) text += ", router " + ipv4_text(lease.routers.front());
+  text += lease.lease_seconds == 0xffffffffu ? ", for ever" : ", for " + std::to_string(lease.lease_seconds) + " s";
+  return text;
+}
+
+// Renews at half the lease, for as long as the node runs (machined is PID
+// 1 and never returns); a failed renewal is retried a minute later.
+void keep_lease(std::string name, int ifindex, std::array<uint8_t, 6> mac, DhcpLease lease,
+                std::function<void(const std::string&)> say) {
+  if (lease.lease_seconds == 0xffffffffu || lease.lease_seconds == 0) return;
+  std::thread([name, ifindex, mac, lease, say] {
+    auto wait = std::chrono::seconds(std::max<uint32_t>(lease.lease_seconds / 2, 30));
+    while (true) {
+      std::this_thread::sleep_for(wait);
+      try {
+        auto renewed = acquire_lease(name, mac, kDhcpTimeout, {});
+        SocketPtr socket(nl_socket_alloc());
+        if (!socket) throw Error("cannot allocate a netlink socket");
+        check(nl_connect(socket.get(), NETLINK_ROUTE), "cannot open rtnetlink");
+        apply_lease(socket.get(), ifindex, renewed);
+        if (say) say("network: " + name + ": DHCP lease renewed: " + describe_lease(renewed));
+        wait = std::chrono::seconds(std::max<uint32_t>(renewed.lease_seconds / 2, 30));
+      } catch (const std::exception& e) {
+        if (say) say("network: " + name + ": DHCP renewal failed (" + e.what() + "); trying again in 60 s");
+        wait = std::chrono::seconds(60);
+      }
+    }
+  }).detach();
+}
+
+// What any link gets, found or made: up with its MTU, DHCP (the kernel's
+// answer kept, else our own client's lease) or what the kernel's DHCP left
+// removed, the static addresses, the routes. `line` starts the log line
+// ("network: eth0:").
 void configure_link(nl_sock* socket, const std::string& name, rtnl_link* link, uint32_t mtu, bool dhcp,
                     const std::vector<std::string>& addresses, const std::vector<config::RouteConfig>& routes,
-                    std::string line, LinkReport& report) {
+                    std::string line, const std::function<void()>& tick, const std::function<void(const std::string&)>& say,
+                    LinkReport& report) {
   int ifindex = rtnl_link_get_ifindex(link);
   LinkPtr change(rtnl_link_alloc());
   rtnl_link_set_flags(change.get(), IFF_UP);
   if (mtu != 0) rtnl_link_set_mtu(change.get(), mtu);
   check(rtnl_link_change(socket, link, change.get(), 0), "cannot bring " + name + " up");
   line += " up" + (mtu ? ", mtu " + std::to_string(mtu) : "");
-  if (dhcp) {
-    if (!has_ipv4_address(socket, ifindex)) {
-      report.problems.push_back("network: " + name +
-                                " asks for DHCP, but the kernel's DHCP (ip=dhcp) configured another interface; Bronze "
-                                "runs DHCP on the first interface that answers, so give " + name + " static addresses");
-    } else {
-      line += ", DHCP (the kernel's answer kept)";
-    }
+  if (dhcp && has_ipv4_address(socket, ifindex)) {
+    line += ", DHCP (the kernel's answer kept)";
+  } else if (dhcp) {
+    auto mac = hardware_address(link, name);
+    DhcpLease lease = acquire_lease(name, mac, kDhcpTimeout, tick);
+    apply_lease(socket, ifindex, lease);
+    for (const auto& server : lease.dns_servers) report.dhcp_nameservers.push_back(ipv4_text(server));
+    for (const auto& server : lease.ntp_servers) report.dhcp_ntp_servers.push_back(ipv4_text(server));
+    line += ", DHCP " + describe_lease(lease);
+    keep_lease(name, ifindex, mac, lease, say);
   } else {
     line += ", no DHCP" + removed_note(flush_ipv4(socket, ifindex));
   }
@@ -229,19 +290,21 @@ LinkPtr assemble_bond(nl_sock* socket, const config::InterfaceConfig& interface,
 }
 
 void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, std::chrono::seconds wait,
-                   const std::function<void()>& tick, LinkReport& report) {
+                   const std::function<void()>& tick, const std::function<void(const std::string&)>& say,
+                   LinkReport& report) {
   const std::string& name = interface.interface;
   auto link = interface.bond ? assemble_bond(socket, interface, wait, tick, report) : wait_for_link(socket, name, wait, tick);
   configure_link(socket, name, link.get(), interface.mtu, interface.dhcp, interface.addresses, interface.routes,
-                 "network: " + name + ":", report);
+                 "network: " + name + ":", tick, say, report);
   int parent = rtnl_link_get_ifindex(link.get());
   for (const auto& vlan : interface.vlans) {
     std::string vlan_name = config::vlan_link_name(name, vlan.vlan_id);
     try {
       make_vlan(socket, vlan_name, parent, vlan.vlan_id);
       auto vlan_link = wait_for_link(socket, vlan_name, wait, tick);
-      configure_link(socket, vlan_name, vlan_link.get(), vlan.mtu, false, vlan.addresses, vlan.routes,
-                     "network: " + vlan_name + ": VLAN " + std::to_string(vlan.vlan_id) + " on " + name + ",", report);
+      configure_link(socket, vlan_name, vlan_link.get(), vlan.mtu, vlan.dhcp, vlan.addresses, vlan.routes,
+                     "network: " + vlan_name + ": VLAN " + std::to_string(vlan.vlan_id) + " on " + name + ",", tick, say,
+                     report);
     } catch (const Error& e) {
       report.problems.push_back("network: " + vlan_name + ": " + e.what());
     }
@@ -251,7 +314,8 @@ void configure_one(nl_sock* socket, const config::InterfaceConfig& interface, st
 }  // namespace
 
 LinkReport configure_interfaces(const std::vector<config::InterfaceConfig>& interfaces,
-                                std::chrono::seconds wait_for_links, const std::function<void()>& tick) {
+                                std::chrono::seconds wait_for_links, const std::function<void()>& tick,
+                                const std::function<void(const std::string&)>& say) {
   LinkReport report;
   if (interfaces.empty()) return report;
   SocketPtr socket(nl_socket_alloc());
@@ -259,7 +323,7 @@ LinkReport configure_interfaces(const std::vector<config::InterfaceConfig>& inte
   check(nl_connect(socket.get(), NETLINK_ROUTE), "cannot open rtnetlink");
   for (const auto& interface : interfaces) {
     try {
-      configure_one(socket.get(), interface, wait_for_links, tick, report);
+      configure_one(socket.get(), interface, wait_for_links, tick, say, report);
     } catch (const Error& e) {
       report.problems.push_back("network: " + interface.interface + ": " + e.what());
     }

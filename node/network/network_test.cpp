@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "node/network/dhcp_packet.h"
 #include "node/network/interface_merge.h"
 #include "node/network/resolv_conf.h"
 #include "node/network/sntp.h"
@@ -310,6 +311,97 @@ TEST(InterfaceMerge, TheConfigWinsAndThePlatformFillsIn) {
   platform_bond.bond->interfaces = {"eth0", "eth3"};
   EXPECT_EQ(merge_interfaces({config_eth0}, {platform_bond}).overridden, std::vector<std::string>{"bond7"});
   EXPECT_EQ(merge_interfaces({}, {platform_bond}).interfaces, std::vector<config::InterfaceConfig>{platform_bond});
+}
+
+// --- DHCP: our client's messages, and its reading of a server's answers
+// (tests/support/link_standin's answer_dhcp, written apart from it).
+
+using test::answer_dhcp;
+
+constexpr std::array<uint8_t, 6> kMac = {0x52, 0x54, 0x00, 0xc8, 0x00, 0x02};
+constexpr std::array<uint8_t, 4> kOffered = {192, 168, 200, 2};
+constexpr std::array<uint8_t, 4> kServer = {192, 168, 200, 1};
+
+TEST(DhcpPacket, ADiscoverAsRfc2131LaysItOut) {
+  auto discover = make_discover(0x01020304, kMac);
+  ASSERT_GE(discover.size(), 244u);
+  EXPECT_EQ(discover[0], 1) << "a BOOTREQUEST";
+  EXPECT_EQ(discover[1], 1);
+  EXPECT_EQ(discover[2], 6);
+  EXPECT_EQ((std::vector<uint8_t>(discover.begin() + 4, discover.begin() + 8)), (std::vector<uint8_t>{1, 2, 3, 4}));
+  EXPECT_EQ(discover[10], 0x80) << "the broadcast flag: the client has no address to take a unicast answer on";
+  EXPECT_TRUE(std::equal(kMac.begin(), kMac.end(), discover.begin() + 28));
+  EXPECT_EQ((std::vector<uint8_t>(discover.begin() + 236, discover.begin() + 243)), (std::vector<uint8_t>{99, 130, 83, 99, 53, 1, 1}));
+  EXPECT_EQ(discover.back(), 255);
+}
+
+TEST(DhcpPacket, AnOfferThenAnAckFromAServer) {
+  auto offer_bytes = answer_dhcp(make_discover(77, kMac), kOffered, kServer);
+  ASSERT_TRUE(offer_bytes);
+  auto offer = parse_dhcp_reply(*offer_bytes, 77, kMac);
+  EXPECT_EQ(offer.type, DhcpMessage::Offer);
+  EXPECT_EQ(offer.lease.address, kOffered);
+  EXPECT_EQ(offer.lease.prefix_length, 24);
+  EXPECT_EQ(offer.lease.server, kServer);
+  EXPECT_EQ(offer.lease.lease_seconds, 3600u);
+  ASSERT_EQ(offer.lease.dns_servers.size(), 1u);
+  EXPECT_EQ(ipv4_text(offer.lease.dns_servers[0]), "192.168.200.1");
+
+  auto request = make_request(77, kMac, offer.lease);
+  auto ack_bytes = answer_dhcp(request, kOffered, kServer);
+  ASSERT_TRUE(ack_bytes) << "the server must read our REQUEST";
+  EXPECT_EQ(parse_dhcp_reply(*ack_bytes, 77, kMac).type, DhcpMessage::Ack);
+  // The REQUEST names the offered address (option 50) and the server (54).
+  std::vector<uint8_t> tail(request.begin() + 240, request.end());
+  auto has = [&tail](std::vector<uint8_t> option) { return std::search(tail.begin(), tail.end(), option.begin(), option.end()) != tail.end(); };
+  EXPECT_TRUE(has({50, 4, 192, 168, 200, 2}));
+  EXPECT_TRUE(has({54, 4, 192, 168, 200, 1}));
+}
+
+TEST(DhcpPacket, RefusesWhatIsNotAnAnswerToUs) {
+  auto good = *answer_dhcp(make_discover(77, kMac), kOffered, kServer);
+  auto refused = [](std::vector<uint8_t> packet) {
+    try {
+      parse_dhcp_reply(packet, 77, kMac);
+    } catch (const NotOurs&) {
+      return std::string("not ours");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused(std::vector<uint8_t>(good.begin(), good.begin() + 100)), "DHCP reply: 100 bytes, too short");
+  auto request = good;
+  request[0] = 1;
+  EXPECT_EQ(refused(request), "DHCP reply: not a BOOTP reply (op 1)");
+  auto other_xid = good;
+  other_xid[7] ^= 1;
+  EXPECT_EQ(refused(other_xid), "not ours");
+  auto other_mac = good;
+  other_mac[33] ^= 1;
+  EXPECT_EQ(refused(other_mac), "not ours");
+  auto no_magic = good;
+  no_magic[236] = 0;
+  EXPECT_EQ(refused(no_magic), "DHCP reply: no DHCP magic cookie");
+  auto overrun = std::vector<uint8_t>(good.begin(), good.begin() + 240);
+  overrun.insert(overrun.end(), {53, 1, 2, 6, 200, 1});
+  EXPECT_EQ(refused(overrun), "DHCP reply: option 6 runs past the end");
+  auto untyped = std::vector<uint8_t>(good.begin(), good.begin() + 240);
+  untyped.insert(untyped.end(), {54, 4, 192, 168, 200, 1, 255});
+  EXPECT_EQ(refused(untyped), "DHCP reply: no message type");
+  auto nothing = good;
+  std::fill(nothing.begin() + 16, nothing.begin() + 20, 0);
+  EXPECT_EQ(refused(nothing), "DHCP reply: an offer of no address (0.0.0.0)");
+  auto holey = std::vector<uint8_t>(good.begin(), good.begin() + 240);
+  holey.insert(holey.end(), {53, 1, 2, 54, 4, 192, 168, 200, 1, 1, 4, 255, 0, 255, 0, 255});
+  EXPECT_EQ(refused(holey), "DHCP reply: the subnet mask 255.0.255.0 is not contiguous");
+  auto anonymous = std::vector<uint8_t>(good.begin(), good.begin() + 240);
+  anonymous.insert(anonymous.end(), {53, 1, 2, 255});
+  EXPECT_EQ(refused(anonymous), "DHCP reply: no server identifier");
+  // No mask: the address's class (192.168/16 is class C, /24).
+  auto classful = std::vector<uint8_t>(good.begin(), good.begin() + 240);
+  classful.insert(classful.end(), {53, 1, 5, 54, 4, 192, 168, 200, 1, 255});
+  EXPECT_EQ(parse_dhcp_reply(classful, 77, kMac).lease.prefix_length, 24);
 }
 
 }  // namespace bronze::network

@@ -7,9 +7,11 @@
 // - eth1 on a second link whose only other host is a stand-in on the host's
 //   loopback (QEMU's socket backend): no DHCP there, so the node's address
 //   on it can only come from the config. eth1 and eth2 (a link to nowhere)
-//   make bond0 (active-backup, eth1 primary), and the address sits on
-//   bond0.42, a VLAN: the stand-in answers only frames tagged 42, so its DNS
-//   and NTP answers prove the bond and the VLAN carried them.
+//   make bond0 (active-backup, eth1 primary), and bond0.42, a VLAN on it,
+//   takes its address from the stand-in's DHCP server through the node's
+//   own DHCP client (the kernel's serves physical NICs only): the stand-in
+//   answers only frames tagged 42, so its DHCP, DNS and NTP answers prove
+//   the bond and the VLAN carried them.
 // - The guest's clock starts in 2020 (-rtc base=): the node steps it from
 //   the NTP stand-in before it makes its serving certificate, or no client
 //   would accept that certificate and the node would refuse every client's.
@@ -62,7 +64,7 @@ fs::path network_config(const fs::path& cluster_dir) {
   bond0.bond = bond;
   config::VlanConfig vlan;
   vlan.vlan_id = kVlan;
-  vlan.addresses = {"192.168.200.2/24"};
+  vlan.dhcp = true;
   bond0.vlans = {vlan};
   // A NIC the machine does not have: reported, and the others still work.
   config::InterfaceConfig missing;
@@ -80,7 +82,7 @@ void expect_line(const std::string& console, const std::string& line) {
   EXPECT_NE(console.find(line), std::string::npos) << "no \"" << line << "\" on the console\n" << console_tail(console);
 }
 
-TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
+TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig) {
   ASSERT_TRUE(fs::exists("/usr/bin/socat")) << "socat is missing: install scripts/debian-packages.txt";
   TempDir dir("bronze-network-e2e");
   make_key_pair(dir.path());
@@ -96,7 +98,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   registry::test::DockerRegistryProcess registry(dir.path() / "registry");
   push_installer_image(v2, registry.address() + "/bronze/installer:v2", dir.path() / "push");
   std::string registry_port = registry.address().substr(registry.address().rfind(':') + 1);
-  LinkStandIn link("192.168.200.1", {{kRegistryName, kRegistryAddress}}, kVlan);
+  LinkStandIn link("192.168.200.1", {{kRegistryName, kRegistryAddress}}, kVlan, "192.168.200.2");
 
   int port = free_local_port();
   std::string endpoint = "127.0.0.1:" + std::to_string(port);
@@ -126,7 +128,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   expect_line(console, "network: eth2: joined bond0");
   expect_line(console, "network: bond0: bond of eth1, eth2 (active-backup, miimon 100 ms, primary eth1)");
   expect_line(console, "network: bond0: up, no DHCP");
-  expect_line(console, "network: bond0.42: VLAN 42 on bond0, up, no DHCP, 192.168.200.2/24");
+  expect_line(console, "network: bond0.42: VLAN 42 on bond0, up, DHCP 192.168.200.2/24 from 192.168.200.1, for 3600 s");
   expect_line(console, "network: eth9: no interface named eth9 appeared within 10 s (check machine.network.interfaces "
                        "against the node's NICs)");
   expect_line(console, "network: resolv.conf: nameserver 192.168.200.1; search bronze.test (from the machine config)");
@@ -137,6 +139,7 @@ TEST(NodeNetwork, StaticAddressesRoutesDnsAndTimeFromTheMachineConfig) {
   expect_line(console, "machined: hostname net-node");
   // Answered only when tagged 42: the VLAN on the bond carried them.
   EXPECT_GE(link.tagged_frames(), 1);
+  EXPECT_GE(link.dhcp_acks(), 1);
   EXPECT_GE(link.arp_replies(), 1);
   EXPECT_GE(link.ntp_replies(), 1);
   EXPECT_LT(console.find("time: stepped the clock"), console.find("machined: API on 0.0.0.0:50000"))

@@ -87,6 +87,46 @@ std::optional<std::vector<uint8_t>> answer_ntp(std::span<const uint8_t> request,
   return reply;
 }
 
+std::optional<std::vector<uint8_t>> answer_dhcp(std::span<const uint8_t> request, const std::array<uint8_t, 4>& offered,
+                                                const std::array<uint8_t, 4>& server) {
+  // op, htype, hlen, hops, xid(4), secs(2), flags(2), ciaddr, yiaddr,
+  // siaddr, giaddr, chaddr(16), sname(64), file(128): 236 bytes; then the
+  // magic cookie 99.130.83.99 and the options.
+  if (request.size() < 240 || request[0] != 1 || request[236] != 99 || request[237] != 130 || request[238] != 83 ||
+      request[239] != 99) {
+    return std::nullopt;
+  }
+  int type = 0;
+  for (size_t at = 240; at + 1 < request.size() && request[at] != 255;) {
+    if (request[at] == 0) {
+      ++at;
+      continue;
+    }
+    size_t length = request[at + 1];
+    if (request[at] == 53 && length == 1 && at + 2 < request.size()) type = request[at + 2];
+    at += 2 + length;
+  }
+  if (type != 1 && type != 3) return std::nullopt;
+  std::vector<uint8_t> reply(request.begin(), request.begin() + 236);
+  reply[0] = 2;  // a reply
+  std::fill(reply.begin() + 12, reply.begin() + 16, 0);
+  std::copy(offered.begin(), offered.end(), reply.begin() + 16);  // yiaddr
+  std::copy(server.begin(), server.end(), reply.begin() + 20);    // siaddr
+  reply.insert(reply.end(), {99, 130, 83, 99});  // the magic cookie
+  auto option = [&reply](uint8_t code, std::vector<uint8_t> value) {
+    reply.push_back(code);
+    reply.push_back(static_cast<uint8_t>(value.size()));
+    reply.insert(reply.end(), value.begin(), value.end());
+  };
+  option(53, {static_cast<uint8_t>(type == 1 ? 2 : 5)});  // OFFER or ACK
+  option(54, {server.begin(), server.end()});
+  option(1, {255, 255, 255, 0});
+  option(51, {0, 0, 0x0e, 0x10});  // 3600 s
+  option(6, {server.begin(), server.end()});
+  reply.push_back(255);
+  return reply;
+}
+
 std::optional<std::vector<uint8_t>> answer_dns(std::span<const uint8_t> query,
                                                const std::map<std::string, std::string>& names, std::string* asked) {
   if (query.size() < 12 || (query[2] & 0x80) != 0 || get16(query, 4) != 1) return std::nullopt;
@@ -130,9 +170,14 @@ std::optional<std::vector<uint8_t>> answer_dns(std::span<const uint8_t> query,
 }
 
 LinkStandIn::LinkStandIn(std::string address, std::map<std::string, std::string> dns_names,
-                         std::optional<uint16_t> vlan)
+                         std::optional<uint16_t> vlan, std::optional<std::string> dhcp_offer)
     : dns_names_(std::move(dns_names)), vlan_(vlan) {
   if (::inet_pton(AF_INET, address.c_str(), address_.data()) != 1) throw std::runtime_error("bad address " + address);
+  if (dhcp_offer) {
+    std::array<uint8_t, 4> offer{};
+    if (::inet_pton(AF_INET, dhcp_offer->c_str(), offer.data()) != 1) throw std::runtime_error("bad address " + *dhcp_offer);
+    dhcp_offer_ = offer;
+  }
   // QEMU's end: a port taken and released, as free_local_port does for TCP.
   int probe = bind_udp(0);
   qemu_port_ = port_of(probe);
@@ -201,16 +246,25 @@ void LinkStandIn::handle(std::span<const uint8_t> tagged) {
   } else if (type == kEtherIpv4 && frame.size() >= 14 + 20 + 8) {
     size_t ip_at = 14;
     size_t header = static_cast<size_t>(frame[ip_at] & 0x0f) * 4;
-    if ((frame[ip_at] >> 4) != 4 || header < 20 || frame[ip_at + 9] != kUdp || frame.size() < ip_at + header + 8 ||
-        !std::equal(address_.begin(), address_.end(), frame.begin() + static_cast<long>(ip_at) + 16)) {
-      return;
-    }
+    if ((frame[ip_at] >> 4) != 4 || header < 20 || frame[ip_at + 9] != kUdp || frame.size() < ip_at + header + 8) return;
+    static const std::array<uint8_t, 4> kEveryone = {255, 255, 255, 255};
+    bool to_us = std::equal(address_.begin(), address_.end(), frame.begin() + static_cast<long>(ip_at) + 16);
+    bool to_all = std::equal(kEveryone.begin(), kEveryone.end(), frame.begin() + static_cast<long>(ip_at) + 16);
+    if (!to_us && !to_all) return;
     size_t udp_at = ip_at + header;
     uint16_t udp_length = get16(frame, udp_at + 4);
     if (udp_length < 8 || udp_at + udp_length > frame.size()) return;
     auto payload = frame.subspan(udp_at + 8, udp_length - 8u);
     uint16_t port = get16(frame, udp_at + 2);
     std::optional<std::vector<uint8_t>> answer;
+    if (port == 67 && to_all && dhcp_offer_) {
+      answer = answer_dhcp(payload, *dhcp_offer_, address_);
+      if (!answer) return;
+      if ((*answer)[242] == 5) ++dhcp_acks_;  // option 53's value, the first option: an ACK
+      reply_udp(frame, ip_at, header, *answer, true);
+      return;
+    }
+    if (!to_us) return;
     if (port == 123) {
       auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
       answer = answer_ntp(payload, now);
@@ -246,9 +300,13 @@ void LinkStandIn::send_to_qemu(const std::vector<uint8_t>& untagged) {
 }
 
 void LinkStandIn::reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t ip_header,
-                            const std::vector<uint8_t>& payload) {
+                            const std::vector<uint8_t>& payload, bool broadcast) {
   std::vector<uint8_t> out;
-  out.insert(out.end(), frame.begin() + 6, frame.begin() + 12);  // to the sender's MAC
+  if (broadcast) {
+    out.insert(out.end(), 6, 0xff);
+  } else {
+    out.insert(out.end(), frame.begin() + 6, frame.begin() + 12);  // to the sender's MAC
+  }
   out.insert(out.end(), mac_.begin(), mac_.end());
   put16(out, kEtherIpv4);
   size_t ip = out.size();
@@ -261,7 +319,11 @@ void LinkStandIn::reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t
   out.push_back(kUdp);
   put16(out, 0);  // checksum, below
   out.insert(out.end(), address_.begin(), address_.end());
-  out.insert(out.end(), frame.begin() + static_cast<long>(ip_at) + 12, frame.begin() + static_cast<long>(ip_at) + 16);
+  if (broadcast) {
+    out.insert(out.end(), 4, 0xff);
+  } else {
+    out.insert(out.end(), frame.begin() + static_cast<long>(ip_at) + 12, frame.begin() + static_cast<long>(ip_at) + 16);
+  }
   uint16_t checksum = ip_checksum(out.data() + ip, 20);
   out[ip + 10] = static_cast<uint8_t>(checksum >> 8);
   out[ip + 11] = static_cast<uint8_t>(checksum);

@@ -30,6 +30,13 @@ namespace bronze::test {
 // `request` is not one. `now` is Unix seconds.
 std::optional<std::vector<uint8_t>> answer_ntp(std::span<const uint8_t> request, double now);
 
+// A DHCP server's answer to a client's DISCOVER (an OFFER) or REQUEST (an
+// ACK) of `offered`/24 from `server`, with `server` as its DNS server and a
+// lease of an hour; nullopt when `request` is neither. Written apart from
+// the node's DHCP code, to RFC 2131's layout.
+std::optional<std::vector<uint8_t>> answer_dhcp(std::span<const uint8_t> request, const std::array<uint8_t, 4>& offered,
+                                                const std::array<uint8_t, 4>& server);
+
 // The answer to a DNS query: A records from `names` (name -> IPv4 address),
 // NODATA for other types of a known name, NXDOMAIN for unknown names;
 // nullopt when `query` is no query. `asked` receives the name asked for.
@@ -39,8 +46,9 @@ std::optional<std::vector<uint8_t>> answer_dns(std::span<const uint8_t> query,
 class LinkStandIn {
  public:
   // `address`: the stand-in's IPv4 address on the link.
+  // `dhcp_offer`: the address its DHCP server leases (none: no DHCP).
   LinkStandIn(std::string address, std::map<std::string, std::string> dns_names,
-              std::optional<uint16_t> vlan = std::nullopt);
+              std::optional<uint16_t> vlan = std::nullopt, std::optional<std::string> dhcp_offer = std::nullopt);
   ~LinkStandIn();
   LinkStandIn(const LinkStandIn&) = delete;
   LinkStandIn& operator=(const LinkStandIn&) = delete;
@@ -51,6 +59,7 @@ class LinkStandIn {
 
   int arp_replies() const { return arp_replies_; }
   int ntp_replies() const { return ntp_replies_; }
+  int dhcp_acks() const { return dhcp_acks_; }
   int tagged_frames() const { return tagged_frames_; }      // carrying our VLAN's tag
   int ignored_untagged() const { return ignored_untagged_; }  // untagged or another VLAN's, with a VLAN set
   std::vector<std::string> dns_questions() const;
@@ -59,7 +68,9 @@ class LinkStandIn {
   void run();
   void handle(std::span<const uint8_t> frame);
   void send_to_qemu(const std::vector<uint8_t>& frame);
-  void reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t ip_header, const std::vector<uint8_t>& payload);
+  // `broadcast`: to every host (a DHCP answer to a client without an address).
+  void reply_udp(std::span<const uint8_t> frame, size_t ip_at, size_t ip_header, const std::vector<uint8_t>& payload,
+                 bool broadcast = false);
 
   std::array<uint8_t, 4> address_{};
   std::array<uint8_t, 6> mac_{0x02, 0x42, 0xc0, 0xa8, 0xc8, 0x01};
@@ -71,6 +82,8 @@ class LinkStandIn {
   std::atomic<int> arp_replies_{0};
   std::atomic<int> ntp_replies_{0};
   std::optional<uint16_t> vlan_;
+  std::optional<std::array<uint8_t, 4>> dhcp_offer_;
+  std::atomic<int> dhcp_acks_{0};
   std::atomic<int> tagged_frames_{0};
   std::atomic<int> ignored_untagged_{0};
   mutable std::mutex mutex_;

@@ -1,5 +1,6 @@
 #include "node/machined/boot/network_setup.h"
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -28,18 +29,30 @@ std::string joined(const std::vector<std::string>& words) {
   return out;
 }
 
+// Our own DHCP client's answers (interfaces the kernel's DHCP did not serve).
+std::vector<std::string> g_dhcp_nameservers;
+std::vector<std::string> g_dhcp_ntp_servers;
+
+void add_missing(std::vector<std::string>& into, const std::vector<std::string>& more) {
+  for (const auto& item : more) {
+    if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
+  }
+}
+
 std::vector<std::string> dhcp_ntp_servers() {
-  std::vector<std::string> servers;
+  std::vector<std::string> servers = g_dhcp_ntp_servers;
   std::istringstream lines(read_file_or_empty(kKernelDhcpNtpServers));
   std::string line;
   while (std::getline(lines, line)) {
-    if (parse_ip_address(line) && line != "0.0.0.0") servers.push_back(line);
+    if (parse_ip_address(line) && line != "0.0.0.0") add_missing(servers, {line});
   }
   return servers;
 }
 
 void write_resolvers(NodeContext& node, const config::MachineConfig* config) {
   auto dhcp = network::resolvers_from_kernel_dhcp(read_file_or_empty(network::kKernelDhcpAnswer));
+  add_missing(dhcp.nameservers, g_dhcp_nameservers);
+  if (!g_dhcp_nameservers.empty()) dhcp.source = "DHCP";
   std::vector<std::string> none;
   auto chosen = network::choose_resolvers(config ? config->machine.network.nameservers : none,
                                           config ? config->machine.network.search_domains : none,
@@ -100,9 +113,12 @@ void set_up_network(NodeContext& node, const config::MachineConfig* config,
   for (const auto& name : merged.overridden) {
     node.say("network: " + name + ": the machine config's interfaces replace what the platform says of it");
   }
-  auto report = network::configure_interfaces(merged.interfaces, kWaitForLinks, tick);
+  auto report = network::configure_interfaces(merged.interfaces, kWaitForLinks, tick,
+                                              [&node](const std::string& line) { node.say(line); });
   for (const auto& line : report.done) node.say(line);
   for (const auto& line : report.problems) node.say(line);
+  g_dhcp_nameservers = report.dhcp_nameservers;
+  g_dhcp_ntp_servers = report.dhcp_ntp_servers;
   write_resolvers(node, config);
   start_time_sync(node, config, tick);
 }

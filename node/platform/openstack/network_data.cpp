@@ -140,7 +140,6 @@ Link read_link(const json& link, const std::string& where) {
 struct Target {
   size_t interface = 0;
   std::optional<size_t> vlan;
-  bool nic = false;  // the kernel's DHCP serves NICs only
 };
 
 void add_network(const json& network, const std::string& where, const std::map<std::string, Target>& targets,
@@ -155,11 +154,7 @@ void add_network(const json& network, const std::string& where, const std::map<s
   }
   auto& interface = out.interfaces[target->second.interface];
   if (type == "ipv4_dhcp") {
-    if (target->second.nic) {
-      interface.dhcp = true;
-    } else {
-      out.skipped.push_back("network " + where + ": DHCP on " + link + ", a bond or VLAN, which the kernel's DHCP does not serve");
-    }
+    (target->second.vlan ? interface.vlans[*target->second.vlan].dhcp : interface.dhcp) = true;
     return;
   }
   if (type != "ipv4" && type != "ipv6") return;  // ipv6_slaac, ipv6_dhcp...: the kernel's own IPv6 autoconfiguration
@@ -241,7 +236,7 @@ MetadataNetwork read_network_data(const std::string& text, const MacLookup& inte
       interface.interface = name->second;
     }
     out.interfaces.push_back(interface);
-    targets[link.id] = Target{out.interfaces.size() - 1, std::nullopt, link.type != "bond"};
+    targets[link.id] = Target{out.interfaces.size() - 1, std::nullopt};
   }
   for (const auto& link : links) {
     if (link.type != "vlan") continue;
@@ -261,7 +256,7 @@ MetadataNetwork read_network_data(const std::string& text, const MacLookup& inte
     vlan.vlan_id = link.vlan_id;
     vlan.mtu = link.mtu;
     interface.vlans.push_back(vlan);
-    targets[link.id] = Target{parent->second.interface, interface.vlans.size() - 1, false};
+    targets[link.id] = Target{parent->second.interface, interface.vlans.size() - 1};
   }
 
   size_t index = 0;
