@@ -21,6 +21,13 @@
 //       address: [185.12.64.1]
 //
 // Other entry types (bond, vlan, bridge, route) are left out and said so.
+//
+// Version 2 (netplan's shape) too: `ethernets`, `bonds` and `vlans` maps by
+// id, each with match {macaddress, name}, dhcp4, addresses, gateway4/6,
+// routes [{to, via, metric}], nameservers {addresses}, mtu; a bond's
+// interfaces and parameters {mode, mii-monitor-interval, lacp-rate,
+// transmit-hash-policy}; a VLAN's id and link (its link is named
+// <parent>.<id> on the node).
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -379,6 +379,56 @@ TEST(NoCloudSource, ReadsTheNetworkConfigFromTheVolume) {
             env.lines.end());
 }
 
+// Version 2, as netplan writes it for a bonded server with a VLAN.
+TEST(CloudInitNetwork, Version2EthernetsBondsAndVlans) {
+  const char* yaml = R"(version: 2
+ethernets:
+  nic0: {match: {macaddress: "3c:ec:ef:00:00:01"}, set-name: eno1}
+  nic1: {match: {macaddress: "3c:ec:ef:00:00:02"}, set-name: eno2}
+  eth9: {dhcp4: true}
+  ghost: {match: {macaddress: "3c:ec:ef:00:00:ff"}}
+bonds:
+  bond0:
+    interfaces: [nic0, nic1]
+    parameters: {mode: 802.3ad, lacp-rate: fast, mii-monitor-interval: 100, transmit-hash-policy: layer3+4}
+    addresses: [192.0.2.10/24, "2001:db8::10/64"]
+    gateway4: 192.0.2.1
+    routes: [{to: 10.0.0.0/8, via: 192.0.2.254, metric: 50}, {to: default, via: "2001:db8::1"}]
+    nameservers: {addresses: [192.0.2.53], search: [example.com]}
+    mtu: 9000
+vlans:
+  storage: {id: 20, link: bond0, addresses: [198.51.100.10/24]}
+  mgmt: {id: 30, link: bond0, dhcp4: true}
+)";
+  auto network = read_cloud_init_network(YAML::Load(yaml), "network-config", [](const std::string& mac) {
+    return mac == "3c:ec:ef:00:00:01" ? std::string("enp1s0f0") : mac == "3c:ec:ef:00:00:02" ? std::string("enp1s0f1") : std::string();
+  });
+  ASSERT_EQ(network.interfaces.size(), 2u);
+  EXPECT_EQ(network.interfaces[0].interface, "eth9");
+  EXPECT_TRUE(network.interfaces[0].dhcp);
+  const auto& bond = network.interfaces[1];
+  EXPECT_EQ(bond.interface, "bond0");
+  ASSERT_TRUE(bond.bond);
+  EXPECT_EQ(bond.bond->interfaces, (std::vector<std::string>{"enp1s0f0", "enp1s0f1"}));
+  EXPECT_EQ(bond.bond->mode, "802.3ad");
+  EXPECT_EQ(bond.bond->lacp_rate, "fast");
+  EXPECT_EQ(bond.bond->miimon, 100u);
+  EXPECT_EQ(bond.bond->xmit_hash_policy, "layer3+4");
+  EXPECT_EQ(bond.addresses, (std::vector<std::string>{"192.0.2.10/24", "2001:db8::10/64"}));
+  EXPECT_EQ(bond.routes, (std::vector<config::RouteConfig>{{"0.0.0.0/0", "192.0.2.1", 0},
+                                                          {"10.0.0.0/8", "192.0.2.254", 50},
+                                                          {"::/0", "2001:db8::1", 0}}));
+  EXPECT_EQ(bond.mtu, 9000u);
+  ASSERT_EQ(bond.vlans.size(), 2u);
+  EXPECT_EQ(bond.vlans[0].vlan_id, 20);
+  EXPECT_EQ(bond.vlans[0].addresses, std::vector<std::string>{"198.51.100.10/24"});
+  EXPECT_EQ(bond.vlans[1].vlan_id, 30);
+  EXPECT_TRUE(bond.vlans[1].dhcp);
+  EXPECT_EQ(network.dns_servers, std::vector<std::string>{"192.0.2.53"});
+  ASSERT_EQ(network.skipped.size(), 1u);
+  EXPECT_EQ(network.skipped[0], "ethernets.ghost: no NIC with the MAC address 3c:ec:ef:00:00:ff on this machine");
+}
+
 TEST(CloudInitNetwork, RefusesWhatCloudInitWouldNotTake) {
   auto refused = [](const std::string& yaml) {
     try {
@@ -388,7 +438,15 @@ TEST(CloudInitNetwork, RefusesWhatCloudInitWouldNotTake) {
     }
     return std::string("accepted");
   };
-  EXPECT_EQ(refused("version: 2\nethernets: {}\n"), "network-config: version: only version 1 is read here, got '2'");
+  EXPECT_EQ(refused("version: 3\n"), "network-config: version: expected version 1 or 2, got '3'");
+  EXPECT_EQ(refused("version: 2\nethernets: {eth0: {addresses: [10.0.0.5]}}\n"),
+            "network-config: ethernets.eth0.addresses: the address 10.0.0.5 has no prefix length or netmask");
+  EXPECT_EQ(refused("version: 2\nbonds: {bond0: {interfaces: [eth0], parameters: {mode: lacp}}}\nethernets: {eth0: {}}\n"),
+            "network-config: bonds.bond0.parameters.mode: not a bond mode: 'lacp'");
+  EXPECT_EQ(refused("version: 2\nethernets: {eth0: {}}\nvlans: {v: {id: 5000, link: eth0}}\n"),
+            "network-config: vlans.v.id: expected a VLAN id from 1 to 4094");
+  EXPECT_EQ(refused("version: 2\nethernets: {eth0: {dhcp4: maybe}}\n"),
+            "network-config: ethernets.eth0.dhcp4: expected true or false, got 'maybe'");
   EXPECT_EQ(refused("version: 1\nconfig: {}\n"), "network-config: config: expected a list");
   EXPECT_EQ(refused("version: 1\nconfig: [{type: physical, name: 'eth 0'}]\n"),
             "network-config: config[0].name: expected an interface name such as eth0, got 'eth 0'");
