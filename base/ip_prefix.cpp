@@ -54,4 +54,20 @@ std::optional<IpPrefix> parse_ip_prefix(std::string_view text) {
   return IpPrefix{*address, length};
 }
 
+std::optional<int> netmask_length(std::string_view mask) {
+  auto parsed = parse_ip_address(mask);
+  if (!parsed) return std::nullopt;
+  int length = 0;
+  bool zeros = false;
+  for (size_t i = 0; i < parsed->size(); ++i) {
+    for (int bit = 7; bit >= 0; --bit) {
+      bool one = (parsed->bytes[i] >> bit) & 1;
+      if (one && zeros) return std::nullopt;
+      length += one;
+      zeros = zeros || !one;
+    }
+  }
+  return length;
+}
+
 }  // namespace bronze

@@ -32,4 +32,10 @@ std::optional<IpAddress> parse_ip_address(std::string_view text);
 // "ADDRESS/LENGTH"; the length is required (a bare address is ambiguous).
 std::optional<IpPrefix> parse_ip_prefix(std::string_view text);
 
+// The prefix length a netmask means ("255.255.255.0": 24,
+// "ffff:ffff:ffff:ffff::": 64); nullopt when it is not an address or its
+// ones are not contiguous. Platforms' metadata writes masks; the kernel
+// takes lengths.
+std::optional<int> netmask_length(std::string_view mask);
+
 }  // namespace bronze

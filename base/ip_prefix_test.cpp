@@ -35,4 +35,15 @@ TEST(IpAddress, ParsesOnlyAddresses) {
 }
 
 }  // namespace
+TEST(IpPrefix, NetmasksAsLengths) {
+  EXPECT_EQ(netmask_length("255.255.255.0"), 24);
+  EXPECT_EQ(netmask_length("255.255.192.0"), 18);
+  EXPECT_EQ(netmask_length("0.0.0.0"), 0);
+  EXPECT_EQ(netmask_length("255.255.255.255"), 32);
+  EXPECT_EQ(netmask_length("ffff:ffff:ffff:ffff::"), 64);
+  EXPECT_FALSE(netmask_length("255.0.255.0")) << "ones not contiguous";
+  EXPECT_FALSE(netmask_length("24"));
+  EXPECT_FALSE(netmask_length("255.255.255.256"));
+}
+
 }  // namespace bronze

@@ -64,17 +64,9 @@ struct Reader {
     }
     IpAddress mask = address(netmask, where + ".netmask");
     if (mask.family != parsed.family) bad(where + ".netmask", "the netmask is not of the address's IP version");
-    int length = 0;
-    bool zeros = false;
-    for (size_t i = 0; i < mask.size(); ++i) {
-      for (int bit = 7; bit >= 0; --bit) {
-        bool one = (mask.bytes[i] >> bit) & 1;
-        if (one && zeros) bad(where + ".netmask", netmask + " is not a contiguous netmask");
-        length += one;
-        zeros = zeros || !one;
-      }
-    }
-    return IpPrefix{parsed, length};
+    auto length = netmask_length(netmask);
+    if (!length) bad(where + ".netmask", netmask + " is not a contiguous netmask");
+    return IpPrefix{parsed, *length};
   }
 
   config::RouteConfig route(const std::string& network, const std::string& netmask, const std::string& gateway,

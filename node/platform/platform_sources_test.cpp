@@ -15,6 +15,7 @@
 #include "node/platform/azure/azure_source.h"
 #include "node/platform/config_url/config_url_source.h"
 #include "node/platform/digitalocean/digitalocean_source.h"
+#include "node/platform/digitalocean/digitalocean_network.h"
 #include "node/platform/equinix/equinix_network.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/fetch.h"
@@ -462,6 +463,62 @@ TEST(CloudInitNetwork, RefusesWhatCloudInitWouldNotTake) {
   EXPECT_EQ(refused("version: 1\nconfig: [{type: nameserver, address: [dns.example]}]\n"),
             "network-config: config[0].address: expected an IP address, got 'dns.example'");
   EXPECT_EQ(refused("[]"), "network-config is not a map with version and config");
+}
+
+// metadata/v1.json as DigitalOcean's droplets have it (a public interface
+// with IPv4, IPv6 and the anchor address; a private one).
+const char* kDigitalOceanMetadata = R"({
+  "droplet_id": 2756294, "hostname": "do-1", "region": "nyc3",
+  "interfaces": {
+    "public": [{"mac": "04:01:2a:0f:2a:01", "type": "public",
+                "ipv4": {"ip_address": "104.131.20.105", "netmask": "255.255.192.0", "gateway": "104.131.0.1"},
+                "ipv6": {"ip_address": "2604:A880:0800:0010:0000:0000:017D:2001", "cidr": 64,
+                         "gateway": "2604:A880:0800:0010:0000:0000:0000:0001"},
+                "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"}}],
+    "private": [{"mac": "04:01:2a:0f:2a:02", "type": "private",
+                 "ipv4": {"ip_address": "10.132.255.113", "netmask": "255.255.0.0", "gateway": "10.132.0.1"}}]
+  },
+  "floating_ip": {"ipv4": {"active": false}},
+  "dns": {"nameservers": ["2001:4860:4860::8844", "8.8.8.8"]},
+  "features": {"dhcp_enabled": false}
+})";
+
+TEST(DigitalOceanSource, StaticAddressesAndGatewaysFromTheMetadata) {
+  StandIn server({"digitalocean", {{"/metadata/v1.json", kDigitalOceanMetadata}}});
+  TestEnvironment env(server.server.address());
+  env.nics = {{"04:01:2a:0f:2a:01", "eth0"}, {"04:01:2a:0f:2a:02", "eth1"}};
+  auto network = DigitalOceanSource().network(env);
+  ASSERT_TRUE(network);
+  EXPECT_EQ(network->hostname, "do-1");
+  EXPECT_EQ(network->dns_servers, (std::vector<std::string>{"2001:4860:4860::8844", "8.8.8.8"}));
+  ASSERT_EQ(network->interfaces.size(), 2u);
+  const auto& eth0 = network->interfaces[0];
+  EXPECT_EQ(eth0.interface, "eth0");
+  EXPECT_FALSE(eth0.dhcp);
+  EXPECT_EQ(eth0.addresses, (std::vector<std::string>{"104.131.20.105/18", "2604:a880:800:10::17d:2001/64", "10.17.0.5/16"}));
+  EXPECT_EQ(eth0.routes, (std::vector<config::RouteConfig>{{"0.0.0.0/0", "104.131.0.1", 0}, {"::/0", "2604:a880:800:10::1", 0}}));
+  EXPECT_EQ(network->interfaces[1].addresses, std::vector<std::string>{"10.132.255.113/16"});
+  EXPECT_TRUE(network->interfaces[1].routes.empty()) << "the private network has no default route";
+}
+
+TEST(DigitalOceanNetwork, RefusesWhatDigitalOceanWouldNotWrite) {
+  auto refused = [](const std::string& json) {
+    try {
+      read_digitalocean_network(json, [](const std::string&) { return std::string("eth0"); });
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused("[]"), "DigitalOcean's metadata is not a JSON object");
+  EXPECT_EQ(refused(R"({"interfaces": {"public": [{"ipv4": {}}]}})"), "DigitalOcean's metadata: interfaces.public[0].mac: expected a string");
+  EXPECT_EQ(refused(R"({"interfaces": {"public": [{"mac": "m", "ipv4": {"ip_address": "1.2.3.4", "netmask": "255.0.255.0", "gateway": "1.0.0.1"}}]}})"),
+            "DigitalOcean's metadata: interfaces.public[0].ipv4.netmask: not a netmask of the address's IP version");
+  EXPECT_EQ(refused(R"({"interfaces": {"public": [{"mac": "m", "ipv6": {"ip_address": "fd00::1", "cidr": 129, "gateway": "fd00::"}}]}})"),
+            "DigitalOcean's metadata: interfaces.public[0].ipv6.cidr: expected a prefix length");
+  EXPECT_EQ(refused(R"({"interfaces": {"public": [{"mac": "m", "ipv4": {"ip_address": "1.2.3.4", "netmask": "255.0.0.0", "gateway": "fd00::1"}}]}})"),
+            "DigitalOcean's metadata: interfaces.public[0].ipv4.gateway: not an address of the block's IP version: 'fd00::1'");
+  EXPECT_EQ(refused(R"({"dns": {"nameservers": ["dns.example"]}})"), "DigitalOcean's metadata: dns.nameservers: expected a list of IP addresses");
 }
 
 // /metadata's network as Equinix Metal's bonded servers have it.

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "node/platform/azure/azure_source.h"
+#include "node/platform/digitalocean/digitalocean_network.h"
 #include "node/platform/equinix/equinix_network.h"
 #include "node/platform/equinix/equinix_source.h"
 #include "node/platform/nocloud/nocloud_source.h"
@@ -35,6 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     bronze::platform::read_equinix_network(text, [](const std::string&) { return std::string("eth0"); });
+  } catch (const bronze::Error&) {
+  }
+  try {
+    bronze::platform::read_digitalocean_network(text, [](const std::string&) { return std::string("eth0"); });
   } catch (const bronze::Error&) {
   }
   try {

@@ -29,22 +29,12 @@ std::string text_field(const json& object, const char* key, const std::string& w
   return it->get<std::string>();
 }
 
-// "255.255.255.0" -> 24, "ffff:ffff:ffff:ffff::" -> 64; the mask's ones
-// must be contiguous.
 int mask_length(const std::string& mask, const std::string& where) {
   auto parsed = parse_ip_address(mask);
   if (!parsed) bad(where, "expected a netmask such as 255.255.255.0, got '" + mask + "'");
-  int length = 0;
-  bool zeros = false;
-  for (size_t i = 0; i < parsed->size(); ++i) {
-    for (int bit = 7; bit >= 0; --bit) {
-      bool one = (parsed->bytes[i] >> bit) & 1;
-      if (one && zeros) bad(where, mask + " is not a contiguous netmask");
-      if (one) ++length;
-      zeros = zeros || !one;
-    }
-  }
-  return length;
+  auto length = netmask_length(mask);
+  if (!length) bad(where, mask + " is not a contiguous netmask");
+  return *length;
 }
 
 // An address and its netmask (or an address that carries its length, as
