@@ -514,12 +514,6 @@ TEST_F(ApiTest, ApplyConfigurationRefusesABadConfigAndLeavesStateAsItWas) {
   EXPECT_EQ(m.exit_code, 1);
   EXPECT_TRUE(contains(m.err, "cluster.etcd.tls.key: the key does not belong to the certificate")) << m.err;
 
-  // A config for another role: a control plane node keeps its role.
-  auto worker = ctl_run(*node, admin(), {"apply-config", "--file", (dir_->path() / "cluster/worker.yaml").string()});
-  EXPECT_EQ(worker.exit_code, 1);
-  EXPECT_TRUE(contains(worker.err, "machine.type: this node is a controlplane node, and a worker config cannot be "
-                                   "applied to it; a node keeps its role")) << worker.err;
-
   EXPECT_EQ(state_digest(), before);
   EXPECT_FALSE(contains(node->log(), "rebooting")) << node->log();
   EXPECT_EQ(ctl_run(*node, admin(), {"version"}).exit_code, 0);

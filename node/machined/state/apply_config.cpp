@@ -99,14 +99,6 @@ AppliedConfig apply_machine_config(const NodeContext& node, const std::string& t
 
 AppliedConfig replace_machine_config(const NodeContext& node, const std::string& text) {
   config::MachineConfig config = check_config(text);
-  // A node keeps its role, as in Talos: a control plane holds an etcd member
-  // and the cluster's CA key, which a worker config would strand, and a
-  // worker has neither.
-  if (node.config && node.config->machine.type != config.machine.type) {
-    throw BadConfig("machine.type: this node is a " + std::string(config::to_string(node.config->machine.type)) +
-                    " node, and a " + std::string(config::to_string(config.machine.type)) +
-                    " config cannot be applied to it; a node keeps its role (install it anew to change it)");
-  }
   if (!node.disk) throw Error("this node found no boot disk with Bronze's layout to keep the config on");
   auto disk = disk::BronzeDisk::open(*node.disk);
   disk::replace_file_in_ext4(*node.disk, disk.partition("STATE").start, kStateConfigPath + 1, text, 0600,
