@@ -21,13 +21,16 @@ constexpr size_t kMaxInterfaceName = 15;
 
 std::string item_path(const std::string& path, size_t index) { return path + "[" + std::to_string(index) + "]"; }
 
+template <size_t N>
+std::string joined(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (auto name : names) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
 std::string interface_name(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
   std::string name = yaml.string(node, path);
-  bool ok = !name.empty() && name.size() <= kMaxInterfaceName && name != "." && name != "..";
-  for (char c : name) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
-  }
-  if (!ok) {
+  if (!is_interface_name(name)) {
     yaml.fail(node, path,
               "expected an interface name such as eth0 (1 to 15 letters, digits, '-', '_' or '.'), got '" + name + "'");
   }
@@ -123,10 +126,8 @@ BondConfig read_bond(const StrictYaml& yaml, const YAML::Node& node, const std::
   }
   if (auto mode = yaml.optional(node, "mode")) {
     bond.mode = yaml.string(*mode, path + ".mode");
-    if (!one_of(bond.mode, {"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"})) {
-      yaml.fail(*mode, path + ".mode",
-                "expected one of balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb, "
-                "got '" + bond.mode + "'");
+    if (!index_of(kBondModes, bond.mode)) {
+      yaml.fail(*mode, path + ".mode", "expected one of " + joined(kBondModes) + ", got '" + bond.mode + "'");
     }
   }
   if (auto miimon = yaml.optional(node, "miimon")) {
@@ -143,9 +144,9 @@ BondConfig read_bond(const StrictYaml& yaml, const YAML::Node& node, const std::
   }
   if (auto policy = yaml.optional(node, "xmitHashPolicy")) {
     bond.xmit_hash_policy = yaml.string(*policy, path + ".xmitHashPolicy");
-    if (!one_of(bond.xmit_hash_policy, {"layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4"})) {
+    if (!index_of(kBondHashPolicies, bond.xmit_hash_policy)) {
       yaml.fail(*policy, path + ".xmitHashPolicy",
-                "expected one of layer2, layer3+4, layer2+3, encap2+3, encap3+4, got '" + bond.xmit_hash_policy + "'");
+                "expected one of " + joined(kBondHashPolicies) + ", got '" + bond.xmit_hash_policy + "'");
     }
   }
   if (auto primary = yaml.optional(node, "primary")) {

@@ -33,9 +33,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "yaml/strict_yaml.h"
@@ -81,6 +83,34 @@ struct InterfaceConfig {
   std::vector<VlanConfig> vlans;
   bool operator==(const InterfaceConfig&) const = default;
 };
+
+// The kernel's bonding modes and transmit hash policies by their names,
+// each at the index the kernel numbers it by (BOND_MODE_*,
+// BOND_XMIT_POLICY_*). Every reader of bonds (the config, the platforms'
+// metadata) and the node's rtnetlink code take them from here.
+inline constexpr std::array<std::string_view, 7> kBondModes = {
+    "balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"};
+inline constexpr std::array<std::string_view, 5> kBondHashPolicies = {"layer2", "layer3+4", "layer2+3", "encap2+3",
+                                                                      "encap3+4"};
+// The index of `name` in `names`; nullopt when it is not there.
+template <size_t N>
+std::optional<uint8_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<uint8_t>(i);
+  }
+  return std::nullopt;
+}
+
+// A name the kernel takes for a link: 1 to 15 (IFNAMSIZ - 1) letters,
+// digits, '-', '_' or '.', and not "." or "..".
+inline bool is_interface_name(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  for (char c : name) {
+    bool letter_or_digit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!letter_or_digit && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
 
 // The kernel's name of a VLAN link: eth0.42.
 inline std::string vlan_link_name(const std::string& parent, uint16_t vlan_id) {

@@ -11,8 +11,6 @@
 #include <netlink/route/link/bonding.h>
 #include <netlink/route/link/vlan.h>
 
-#include <map>
-
 #include "node/network/rtnl.h"
 
 namespace bronze::network {
@@ -23,27 +21,23 @@ using rtnl::check;
 
 using MessagePtr = std::unique_ptr<nl_msg, rtnl::Deleter<nl_msg, nlmsg_free>>;
 
-// The kernel's numbers for the names machine.network takes (the names are
-// checked when the config is read, so a miss here is a bug).
+// The config's names are the kernel's, listed at the kernel's numbers.
+static_assert(config::kBondModes[BOND_MODE_ROUNDROBIN] == "balance-rr" && config::kBondModes[BOND_MODE_8023AD] == "802.3ad" &&
+              config::kBondModes[BOND_MODE_ALB] == "balance-alb");
+static_assert(config::kBondHashPolicies[BOND_XMIT_POLICY_LAYER34] == "layer3+4" &&
+              config::kBondHashPolicies[BOND_XMIT_POLICY_ENCAP34] == "encap3+4");
+
+// The names are checked when the config is read, so a miss here is a bug.
 uint8_t bond_mode(const std::string& mode) {
-  static const std::map<std::string, uint8_t> kModes = {
-      {"balance-rr", BOND_MODE_ROUNDROBIN}, {"active-backup", BOND_MODE_ACTIVEBACKUP}, {"balance-xor", BOND_MODE_XOR},
-      {"broadcast", BOND_MODE_BROADCAST},   {"802.3ad", BOND_MODE_8023AD},             {"balance-tlb", BOND_MODE_TLB},
-      {"balance-alb", BOND_MODE_ALB}};
-  auto found = kModes.find(mode);
-  if (found == kModes.end()) throw Error("unknown bond mode " + mode);
-  return found->second;
+  auto number = config::index_of(config::kBondModes, mode);
+  if (!number) throw Error("unknown bond mode " + mode);
+  return *number;
 }
 
 uint8_t xmit_hash_policy(const std::string& policy) {
-  static const std::map<std::string, uint8_t> kPolicies = {{"layer2", BOND_XMIT_POLICY_LAYER2},
-                                                           {"layer3+4", BOND_XMIT_POLICY_LAYER34},
-                                                           {"layer2+3", BOND_XMIT_POLICY_LAYER23},
-                                                           {"encap2+3", BOND_XMIT_POLICY_ENCAP23},
-                                                           {"encap3+4", BOND_XMIT_POLICY_ENCAP34}};
-  auto found = kPolicies.find(policy);
-  if (found == kPolicies.end()) throw Error("unknown transmit hash policy " + policy);
-  return found->second;
+  auto number = config::index_of(config::kBondHashPolicies, policy);
+  if (!number) throw Error("unknown transmit hash policy " + policy);
+  return *number;
 }
 
 int ifindex_of(nl_sock* socket, const std::string& name) {

@@ -84,11 +84,6 @@ struct Reader {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool valid_interface_name(const std::string& name) {
-  return !name.empty() && name.size() <= 15 && std::all_of(name.begin(), name.end(), [](char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.';
-  });
-}
 
 void add_unique(std::vector<std::string>& into, const std::string& value) {
   if (std::find(into.begin(), into.end(), value) == into.end()) into.push_back(value);
@@ -163,7 +158,7 @@ MetadataNetwork read_v2(const Reader& r, const YAML::Node& doc, const MacLookup&
       out.skipped.push_back(where + ": no NIC with the MAC address " + mac + " on this machine");
       continue;
     }
-    if (!valid_interface_name(found)) r.bad(where, "expected an interface name such as eth0, got '" + found + "'");
+    if (!config::is_interface_name(found)) r.bad(where, "expected an interface name such as eth0, got '" + found + "'");
     config::InterfaceConfig interface;
     interface.interface = found;
     common(entry.second, where, interface.addresses, interface.routes, interface.dhcp, interface.mtu);
@@ -174,7 +169,7 @@ MetadataNetwork read_v2(const Reader& r, const YAML::Node& doc, const MacLookup&
   for (const auto& entry : section("bonds")) {
     std::string id = entry.first.Scalar(), where = "bonds." + id;
     if (!entry.second.IsMap()) r.bad(where, "expected a map");
-    if (!valid_interface_name(id)) r.bad(where, "a bond's id is its interface name, and '" + id + "' is not one");
+    if (!config::is_interface_name(id)) r.bad(where, "a bond's id is its interface name, and '" + id + "' is not one");
     config::InterfaceConfig interface;
     interface.interface = id;
     interface.bond = config::BondConfig{};
@@ -194,8 +189,7 @@ MetadataNetwork read_v2(const Reader& r, const YAML::Node& doc, const MacLookup&
     if (YAML::Node parameters = entry.second["parameters"]; parameters && parameters.IsMap()) {
       std::string at = where + ".parameters";
       if (std::string mode = r.text(parameters, "mode", at); !mode.empty()) {
-        static const char* kModes[] = {"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"};
-        if (std::find(std::begin(kModes), std::end(kModes), mode) == std::end(kModes)) r.bad(at + ".mode", "not a bond mode: '" + mode + "'");
+        if (!config::index_of(config::kBondModes, mode)) r.bad(at + ".mode", "not a bond mode: '" + mode + "'");
         interface.bond->mode = mode;
       }
       if (std::string miimon = r.text(parameters, "mii-monitor-interval", at); !miimon.empty()) {
@@ -207,8 +201,7 @@ MetadataNetwork read_v2(const Reader& r, const YAML::Node& doc, const MacLookup&
         if (interface.bond->mode == "802.3ad") interface.bond->lacp_rate = rate;
       }
       if (std::string policy = r.text(parameters, "transmit-hash-policy", at); !policy.empty()) {
-        static const char* kPolicies[] = {"layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4"};
-        if (std::find(std::begin(kPolicies), std::end(kPolicies), policy) == std::end(kPolicies)) {
+        if (!config::index_of(config::kBondHashPolicies, policy)) {
           r.bad(at + ".transmit-hash-policy", "not a hash policy: '" + policy + "'");
         }
         interface.bond->xmit_hash_policy = policy;
@@ -277,7 +270,7 @@ MetadataNetwork read_cloud_init_network(const YAML::Node& doc, const std::string
         continue;
       }
       std::string mac = r.text(entry, "mac_address", where);
-      if (mac.empty() && !valid_interface_name(name)) r.bad(where + ".name", "expected an interface name such as eth0, got '" + name + "'");
+      if (mac.empty() && !config::is_interface_name(name)) r.bad(where + ".name", "expected an interface name such as eth0, got '" + name + "'");
       std::string found = mac.empty() ? name : interface_with_mac(mac);
       if (found.empty()) {
         out.skipped.push_back(where + " (" + name + "): no NIC with the MAC address " + mac + " on this machine");

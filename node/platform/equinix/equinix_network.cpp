@@ -34,12 +34,10 @@ bool flag(const json& object, const char* key, bool otherwise, const std::string
 // The kernel's bonding modes by the numbers the kernel also takes
 // (Equinix's `bonding.mode`).
 std::string bond_mode(const json& bonding) {
-  static const char* kModes[] = {"balance-rr", "active-backup", "balance-xor", "broadcast",
-                                 "802.3ad",    "balance-tlb",   "balance-alb"};
   auto mode = bonding.find("mode");
   if (mode == bonding.end()) return "802.3ad";  // Equinix's bonded servers
-  if (!mode->is_number_unsigned() || *mode > 6) bad("bonding.mode", "expected a bonding mode from 0 to 6");
-  return kModes[mode->get<size_t>()];
+  if (!mode->is_number_unsigned() || *mode >= config::kBondModes.size()) bad("bonding.mode", "expected a bonding mode from 0 to 6");
+  return std::string(config::kBondModes[mode->get<size_t>()]);
 }
 
 }  // namespace

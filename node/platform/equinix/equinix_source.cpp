@@ -29,11 +29,10 @@ std::optional<PlatformConfig> EquinixSource::network(MetadataEnvironment& env) {
   if (metadata.status == 404) return std::nullopt;
   PlatformConfig c;
   c.source = "metadata.platformequinix.com/metadata";
-  read_equinix_metadata(require_ok(metadata, "the server's metadata"), c);
-  auto resolvers = c.dns_servers;
-  adopt_network(read_equinix_network(metadata.body, [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
+  const std::string& body = require_ok(metadata, "the server's metadata");
+  adopt_network(read_equinix_network(body, [&env](const std::string& mac) { return env.interface_with_mac(mac); }),
                 "equinix: /metadata", env, c);
-  c.dns_servers = resolvers;
+  read_equinix_metadata(body, c);  // the hostname and the resolvers, which the network part leaves out
   return c;
 }
 

@@ -69,12 +69,6 @@ config::RouteConfig route_of(const json& route, const std::string& where) {
   return out;
 }
 
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 15) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-}
 
 struct Link {
   std::string where;  // "links[2]", for errors
@@ -106,9 +100,7 @@ Link read_link(const json& link, const std::string& where) {
     }
     out.bond_mode = text_field(link, "bond_mode", where, false);
     if (out.bond_mode.empty()) out.bond_mode = "balance-rr";
-    static const char* kModes[] = {"balance-rr", "active-backup", "balance-xor", "broadcast",
-                                   "802.3ad",    "balance-tlb",   "balance-alb"};
-    if (std::find(std::begin(kModes), std::end(kModes), out.bond_mode) == std::end(kModes)) {
+    if (!config::index_of(config::kBondModes, out.bond_mode)) {
       bad(where + ".bond_mode", "not a bond mode the kernel has: '" + out.bond_mode + "'");
     }
     if (auto miimon = link.find("bond_miimon"); miimon != link.end() && !miimon->is_null()) {
@@ -218,7 +210,7 @@ MetadataNetwork read_network_data(const std::string& text, const MacLookup& inte
         out.skipped.push_back("link " + link.id + ": none of the bond's NICs is on this machine");
         continue;
       }
-      interface.interface = valid_name(link.id) ? link.id : "bond" + std::to_string(targets.size());
+      interface.interface = config::is_interface_name(link.id) ? link.id : "bond" + std::to_string(targets.size());
       interface.bond = bond;
     } else {
       auto name = nic_name.find(link.id);
