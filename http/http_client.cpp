@@ -204,6 +204,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
   set(CURLOPT_ERRORBUFFER, error_buffer);
   set(CURLOPT_HTTPHEADER, headers.get());
   if (!options_.ca_file.empty()) set(CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_blob ca_blob{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(), CURL_BLOB_NOCOPY};
+  if (!options_.ca_pem.empty()) set(CURLOPT_CAINFO_BLOB, &ca_blob);
   if (!options_.client_cert_file.empty()) set(CURLOPT_SSLCERT, options_.client_cert_file.c_str());
   if (!options_.client_key_file.empty()) set(CURLOPT_SSLKEY, options_.client_key_file.c_str());
   if (options_.total_timeout) set(CURLOPT_TIMEOUT, options_.timeout_seconds);

@@ -19,6 +19,7 @@ namespace bronze::http {
 
 struct HttpOptions {
   std::string ca_file;        // extra CA bundle; empty: the system's
+  std::string ca_pem;         // the CA bundle as PEM text, in place of ca_file (a config carries it)
   long timeout_seconds = 60;  // to connect, and the longest stall while transferring
   // What the server is, for messages: "registry" gives "registry host:5000".
   std::string peer = "registry";

@@ -121,7 +121,7 @@ InstallConfig read_install(const StrictYaml& yaml, const YAML::Node& node, const
 
 MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
   const std::string path = "machine";
-  yaml.expect_fields(node, path, {"type", "ca", "token", "certSANs", "network", "time", "install"});
+  yaml.expect_fields(node, path, {"type", "ca", "token", "certSANs", "network", "time", "registries", "install"});
   MachineSection machine;
   machine.type = machine_type(yaml, yaml.required(node, path, "type"), "machine.type");
   machine.ca = read_ca(yaml, yaml.required(node, path, "ca"), "machine.ca", machine.type);
@@ -133,6 +133,9 @@ MachineSection read_machine(const StrictYaml& yaml, const YAML::Node& node) {
   }
   if (auto network = yaml.optional(node, "network")) machine.network = read_network(yaml, *network, "machine.network");
   if (auto time = yaml.optional(node, "time")) machine.time = read_time(yaml, *time, "machine.time");
+  if (auto registries = yaml.optional(node, "registries")) {
+    machine.registries = read_registries(yaml, *registries, "machine.registries");
+  }
   machine.install = read_install(yaml, yaml.required(node, path, "install"), "machine.install");
   return machine;
 }
@@ -271,6 +274,7 @@ std::string to_yaml(const MachineConfig& config) {
   emit_strings(out, "certSANs", machine.cert_sans);
   emit_network(out, machine.network);
   emit_time(out, machine.time);
+  emit_registries(out, machine.registries);
   out << YAML::Key << "install" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "disk" << YAML::Value << machine.install.disk;
   if (!machine.install.image.empty()) out << YAML::Key << "image" << YAML::Value << machine.install.image;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "machine_config/network_config.h"
+#include "machine_config/registries_config.h"
 
 namespace bronze::config {
 
@@ -67,6 +68,7 @@ struct MachineSection {
   std::vector<std::string> cert_sans;  // IP addresses and DNS names
   NetworkConfig network;  // network_config.h
   TimeConfig time;
+  RegistriesConfig registries;  // registries_config.h
   InstallConfig install;
   bool operator==(const MachineSection&) const = default;
 };

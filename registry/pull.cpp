@@ -111,12 +111,10 @@ void check_platform(const oci::ImageConfig& config, const std::string& what, con
   }
 }
 
-}  // namespace
-
-PullResult pull_to_archive(const Reference& ref, const PullOptions& options, const fs::path& archive) {
-  if (!options.trust) throw Error("pull of " + ref.str() + ": no trust store to verify its signature with");
+PullResult pull_from(const Endpoint& endpoint, const Reference& ref, const PullOptions& options,
+                     const fs::path& archive) {
   const std::string what = "image " + ref.str();
-  RegistrySession session(ref, SessionOptions{options.plain_http, options.ca_file, options.timeout_seconds});
+  RegistrySession session(ref, SessionOptions{endpoint, options.ca_file, options.timeout_seconds});
   ChosenManifest chosen = choose_manifest(session, ref, options.arch);
   VerifiedSignature signature = verify_signature(session, ref, chosen.document.digest, *options.trust, options.arch);
   chosen.oci_text = chosen.document.body;
@@ -179,7 +177,30 @@ PullResult pull_to_archive(const Reference& ref, const PullOptions& options, con
   StagedFile staged(archive);
   oci::write_reproducible_tar(std::move(entries), staged.path(), kArchiveEpoch);
   staged.commit();
-  return PullResult{chosen.document.digest, signature.claims, total};
+  return PullResult{chosen.document.digest, signature.claims, total, endpoint.url};
+}
+
+}  // namespace
+
+PullResult pull_to_archive(const Reference& ref, const PullOptions& options, const fs::path& archive) {
+  if (!options.trust) throw Error("pull of " + ref.str() + ": no trust store to verify its signature with");
+  std::vector<Endpoint> endpoints = options.endpoints;
+  if (endpoints.empty()) endpoints.push_back(upstream_endpoint(ref, options.plain_http));
+  // Each endpoint is tried whole, in order; every one is verified the same
+  // way, so a mirror that fails or lies costs time, never trust. The error
+  // names what each one said.
+  std::string failures;
+  for (const Endpoint& endpoint : endpoints) {
+    try {
+      if (options.on_endpoint) options.on_endpoint(endpoint);
+      return pull_from(endpoint, ref, options, archive);
+    } catch (const Error& e) {
+      if (endpoints.size() == 1) throw;
+      failures += std::string(failures.empty() ? "" : "; ") + (endpoint.mirror ? "mirror " : "registry ") +
+                  endpoint.url + ": " + e.what();
+    }
+  }
+  throw Error("no endpoint of " + ref.registry + " gave a verified image " + ref.str() + " (" + failures + ")");
 }
 
 }  // namespace bronze::registry

@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "registry/endpoint.h"
 #include "registry/reference.h"
 #include "signing/image_signature.h"
 #include "signing/trust_store.h"
@@ -23,7 +25,13 @@ struct PullOptions {
   std::string arch = "amd64";  // picked from a multi-arch index (os linux); a single image must match it
   // The keys the image must be signed with; required.
   const signing::TrustStore* trust = nullptr;
-  bool plain_http = false;     // HTTPS unless told
+  // Where to fetch from, tried in order (mirrors, then the registry itself;
+  // see endpoint.h). Empty: the registry the reference names, over HTTPS
+  // unless `plain_http`.
+  std::vector<Endpoint> endpoints;
+  bool plain_http = false;
+  // Told before each endpoint is tried.
+  std::function<void(const Endpoint&)> on_endpoint;
   // A CA certificate file trusted for HTTPS in addition to the system's.
   std::string ca_file;
   // Called as blob bytes arrive, with the bytes so far and the image's total.
@@ -37,6 +45,7 @@ struct PullResult {
   std::string manifest_digest;
   signing::ImageClaims claims;  // what the signature says
   uint64_t bytes = 0;  // manifest, config and layers
+  std::string endpoint;  // the URL that served it
 };
 
 // Writes the archive at `archive` (replacing a file there only on success);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "base/sha256.h"
@@ -41,6 +42,9 @@ struct FakeRegistry {
   std::map<std::string, std::string> blobs;   // by digest
   std::map<std::string, uint64_t> announced_sizes;  // lie in Content-Length for these digests
   std::string challenge_scheme = "Bearer";
+  // A login the token service (Bearer) or every request (Basic) requires.
+  std::optional<RegistryLogin> login;
+  std::string realm;  // where the Bearer challenge sends clients; empty: /token here
   bool redirect_blobs = false;  // to /storage/<digest>, as registries backed by S3 do
 
   void add_manifest(const std::string& media_type, const std::string& body, const std::string& tag = "") {
@@ -62,7 +66,9 @@ struct FakeRegistry {
 
   HttpReply answer(const HttpRequest& request) const {
     std::string self = "http://" + request.header("host");
+    const std::string basic_login = login ? "Basic " + base64_encode(login->username + ":" + login->password) : "";
     if (request.target.rfind("/token?", 0) == 0) {
+      if (login && request.header("authorization") != basic_login) return {401, {}, "bad login", std::nullopt};
       if (request.target != "/token?service=fake-registry&scope=repository%3Abronze%2Finstaller%3Apull") {
         return {400, {}, "unexpected token request " + request.target, std::nullopt};
       }
@@ -74,10 +80,16 @@ struct FakeRegistry {
       if (it == blobs.end()) return {404, {}, "", std::nullopt};
       return {200, {}, it->second, std::nullopt};
     }
-    if (request.header("authorization") != std::string("Bearer ") + kToken) {
+    if (challenge_scheme == "Basic") {
+      if (request.header("authorization") != basic_login || !login) {
+        HttpReply reply = registry_error(401, "UNAUTHORIZED", "authentication required");
+        reply.headers.push_back({"WWW-Authenticate", "Basic realm=\"fake-registry\""});
+        return reply;
+      }
+    } else if (request.header("authorization") != std::string("Bearer ") + kToken) {
       HttpReply reply = registry_error(401, "UNAUTHORIZED", "authentication required");
-      reply.headers.push_back({"WWW-Authenticate", challenge_scheme + " realm=\"" + self +
-                                                       "/token\",service=\"fake-registry\",scope=\"repository:" +
+      reply.headers.push_back({"WWW-Authenticate", challenge_scheme + " realm=\"" + (realm.empty() ? self + "/token" : realm) +
+                                                       "\",service=\"fake-registry\",scope=\"repository:" +
                                                        kRepository + ":pull\""});
       return reply;
     }
@@ -116,6 +128,9 @@ class PullTest : public ::testing::Test {
     o.timeout_seconds = 10;
     o.trust = &trust_;
     return o;
+  }
+  Endpoint endpoint(std::optional<RegistryLogin> login) {
+    return Endpoint{"http://" + server_.address(), false, std::move(login), ""};
   }
   std::string pull_error(const Reference& r, const PullOptions& o) {
     try {
@@ -344,11 +359,100 @@ TEST_F(PullTest, RefusesDockerFormatImagesWhoseDigestNoSignatureNames) {
   EXPECT_EQ(opened.read_file("usr/share/bronze/rootfs.sqfs", 1024), "amd64 rootfs");
 }
 
-TEST_F(PullTest, BasicAuthIsRefusedClearly) {
+TEST_F(PullTest, SendsTheLoginToTheTokenServiceAndNamesItsFieldWhenRefused) {
+  registry_.add_image(amd64_, "v1");
+  registry_.login = RegistryLogin{"puller", "s3cret"};
+  std::string message = pull_error(ref(":v1"), options());
+  EXPECT_NE(message.find("refused a token for repository:bronze/installer:pull: HTTP 401; anonymous pull may not be "
+                         "allowed there; give a login in machine.registries.config.\"" + server_.address() + "\".auth"),
+            std::string::npos) << message;
+
+  PullOptions wrong = options();
+  wrong.endpoints = {endpoint(RegistryLogin{"puller", "guess"})};
+  message = pull_error(ref(":v1"), wrong);
+  EXPECT_NE(message.find("the login of user puller (machine.registries.config.\"" + server_.address() +
+                         "\".auth) was refused"), std::string::npos) << message;
+
+  PullOptions right = options();
+  right.endpoints = {endpoint(RegistryLogin{"puller", "s3cret"})};
+  EXPECT_EQ(pull_to_archive(ref(":v1"), right, output_).manifest_digest, amd64_.manifest_descriptor.digest);
+  auto requests = server_.requests();
+  int token_requests_with_login = 0;
+  for (const auto& r : requests) {
+    if (r.target.rfind("/token?", 0) != 0) {
+      // The registry itself never sees the password, only the token.
+      EXPECT_EQ(r.header("authorization").rfind("Basic ", 0), std::string::npos) << r.target;
+      continue;
+    }
+    token_requests_with_login += r.header("authorization").rfind("Basic ", 0) == 0;
+  }
+  EXPECT_EQ(token_requests_with_login, 2) << "one per pull that had a login to send";
+}
+
+TEST_F(PullTest, NeverSendsTheLoginInTheClearToAnotherHostsTokenService) {
+  registry_.add_image(amd64_, "v1");
+  registry_.login = RegistryLogin{"puller", "s3cret"};
+  bronze::test::LoopbackHttpServer elsewhere{[](const HttpRequest&) { return HttpReply{200, {}, "{}", std::nullopt}; }};
+  registry_.realm = "http://localhost:" + elsewhere.address().substr(elsewhere.address().find(':') + 1) + "/token";
+  PullOptions o = options();
+  o.endpoints = {endpoint(RegistryLogin{"puller", "s3cret"})};
+  std::string message = pull_error(ref(":v1"), o);
+  EXPECT_NE(message.find("over plain HTTP on another host; refused"), std::string::npos) << message;
+  EXPECT_TRUE(elsewhere.requests().empty()) << "the password went to " << registry_.realm;
+}
+
+TEST_F(PullTest, AnswersABasicChallengeWithTheLoginAndOnlyThen) {
   registry_.add_image(amd64_, "v1");
   registry_.challenge_scheme = "Basic";
+  registry_.login = RegistryLogin{"puller", "s3cret"};
   std::string message = pull_error(ref(":v1"), options());
-  EXPECT_NE(message.find("only anonymous pulls"), std::string::npos) << message;
+  EXPECT_NE(message.find("asks for a login (HTTP Basic); give it in machine.registries.config.\"" +
+                         server_.address() + "\".auth"), std::string::npos) << message;
+
+  PullOptions wrong = options();
+  wrong.endpoints = {endpoint(RegistryLogin{"puller", "guess"})};
+  message = pull_error(ref(":v1"), wrong);
+  EXPECT_NE(message.find("HTTP 401, UNAUTHORIZED (authentication required); the login of user puller"),
+            std::string::npos) << message;
+
+  PullOptions right = options();
+  right.endpoints = {endpoint(RegistryLogin{"puller", "s3cret"})};
+  EXPECT_EQ(pull_to_archive(ref(":v1"), right, output_).manifest_digest, amd64_.manifest_descriptor.digest);
+}
+
+TEST_F(PullTest, TriesEachMirrorInOrderAndVerifiesWhatEachServes) {
+  registry_.add_image(amd64_, "v1");
+  // A mirror that is down, and one that serves another image under the tag,
+  // signed by a key this node does not trust: both are passed over.
+  FakeRegistry liar;
+  auto theirs = oci::test::craft_image(layer_tar("not ours"), "amd64");
+  auto stranger = signing::PrivateKey::generate();
+  theirs.sign("", &stranger);
+  liar.add_image(theirs, "v1");
+  bronze::test::LoopbackHttpServer liar_server{[&liar](const HttpRequest& r) { return liar.answer(r); }};
+  Endpoint down{"http://127.0.0.1:" + std::to_string(bronze::test::unused_port()), true, std::nullopt, ""};
+  Endpoint lying{"http://" + liar_server.address(), true, std::nullopt, ""};
+  Endpoint upstream{"http://" + server_.address(), false, std::nullopt, ""};
+
+  PullOptions o = options();
+  o.endpoints = {down, lying, upstream};
+  std::vector<std::string> tried;
+  o.on_endpoint = [&](const Endpoint& e) { tried.push_back(e.url); };
+  PullResult result = pull_to_archive(ref(":v1"), o, output_);
+  EXPECT_EQ(result.manifest_digest, amd64_.manifest_descriptor.digest);
+  EXPECT_EQ(result.endpoint, upstream.url);
+  EXPECT_EQ(tried, (std::vector<std::string>{down.url, lying.url, upstream.url}));
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).read_file("usr/share/bronze/rootfs.sqfs", 1024),
+            "amd64 rootfs");
+
+  // Without the registry to fall back to, the error names what each said.
+  fs::remove(output_);
+  o.endpoints = {down, lying};
+  std::string message = pull_error(ref(":v1"), o);
+  EXPECT_NE(message.find("no endpoint of " + server_.address() + " gave a verified image"), std::string::npos) << message;
+  EXPECT_NE(message.find("mirror " + down.url + ": cannot reach mirror"), std::string::npos) << message;
+  EXPECT_NE(message.find("mirror " + lying.url + ": "), std::string::npos) << message;
+  EXPECT_NE(message.find("trusted key"), std::string::npos) << message;
 }
 
 TEST(PullUnreachable, NamesTheRegistryAndTheCause) {

@@ -45,14 +45,15 @@ std::vector<RegistryErrorEntry> parse_registry_errors(const std::string& body) {
 }
 
 std::string describe_refusal(const std::string& what, const std::string& registry, long status,
-                             const std::string& body) {
+                             const std::string& body, const std::string& auth_advice) {
   auto entries = parse_registry_errors(body);
   std::string text = "registry " + registry + " refused " + what + ": HTTP " + std::to_string(status);
   for (const auto& e : entries) {
     text += ", " + e.code;
     if (!e.message.empty()) text += " (" + e.message.substr(0, 200) + ")";
   }
-  std::string advice = hint(entries, status);
+  bool auth = status == 401 || status == 403 || has_code(entries, "UNAUTHORIZED") || has_code(entries, "DENIED");
+  std::string advice = auth && !auth_advice.empty() ? auth_advice : hint(entries, status);
   if (!advice.empty()) text += "; " + advice;
   return text;
 }

@@ -18,7 +18,8 @@ std::vector<RegistryErrorEntry> parse_registry_errors(const std::string& body);
 
 // What went wrong for `what` ("image registry:5000/bronze/installer:v1",
 // "blob sha256:..."), with the registry's own codes and a hint.
+// `auth_advice` replaces the hint for a 401 or 403 when given.
 std::string describe_refusal(const std::string& what, const std::string& registry, long status,
-                             const std::string& body);
+                             const std::string& body, const std::string& auth_advice = {});
 
 }  // namespace bronze::registry

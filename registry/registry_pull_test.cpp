@@ -17,6 +17,7 @@
 #include "installer_image/media_types.h"
 #include "installer_image/outer_archive.h"
 #include "installer_image/signature_artifact.h"
+#include "pki/pki.h"
 #include "registry/pull.h"
 #include "tests/support/docker_registry_process.h"
 #include "tests/support/loopback_http_server.h"
@@ -52,9 +53,27 @@ class RegistryPullTest : public ::testing::Test {
     skopeo({"copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false",
             "oci-archive:" + (dir_->path() / "v1.tar").string() + ":" + oci::signature_tag(single_digest_),
             "docker://" + registry_->address() + "/bronze/installer:" + oci::signature_tag(read_file(digest_file("stolen")))});
+
+    // A second registry as a company runs one: HTTPS with a certificate from
+    // its own CA, and a login for every request. It holds v1 too.
+    private_ca_ = new config::CertificateAuthority(config::make_ca("bronze test registry CA", config::valid_for(std::chrono::hours(1))));
+    auto serving = config::issue_server_certificate(*private_ca_, "127.0.0.1", {"127.0.0.1"}, config::valid_for(std::chrono::hours(1)));
+    fs::create_directories(dir_->path() / "secure");
+    secure_ = new test::DockerRegistryProcess(
+        dir_->path() / "secure",
+        test::DockerRegistryOptions{kUser, kPassword, serving.certificate.to_pem(), serving.key.to_pem()});
+    for (const std::string& tag : {std::string("v1"), oci::signature_tag(single_digest_)}) {
+      skopeo({"copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds",
+              std::string(kUser) + ":" + kPassword, "oci-archive:" + (dir_->path() / "v1.tar").string() + ":" + tag,
+              "docker://" + secure_->address() + "/bronze/installer:" + tag});
+    }
   }
 
   static void TearDownTestSuite() {
+    delete secure_;
+    secure_ = nullptr;
+    delete private_ca_;
+    private_ca_ = nullptr;
     delete registry_;
     registry_ = nullptr;
     delete dir_;
@@ -161,8 +180,17 @@ class RegistryPullTest : public ::testing::Test {
     return "";
   }
 
+  // The private registry as machine.registries.config describes it.
+  static Endpoint secure_endpoint(std::optional<RegistryLogin> login, bool with_ca = true) {
+    return Endpoint{"https://" + secure_->address(), false, std::move(login), with_ca ? private_ca_->certificate.to_pem() : ""};
+  }
+
+  static constexpr const char* kUser = "puller";
+  static constexpr const char* kPassword = "correct horse";
   static TempDir* dir_;
   static test::DockerRegistryProcess* registry_;
+  static test::DockerRegistryProcess* secure_;
+  static config::CertificateAuthority* private_ca_;
   static std::string single_digest_;
   TempDir out_{"bronze-registry-out"};
   fs::path output_ = out_.path() / "installer.tar";
@@ -170,6 +198,8 @@ class RegistryPullTest : public ::testing::Test {
 
 TempDir* RegistryPullTest::dir_ = nullptr;
 test::DockerRegistryProcess* RegistryPullTest::registry_ = nullptr;
+test::DockerRegistryProcess* RegistryPullTest::secure_ = nullptr;
+config::CertificateAuthority* RegistryPullTest::private_ca_ = nullptr;
 std::string RegistryPullTest::single_digest_;
 
 TEST_F(RegistryPullTest, PullsByTag) {
@@ -292,6 +322,61 @@ TEST_F(RegistryPullTest, HttpsToAPlainHttpRegistryIsExplained) {
   std::string message = pull_error(ref(":v1"), o);
   EXPECT_NE(message.find("TLS with registry " + registry_->address() + " failed"), std::string::npos) << message;
   EXPECT_NE(message.find("plain HTTP"), std::string::npos) << message;
+}
+
+TEST_F(RegistryPullTest, PullsFromARegistryBehindALoginAndAPrivateCA) {
+  Reference image = parse_reference(secure_->address() + "/bronze/installer:v1");
+  PullOptions o = options();
+  o.plain_http = false;
+  o.endpoints = {secure_endpoint(RegistryLogin{kUser, kPassword})};
+  PullResult result = pull_to_archive(image, o, output_);
+  EXPECT_EQ(result.manifest_digest, single_digest_);
+  EXPECT_EQ(result.endpoint, "https://" + secure_->address());
+  EXPECT_EQ(oci::ImageArchive(output_, "amd64", oci::test::trust()).read_file(kRootfsPath, 1 << 20),
+            std::string(200000, 's'));
+  fs::remove(output_);
+
+  // Each thing missing is named, with where to give it.
+  o.endpoints = {secure_endpoint(RegistryLogin{kUser, kPassword}, false)};
+  std::string message = pull_error(image, o);
+  EXPECT_NE(message.find("TLS with registry " + secure_->address() + " failed"), std::string::npos) << message;
+  EXPECT_NE(message.find("certificate"), std::string::npos) << message;
+
+  o.endpoints = {secure_endpoint(std::nullopt)};
+  message = pull_error(image, o);
+  EXPECT_EQ(message, "registry " + secure_->address() + " asks for a login (HTTP Basic); give it in "
+                     "machine.registries.config.\"" + secure_->address() + "\".auth");
+
+  o.endpoints = {secure_endpoint(RegistryLogin{kUser, "wrong horse"})};
+  message = pull_error(image, o);
+  EXPECT_NE(message.find("HTTP 401"), std::string::npos) << message;
+  EXPECT_NE(message.find("the login of user puller (machine.registries.config.\"" + secure_->address() +
+                         "\".auth) was refused"), std::string::npos) << message;
+}
+
+TEST_F(RegistryPullTest, PullsThroughAMirrorAndFallsBackToTheRegistry) {
+  // The reference names the public registry; the node reaches it through
+  // the private mirror, or, with the mirror down, the registry itself.
+  Reference image = ref(":v1");
+  PullOptions o = options();
+  Endpoint down{"https://127.0.0.1:" + std::to_string(bronze::test::unused_port()), true, std::nullopt, ""};
+  Endpoint mirror = secure_endpoint(RegistryLogin{kUser, kPassword});
+  mirror.mirror = true;
+  Endpoint upstream = upstream_endpoint(image, true);
+
+  o.endpoints = {mirror, upstream};
+  EXPECT_EQ(pull_to_archive(image, o, output_).endpoint, mirror.url);
+  o.endpoints = {down, upstream};
+  PullResult result = pull_to_archive(image, o, output_);
+  EXPECT_EQ(result.endpoint, upstream.url);
+  EXPECT_EQ(result.manifest_digest, single_digest_);
+
+  // skipFallback, and the mirror down: nothing is fetched, and the error
+  // says why.
+  fs::remove(output_);
+  o.endpoints = {down};
+  std::string message = pull_error(image, o);
+  EXPECT_NE(message.find("cannot reach mirror " + down.host()), std::string::npos) << message;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/error.h"
 #include "registry/registry_errors.h"
 
@@ -50,41 +51,58 @@ std::string percent_encode(const std::string& text) {
 
 RegistrySession::RegistrySession(const Reference& ref, const SessionOptions& options)
     : ref_(ref),
-      base_url_((options.plain_http ? "http://" : "https://") + ref.registry + "/v2/" + ref.repository + "/"),
+      endpoint_(options.endpoint),
+      base_url_(options.endpoint.url + "/v2/" + ref.repository + "/"),
       http_([&options] {
         HttpOptions http_options;
         http_options.ca_file = options.ca_file;
+        http_options.ca_pem = options.endpoint.ca_pem;
         http_options.timeout_seconds = options.timeout_seconds;
+        http_options.peer = options.endpoint.mirror ? "mirror" : "registry";
         return http_options;
       }()) {}
 
+std::string RegistrySession::login_field() const { return "machine.registries.config.\"" + endpoint_.host() + "\".auth"; }
+
 HttpHeaders RegistrySession::get(const std::string& path, const std::vector<std::string>& headers,
                                  const BodyTarget& target, const std::string& what) {
-  HttpResponse response = get_with_token(base_url_ + path, headers, target);
+  HttpResponse response = get_with_login(base_url_ + path, headers, target);
   if (response.status < 200 || response.status >= 300) {
-    throw Error(describe_refusal(what, ref_.registry, response.status, response.error_body));
+    std::string advice;
+    if (response.status == 401 || response.status == 403) {
+      advice = sent_login_ ? "the login of user " + endpoint_.login->username + " (" + login_field() +
+                                 ") was refused or may not pull this repository"
+                           : "anonymous pull is not allowed there; give a login in " + login_field();
+    }
+    throw Error(describe_refusal(what, endpoint_.host(), response.status, response.error_body, advice));
   }
   return response.headers;
 }
 
-HttpResponse RegistrySession::get_with_token(const std::string& url, const std::vector<std::string>& headers,
+HttpResponse RegistrySession::get_with_login(const std::string& url, const std::vector<std::string>& headers,
                                              const BodyTarget& target) {
-  auto with_token = [&] {
+  auto with_login = [&] {
     std::vector<std::string> all = headers;
-    if (!token_.empty()) all.push_back("Authorization: Bearer " + token_);
+    if (!authorization_.empty()) all.push_back("Authorization: " + authorization_);
     return all;
   };
-  HttpResponse response = http_.get(url, with_token(), target);
-  if (response.status != 401) return response;
+  HttpResponse response = http_.get(url, with_login(), target);
+  if (response.status != 401 || !authorization_.empty()) return response;
   auto header = response.header("www-authenticate");
   if (!header) return response;
-  auto challenge = parse_bearer_challenge(*header);
-  if (!challenge) {
-    throw Error("registry " + ref_.registry + " asks for credentials (" + header->substr(0, 100) +
-                "); only anonymous pulls with Bearer tokens are supported");
+  if (auto challenge = parse_bearer_challenge(*header)) {
+    fetch_token(*challenge);
+  } else if (is_basic_challenge(*header)) {
+    if (!endpoint_.login) {
+      throw Error("registry " + endpoint_.host() + " asks for a login (HTTP Basic); give it in " + login_field());
+    }
+    authorization_ = "Basic " + base64_encode(endpoint_.login->username + ":" + endpoint_.login->password);
+    sent_login_ = true;
+  } else {
+    throw Error("registry " + endpoint_.host() + " asks for credentials in a way Bronze does not speak (" +
+                header->substr(0, 100) + "); registries take a Bearer token or an HTTP Basic login");
   }
-  fetch_token(*challenge);
-  return http_.get(url, with_token(), target);
+  return http_.get(url, with_login(), target);
 }
 
 void RegistrySession::fetch_token(const BearerChallenge& challenge) {
@@ -96,15 +114,31 @@ void RegistrySession::fetch_token(const BearerChallenge& challenge) {
   }
   if (!challenge.scope.empty()) url += separator + std::string("scope=") + percent_encode(challenge.scope);
 
+  std::vector<std::string> headers = {"Accept: application/json"};
+  if (endpoint_.login) {
+    // The realm comes from the endpoint's answer: the login goes to it only
+    // over HTTPS, or to the endpoint's own host (which has it anyway).
+    bool same_host = url_host(challenge.realm) == endpoint_.host();
+    if (challenge.realm.rfind("https://", 0) != 0 && !same_host) {
+      throw Error("registry " + endpoint_.host() + " sends the login to token service " + challenge.realm +
+                  " over plain HTTP on another host; refused, so that the password does not cross the network "
+                  "in the clear");
+    }
+    headers.push_back("Authorization: Basic " +
+                      base64_encode(endpoint_.login->username + ":" + endpoint_.login->password));
+    sent_login_ = true;
+  }
   std::string body;
-  HttpResponse response = http_.get(url, {"Accept: application/json"}, collect_body(body, kMaxTokenResponseBytes,
-                                                                                     "token response"));
+  HttpResponse response = http_.get(url, headers, collect_body(body, kMaxTokenResponseBytes, "token response"));
   if (response.status != 200) {
+    std::string advice = endpoint_.login ? "the login of user " + endpoint_.login->username + " (" + login_field() +
+                                               ") was refused or may not pull " + ref_.repository
+                                         : "anonymous pull may not be allowed there; give a login in " + login_field();
     throw Error("token service " + url_host(challenge.realm) + " refused a token for " +
                 (challenge.scope.empty() ? ref_.repository : challenge.scope) + ": HTTP " +
-                std::to_string(response.status) + "; anonymous pull may not be allowed there");
+                std::to_string(response.status) + "; " + advice);
   }
-  token_ = token_from_json(body, url_host(challenge.realm));
+  authorization_ = "Bearer " + token_from_json(body, url_host(challenge.realm));
 }
 
 }  // namespace bronze::registry

@@ -106,4 +106,10 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
   return challenge;
 }
 
+bool is_basic_challenge(std::string_view header) {
+  ChallengeReader reader(header);
+  reader.skip_spaces();
+  return equals_ignoring_case(reader.token(), "Basic");
+}
+
 }  // namespace bronze::registry

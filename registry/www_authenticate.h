@@ -20,4 +20,7 @@ struct BearerChallenge {
 // when a Bearer challenge is malformed or has no realm.
 std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header);
 
+// True for an HTTP Basic challenge ("Basic realm=...", any case).
+bool is_basic_challenge(std::string_view header);
+
 }  // namespace bronze::registry

@@ -344,6 +344,49 @@ TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
   EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
 }
 
+TEST_F(ApiTest, UpgradePulledThroughTheMirrorLoginAndCAOfTheMachineConfig) {
+  // The company's mirror: HTTPS with a certificate of its own CA, a login
+  // for every request. The reference names a registry the node never
+  // reaches (skipFallback): the config sends it to the mirror.
+  auto ca = config::make_ca("mirror CA", config::valid_for(std::chrono::hours(1)));
+  auto serving = config::issue_server_certificate(ca, "127.0.0.1", {"127.0.0.1"}, config::valid_for(std::chrono::hours(1)));
+  fs::create_directories(work_ / "mirror");
+  registry::test::DockerRegistryProcess mirror(
+      work_ / "mirror", registry::test::DockerRegistryOptions{"puller", "mirror pass", serving.certificate.to_pem(),
+                                                              serving.key.to_pem()});
+  push_installer_image(*v2_, mirror.address() + "/bronze/installer:v2", work_ / "push", true, "puller:mirror pass");
+
+  auto with_registries = [&](const std::string& password) {
+    auto machine = config::load_machine_config(dir_->path() / "cluster/controlplane.yaml");
+    machine.machine.registries.mirrors["registry.bronze.example"] = {{"https://" + mirror.address()}, true};
+    machine.machine.registries.config[mirror.address()] = {config::RegistryAuth{"puller", password}, ca.certificate.to_pem()};
+    fs::path file = work_ / ("registries-" + password.substr(0, password.find(' ')) + ".yaml");
+    write_file(file, config::to_yaml(machine));
+    return file;
+  };
+
+  // A wrong password: refused, named, nothing written.
+  auto node = start("A", with_registries("wrong pass"));
+  std::string before = disk_digest();
+  auto refused = ctl_run(*node, admin(), {"upgrade", "--image", "registry.bronze.example/bronze/installer:v2", "--stage"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.err, "the login of user puller (machine.registries.config.\"" + mirror.address() +
+                                        "\".auth) was refused")) << refused.err;
+  EXPECT_EQ(disk_digest(), before);
+  node.reset();
+
+  node = start("A", with_registries("mirror pass"));
+  auto pulled = ctl_run(*node, admin(), {"upgrade", "--image", "registry.bronze.example/bronze/installer:v2", "--stage"});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err << node->log();
+  EXPECT_TRUE(contains(pulled.out, "v1 -> v2 in slot B")) << pulled.out;
+  EXPECT_TRUE(contains(node->log(), "upgrade: fetching registry.bronze.example/bronze/installer:v2 from mirror https://" +
+                                        mirror.address() + " as puller")) << node->log();
+  EXPECT_TRUE(contains(node->log(), "upgrade: pulled registry.bronze.example/bronze/installer:v2 from https://" +
+                                        mirror.address())) << node->log();
+  EXPECT_FALSE(contains(node->log(), "mirror pass")) << "the password is never logged";
+  EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
+}
+
 TEST_F(ApiTest, OneUpgradeAtATime) {
   auto node = start();
   auto admin_context = config::load_client_config(admin()).select();

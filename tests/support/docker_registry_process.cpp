@@ -1,6 +1,7 @@
 #include "tests/support/docker_registry_process.h"
 
 #include <arpa/inet.h>
+#include <crypt.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -36,17 +37,38 @@ bool accepts_connections(uint16_t port) {
   return connected;
 }
 
+// The registry's htpasswd takes bcrypt only; libcrypt makes it ("$2b$").
+std::string bcrypt(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (!crypt_gensalt_rn("$2b$", 5, nullptr, 0, salt, sizeof salt)) throw_errno("crypt_gensalt_rn");
+  crypt_data data{};
+  const char* hash = crypt_r(password.c_str(), salt, &data);
+  if (!hash || hash[0] == '*') throw Error("bcrypt of the test password failed");
+  return hash;
+}
+
 }  // namespace
 
-DockerRegistryProcess::DockerRegistryProcess(const fs::path& work_dir)
+DockerRegistryProcess::DockerRegistryProcess(const fs::path& work_dir, const DockerRegistryOptions& options)
     : storage_(work_dir / "storage"), log_(work_dir / "registry.log"), port_(bronze::test::unused_port()) {
   fs::create_directories(storage_);
   fs::path config = work_dir / "registry.yml";
-  write_file(config, "version: 0.1\n"
+  std::string text = "version: 0.1\n"
                      "log:\n  level: warn\n"
                      "storage:\n  filesystem:\n    rootdirectory: " + storage_.string() + "\n"
                      "  delete:\n    enabled: false\n"
-                     "http:\n  addr: " + address() + "\n");
+                     "http:\n  addr: " + address() + "\n";
+  if (!options.tls_certificate_pem.empty()) {
+    write_file(work_dir / "registry.crt", options.tls_certificate_pem);
+    write_file(work_dir / "registry.key", options.tls_key_pem);
+    text += "  tls:\n    certificate: " + (work_dir / "registry.crt").string() + "\n    key: " +
+            (work_dir / "registry.key").string() + "\n";
+  }
+  if (!options.username.empty()) {
+    write_file(work_dir / "htpasswd", options.username + ":" + bcrypt(options.password) + "\n");
+    text += "auth:\n  htpasswd:\n    realm: bronze-test\n    path: " + (work_dir / "htpasswd").string() + "\n";
+  }
+  write_file(config, text);
 
   // Everything the child needs is prepared before fork: after it, only
   // async-signal-safe calls until exec.

@@ -1,5 +1,7 @@
 // Debian's docker-registry (the CNCF distribution registry) run by a test:
 // storage in a folder, listening on 127.0.0.1 only, stopped by its pid.
+// Optionally behind a login (htpasswd, bcrypt as the registry requires) and
+// TLS with a certificate for 127.0.0.1 from a CA of the test's own.
 #pragma once
 
 #include <sys/types.h>
@@ -12,11 +14,18 @@ namespace bronze::registry::test {
 
 inline constexpr const char* kDockerRegistryProgram = "/usr/bin/docker-registry";
 
+struct DockerRegistryOptions {
+  std::string username;  // with password: every request needs this login (HTTP Basic)
+  std::string password;
+  std::string tls_certificate_pem;  // with the key: serve HTTPS with them
+  std::string tls_key_pem;
+};
+
 class DockerRegistryProcess {
  public:
   // Starts it on a free port and waits (bounded) until it accepts
   // connections; throws with its log when it does not.
-  explicit DockerRegistryProcess(const std::filesystem::path& work_dir);
+  explicit DockerRegistryProcess(const std::filesystem::path& work_dir, const DockerRegistryOptions& options = {});
   ~DockerRegistryProcess();
   DockerRegistryProcess(const DockerRegistryProcess&) = delete;
   DockerRegistryProcess& operator=(const DockerRegistryProcess&) = delete;

@@ -12,7 +12,7 @@ namespace bronze::test {
 namespace fs = std::filesystem;
 
 std::string push_installer_image(const fs::path& archive, const std::string& reference, const fs::path& work_dir,
-                                 bool with_signatures) {
+                                 bool with_signatures, const std::string& credentials) {
   fs::create_directories(work_dir);
   fs::path policy = work_dir / "policy.json";
   write_file(policy, R"({"default":[{"type":"insecureAcceptAnything"}]})");
@@ -23,6 +23,7 @@ std::string push_installer_image(const fs::path& archive, const std::string& ref
     std::vector<std::string> argv = {"skopeo", "--policy", policy.string(), "copy", "--quiet",
                                      "--preserve-digests", "--dest-tls-verify=false"};
     argv.insert(argv.end(), extra.begin(), extra.end());
+    if (!credentials.empty()) argv.insert(argv.end(), {"--dest-creds", credentials});
     argv.push_back("oci-archive:" + archive.string() + ":" + from_tag);
     argv.push_back("docker://" + to);
     run_checked(argv, options);

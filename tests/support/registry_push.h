@@ -9,10 +9,12 @@
 namespace bronze::test {
 
 // Pushes the image of `archive` to `reference` (host:port/repo:tag) over
-// plain HTTP, with its signatures unless `with_signatures` is false; returns
-// the digest of the manifest the registry holds. Fails the test run when a
-// copy fails.
+// plain HTTP or HTTPS without checking its certificate, with its signatures
+// unless `with_signatures` is false, logged in as `credentials`
+// ("user:password") when given; returns the digest of the manifest the
+// registry holds. Fails the test run when a copy fails.
 std::string push_installer_image(const std::filesystem::path& archive, const std::string& reference,
-                                 const std::filesystem::path& work_dir, bool with_signatures = true);
+                                 const std::filesystem::path& work_dir, bool with_signatures = true,
+                                 const std::string& credentials = {});
 
 }  // namespace bronze::test

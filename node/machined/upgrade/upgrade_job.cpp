@@ -10,6 +10,7 @@
 #include "disk/slots/bronze_disk.h"
 #include "installer_image/installer_image.h"
 #include "node/machined/upgrade/new_installer.h"
+#include "node/machined/upgrade/registry_endpoints.h"
 #include "registry/pull.h"
 #include "registry/reference.h"
 #include "signing/trust_store.h"
@@ -41,6 +42,13 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   options.arch = node_.facts.arch;
   options.trust = &trust;
   options.plain_http = plain_http;
+  options.endpoints = registry_endpoints(ref, node_.config ? node_.config->machine.registries : config::RegistriesConfig{},
+                                         plain_http);
+  options.on_endpoint = [&](const registry::Endpoint& endpoint) {
+    report_({"pull", "fetching " + reference + " from " + (endpoint.mirror ? "mirror " : "registry ") + endpoint.url +
+                         (endpoint.login ? " as " + endpoint.login->username : ""),
+             0, 0});
+  };
   uint64_t last_reported = 0;
   options.progress = [&](uint64_t done, uint64_t total) {
     if (done - last_reported < (4u << 20) && done != total) return;
@@ -49,8 +57,8 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   };
   report_({"pull", "pulling " + reference + (plain_http ? " over plain HTTP" : ""), 0, 0});
   auto result = registry::pull_to_archive(ref, options, image_path());
-  report_({"pull", "pulled " + reference + " (" + result.manifest_digest + ", " + result.claims.version +
-                       ", signed by a trusted key)",
+  report_({"pull", "pulled " + reference + " from " + result.endpoint + " (" + result.manifest_digest + ", " +
+                       result.claims.version + ", signed by a trusted key)",
            result.bytes, result.bytes});
 }
 
