@@ -20,13 +20,13 @@ openssl pkey -in "$work/key.pem" -pubout -out "$work/key.pub"
 "$imager" installer --version v2 --kernel "$kernel" --out "$work/v2" --signing-key "$work/key.pem" --quiet
 archive="$work/v2/installer-amd64.tar"
 
-# The slot payload: the layer's payload/boot.ext4.
-mkdir -p "$work/oci" "$work/layer"
+# The slot payload: the image's second layer, the raw slot image.
+mkdir -p "$work/oci"
 tar -xf "$archive" -C "$work/oci"
-for blob in "$work"/oci/blobs/sha256/*; do
-  if tar -tf "$blob" 2>/dev/null | grep -qx 'payload/boot.ext4'; then tar -xf "$blob" -C "$work/layer"; fi
-done
-payload="$work/layer/payload/boot.ext4"
+manifest=$(jq -r '.manifests[0].digest' "$work/oci/index.json" | cut -d: -f2)
+payload_digest=$(jq -r '.layers[] | select(.mediaType=="application/vnd.dev.bronze.slot.v1.ext4") | .digest' \
+  "$work/oci/blobs/sha256/$manifest" | cut -d: -f2)
+payload="$work/oci/blobs/sha256/$payload_digest"
 payload_bytes=$(stat -c %s "$payload")
 boot_b_start=$(sfdisk --json "$work/v1/metal-amd64.raw" | jq '.partitiontable.partitions[] | select(.name=="BOOT-B") | .start')
 
@@ -51,7 +51,7 @@ written=$(jq .bytes_written "$work/upgrade.json")
 
 echo "| measure | value |"
 echo "|---|---|"
-echo "| slot payload (payload/boot.ext4) | $payload_bytes B |"
+echo "| slot payload (the slot image layer) | $payload_bytes B |"
 echo "| bytes written by the upgrade | $written B |"
 echo "| written / payload (goal <= 1.05) | $(printf '%.3f' "$(echo "$written / $payload_bytes" | bc -l)") |"
 echo "| installer upgrade from the archive (best of $runs) | $(printf '%.3f' "$best_upgrade") s |"

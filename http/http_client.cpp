@@ -106,12 +106,12 @@ std::string os_error_text(CURL* curl, const char* curl_message) {
   const char* message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
-      throw Error("cannot reach " + peer + " " + host + ": " + os_error_text(curl, message) +
+      throw TransientError("cannot reach " + peer + " " + host + ": " + os_error_text(curl, message) +
                   "; is it running, is the address right?");
     case CURLE_COULDNT_RESOLVE_HOST:
       throw Error("cannot resolve the host of " + peer + " " + host + ": " + message + "; is the name right?");
     case CURLE_OPERATION_TIMEDOUT:
-      throw Error(peer + " " + host + " did not answer for " + std::to_string(timeout_seconds) +
+      throw TransientError(peer + " " + host + " did not answer for " + std::to_string(timeout_seconds) +
                   " seconds: " + message + "; is it reachable, or is the network slow?");
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -128,7 +128,7 @@ std::string os_error_text(CURL* curl, const char* curl_message) {
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-      throw Error(peer + " " + host + " broke off the response to " + url + ": " + message);
+      throw TransientError(peer + " " + host + " broke off the response to " + url + ": " + message);
     default:
       throw Error("request to " + url + " failed: " + message + " (libcurl error " +
                   std::to_string(static_cast<int>(code)) + ")");

@@ -15,7 +15,17 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
+
 namespace bronze::http {
+
+// A failure that may pass if the request is made again: the connection
+// broke off or stalled, the server could not be reached, or it answered
+// 5xx or 429. A caller that retries does so a bounded number of times.
+class TransientError : public Error {
+ public:
+  using Error::Error;
+};
 
 struct HttpOptions {
   std::string ca_file;        // extra CA bundle; empty: the system's

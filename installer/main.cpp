@@ -2,7 +2,7 @@
 // device. On a node machined runs the installer of the new version (docs/DESIGN.md
 // decision 7); offline it works the same on a disk image.
 //
-//   installer upgrade  --disk D --image IMG.tar [--tries N] [--trust KEY|DIR]
+//   installer upgrade  --disk D --image IMG.tar [--payload FILE|-] [--hold] [--tries N] [--trust KEY|DIR]
 //   installer rollback --disk D [--trust KEY|DIR]
 //   installer status   --disk D [--json]
 //   installer commit   --disk D --slot A|B     (machined, after health checks)
@@ -18,6 +18,7 @@
 
 #include "base/arch.h"
 #include "base/error.h"
+#include "base/fd_reader.h"
 #include "base/progress.h"
 #include "disk/slots/ab_update.h"
 #include "disk/slots/status.h"
@@ -45,17 +46,23 @@ void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 int main(int argc, char** argv) {
   CLI::App app{"Bronze installer: upgrade, roll back and inspect the A/B slots of a disk (a block device or an image file)."};
   app.require_subcommand(1);
-  std::string disk, image, trust, slot;
+  std::string disk, image, trust, slot, payload;
   int tries = 1;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, hold = false;
 
   auto* upgrade = app.add_subcommand("upgrade", "verify an installer image, write it to the inactive slot and put that slot on trial");
   upgrade->add_option("--disk", disk, "disk to upgrade")->required();
   upgrade->add_option("--image", image, "installer image: the OCI archive (.tar) `imager installer` writes, signed")->required();
+  upgrade->add_option("--payload", payload,
+                      "the slot image's bytes from this file, or from standard input with '-', instead of from the "
+                      "archive (a node streams them from the registry); they must match the signed digest");
   upgrade->add_option("--tries", tries, "boot attempts the new slot gets before GRUB falls back")->capture_default_str();
   upgrade->add_option("--trust", trust,
                       std::string("public key the image must be signed with, or a folder of them (default: ") +
                           kNodeTrustStore + ")");
+  upgrade->add_flag("--hold", hold,
+                    "write and verify the slot and record it in META, but do not put it on trial (machined does "
+                    "that once its cluster steps are done)");
   upgrade->add_flag("--json", json, "print the result as JSON");
   upgrade->add_flag("-q,--quiet", quiet, "no progress lines");
 
@@ -89,18 +96,32 @@ int main(int argc, char** argv) {
       fs::path store = trust_store(trust);
       progress.stage("verify signature");
       bronze::oci::InstallerImage unpacked = bronze::oci::open_installer_image(
-          image, bronze::build_arch(), bronze::signing::TrustStore::load(store));
+          image, bronze::build_arch(), bronze::signing::TrustStore::load(store), {},
+          payload.empty() ? bronze::oci::PayloadBlob::kRequired : bronze::oci::PayloadBlob::kMayBeAbsent);
       bronze::disk::UpgradeRequest r;
       r.disk = disk;
-      r.slot_image = unpacked.slot_image();
+      r.payload.size = unpacked.payload().size;
+      r.payload.sha256_hex = unpacked.payload().hex();
+      std::unique_ptr<bronze::oci::BlobStream> from_archive;
+      std::unique_ptr<bronze::FdReader> from_file;
+      if (payload.empty()) {
+        from_archive = unpacked.open_payload();
+        r.payload.read = [&](char* buffer, size_t n) { return from_archive->read(buffer, n); };
+      } else {
+        from_file = std::make_unique<bronze::FdReader>(payload == "-" ? fs::path() : fs::path(payload));
+        r.payload.read = [&](char* buffer, size_t n) { return from_file->read(buffer, n); };
+      }
       r.claims = unpacked.claims();
       r.trust = store;
       r.tries = tries;
+      r.arm = !hold;
       r.node_arch = bronze::build_arch();
       auto result = bronze::disk::upgrade(r, progress);
       if (json) {
         print_json({{"slot", std::string(1, result.slot)}, {"version", result.version}, {"from", result.from_version},
-                    {"tries", result.tries}, {"bytes_written", result.bytes_written}});
+                    {"tries", result.tries}, {"bytes_written", result.bytes_written}, {"on_trial", !hold}});
+      } else if (hold) {
+        std::printf("upgrade: wrote %s to slot %c (verified, not on trial)\n", result.version.c_str(), result.slot);
       } else {
         std::printf("upgrade: wrote %s to slot %c (on trial, %d %s); the next boot tries it\n", result.version.c_str(),
                     result.slot, result.tries, result.tries == 1 ? "try" : "tries");

@@ -59,7 +59,8 @@ SplitIndex split_index(const ImageIndex& index) {
 
 }  // namespace
 
-ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const signing::TrustStore& trust)
+ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const signing::TrustStore& trust,
+                           PayloadBlob payload_blob)
     : archive_(path) {
   check_layout_file(archive_);
   SplitIndex index = split_index(parse_index(archive_.read_member("index.json", kMaxDocumentBytes)));
@@ -87,25 +88,39 @@ ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const 
   if (config.architecture != arch || config.os != "linux") {
     throw Error("image " + chosen.digest + " is for " + config.os + "/" + config.architecture + ", not linux/" + arch);
   }
-  if (manifest.layers.size() != 1) {
+  std::optional<Descriptor> payload;
+  if (manifest.layers.size() == 2 && manifest.layers[1].media_type == kSlotPayloadMediaType) {
+    payload = manifest.layers[1];
+  } else if (manifest.layers.size() != 1) {
     throw Error("image has " + std::to_string(manifest.layers.size()) +
-                " layers; a Bronze installer image has exactly one");
+                " layers; a Bronze installer image has one tar layer and, after it, one " + kSlotPayloadMediaType);
   }
   const Descriptor& layer = manifest.layers.front();
   if (!is_layer_type(layer.media_type)) {
     throw Error("image layer has mediaType '" + layer.media_type + "', which is not an OCI tar layer");
   }
-  if (config.diff_ids.size() != 1) throw Error("image config lists " + std::to_string(config.diff_ids.size()) +
-                                               " diff_ids for 1 layer");
+  if (config.diff_ids.size() != manifest.layers.size()) {
+    throw Error("image config lists " + std::to_string(config.diff_ids.size()) + " diff_ids for " +
+                std::to_string(manifest.layers.size()) + " layers");
+  }
   // The digest of an uncompressed layer is its diff_id; a compressed layer's
   // diff_id would need the decompressed bytes hashed, and its digest covers it.
   if (layer.media_type == kLayerMediaType && config.diff_ids.front() != layer.digest) {
     throw Error("image config diff_id " + config.diff_ids.front() + " does not match layer " + layer.digest);
   }
+  if (payload && config.diff_ids[1] != payload->digest) {
+    throw Error("image config diff_id " + config.diff_ids[1] + " does not match the slot payload " + payload->digest);
+  }
   archive_.verify_blob(layer, "layer");
+  bool payload_present = payload && archive_.has_blob(*payload);
+  if (payload && !payload_present && payload_blob != PayloadBlob::kMayBeAbsent) {
+    throw Error("the archive lacks the slot payload blob " + payload->digest + " its manifest names (truncated or "
+                "incomplete archive); build or copy it again");
+  }
+  if (payload && payload_blob == PayloadBlob::kVerified) archive_.verify_blob(*payload, "slot payload");
 
-  info_ = ImageInfo{config.architecture, ref_name_of(chosen), chosen.digest, manifest.annotations,
-                    manifest.config,     layer,              std::move(claims)};
+  info_ = ImageInfo{config.architecture, ref_name_of(chosen), chosen.digest, manifest.annotations, manifest.config,
+                    layer, payload, payload_present, std::move(claims)};
 }
 
 ExtractedLayer ImageArchive::extract(const fs::path& destination, uint64_t max_total_bytes) const {
@@ -118,6 +133,12 @@ std::string tagged_manifest_digest(const fs::path& archive, const std::string& t
     if (ref_name_of(d) == tag) return d.digest;
   }
   throw Error("OCI archive " + archive.string() + " has no image tagged " + tag);
+}
+
+std::unique_ptr<BlobStream> ImageArchive::open_payload() const {
+  if (!info_.payload) throw Error("the image has no slot payload layer (" + std::string(kSlotPayloadMediaType) + ")");
+  if (!info_.payload_present) throw Error("the archive does not hold the slot payload " + info_.payload->digest);
+  return archive_.open_blob(*info_.payload, "slot payload");
 }
 
 std::string ImageArchive::read_file(const std::string& path_in_layer, uint64_t max_bytes) const {

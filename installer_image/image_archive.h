@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "installer_image/documents.h"
@@ -25,7 +27,16 @@ struct ImageInfo {
   Annotations annotations;      // the manifest's
   Descriptor config;
   Descriptor layer;
+  // The raw slot image layer (kSlotPayloadMediaType), when the image has one.
+  std::optional<Descriptor> payload;
+  bool payload_present = false;  // its blob is in this archive (a streamed upgrade's is not)
   signing::ImageClaims claims;  // what the signature says: version, arch, security version
+};
+
+enum class PayloadBlob {
+  kRequired,    // the archive must hold the payload layer's blob, when the manifest names one
+  kVerified,    // ... and it is hashed now too, for a caller that acts on the image before writing it
+  kMayBeAbsent  // a node that streams the payload from a registry keeps only the rest
 };
 
 class ImageArchive {
@@ -34,8 +45,11 @@ class ImageArchive {
   // `arch` (naming the architectures it has), carries no signature for that
   // manifest or one no key of `trust` made (or made for another image), has
   // a blob that does not match its descriptor (naming the blob), or has other
-  // than exactly one layer.
-  ImageArchive(const std::filesystem::path& path, const std::string& arch, const signing::TrustStore& trust);
+  // layers than one tar layer and, optionally, one slot payload after it.
+  // The payload blob is hashed here only with kVerified: it is streamed, and
+  // whoever reads it (open_payload) checks its size and digest as it passes.
+  ImageArchive(const std::filesystem::path& path, const std::string& arch, const signing::TrustStore& trust,
+               PayloadBlob payload_blob = PayloadBlob::kRequired);
 
   const ImageInfo& info() const { return info_; }
   const Annotations& annotations() const { return info_.annotations; }
@@ -45,6 +59,9 @@ class ImageArchive {
   ExtractedLayer extract(const std::filesystem::path& destination, uint64_t max_total_bytes) const;
   // One file of the layer, read into memory without extracting.
   std::string read_file(const std::string& path_in_layer, uint64_t max_bytes) const;
+  // The payload blob as a stream checked against its descriptor at finish();
+  // throws when the image has none or the archive does not hold it.
+  std::unique_ptr<BlobStream> open_payload() const;
 
  private:
   OuterArchive archive_;

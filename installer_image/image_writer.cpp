@@ -69,12 +69,20 @@ void write_image_archive(const ImageSpec& spec, const fs::path& output) {
   uint64_t layer_size = 0;
   std::string layer_hex = sha256_file_hex(layer_scratch.path(), &layer_size);
   Descriptor layer{kLayerMediaType, "sha256:" + layer_hex, layer_size, {}, std::nullopt};
+  std::vector<Descriptor> layers = {layer};
+  if (!spec.slot_payload.empty()) {
+    uint64_t payload_size = 0;
+    std::string payload_hex = sha256_file_hex(spec.slot_payload, &payload_size);
+    layers.push_back(Descriptor{kSlotPayloadMediaType, "sha256:" + payload_hex, payload_size, {}, std::nullopt});
+  }
+  std::vector<std::string> diff_ids;
+  for (const auto& l : layers) diff_ids.push_back(l.digest);  // uncompressed: the digest is the diff_id
 
-  ImageConfig config{spec.arch, "linux", {layer.digest}, spec.annotations};
+  ImageConfig config{spec.arch, "linux", diff_ids, spec.annotations};
   std::string config_json = to_json(config, rfc3339_utc(spec.epoch));
   Descriptor config_descriptor = describe(kConfigMediaType, config_json);
 
-  ImageManifest manifest{config_descriptor, {layer}, spec.annotations};
+  ImageManifest manifest{config_descriptor, layers, spec.annotations};
   std::string manifest_json = to_json(manifest);
   Descriptor manifest_descriptor = describe(kManifestMediaType, manifest_json);
   manifest_descriptor.annotations = spec.annotations;
@@ -87,6 +95,9 @@ void write_image_archive(const ImageSpec& spec, const fs::path& output) {
       blob_entry(config_descriptor, config_json),
       {"blobs/sha256/" + layer.hex(), TarEntry::Kind::kFileFromDisk, layer_scratch.path(), {}, 0644},
   };
+  if (layers.size() == 2 && layers[1].digest != layer.digest) {
+    outer.push_back({"blobs/sha256/" + layers[1].hex(), TarEntry::Kind::kFileFromDisk, spec.slot_payload, {}, 0644});
+  }
   if (spec.sign) {
     SignatureArtifact signature = make_signature_artifact(spec.sign(manifest_descriptor.digest));
     Descriptor signature_descriptor = describe(kManifestMediaType, signature.manifest);

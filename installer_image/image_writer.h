@@ -1,6 +1,6 @@
 // Writes an image as an OCI image layout inside a tar ("oci-archive"), the
 // form `skopeo copy oci-archive:PATH docker://...` pushes. One uncompressed
-// layer holds the given files.
+// layer holds the given files; a second, raw, the slot image when given.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,8 @@ struct LayerFile {
 
 struct ImageSpec {
   std::vector<LayerFile> files;
+  // The slot image, as a second layer of type kSlotPayloadMediaType; empty: none.
+  std::filesystem::path slot_payload;
   Annotations annotations;  // on the manifest, its index entry and as config labels
   std::string arch;         // "amd64" or "arm64"
   std::string tag;          // org.opencontainers.image.ref.name in index.json

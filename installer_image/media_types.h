@@ -13,6 +13,11 @@ inline constexpr const char* kLayerMediaType = "application/vnd.oci.image.layer.
 inline constexpr const char* kLayerGzipMediaType = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr const char* kLayerZstdMediaType = "application/vnd.oci.image.layer.v1.tar+zstd";
 
+// The slot image (an ext4 filesystem image, slot_image.h) as a layer of its
+// own, raw: a node streams it straight into the inactive slot, and nothing
+// else needs unpacking to do so.
+inline constexpr const char* kSlotPayloadMediaType = "application/vnd.dev.bronze.slot.v1.ext4";
+
 inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
 inline constexpr const char* kLayoutVersion = "1.0.0";
 

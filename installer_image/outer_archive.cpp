@@ -95,6 +95,8 @@ void OuterArchive::verify_blob(const Descriptor& d, const std::string& role) con
   stream->finish();
 }
 
+bool OuterArchive::has_blob(const Descriptor& d) const { return members_.count("blobs/sha256/" + d.hex()) > 0; }
+
 std::unique_ptr<BlobStream> OuterArchive::open_blob(const Descriptor& d, const std::string& role) const {
   std::string name = "blobs/sha256/" + d.hex();
   const Member& m = member(name, role + " blob");

@@ -57,6 +57,8 @@ class OuterArchive {
   // Streams a blob through its hash; throws naming `role` when it does not match.
   void verify_blob(const Descriptor& d, const std::string& role) const;
   std::unique_ptr<BlobStream> open_blob(const Descriptor& d, const std::string& role) const;
+  // The archive has a member for the blob (not checked).
+  bool has_blob(const Descriptor& d) const;
 
  private:
   struct Member {

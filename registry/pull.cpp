@@ -90,7 +90,8 @@ VerifiedSignature verify_signature(RegistrySession& session, const Reference& re
 // The bytes the pull fetches (each digest once), refused above `max_bytes`
 // before any blob is fetched. The sizes come from a manifest that is not
 // trusted yet, so the sum is guarded against overflow.
-uint64_t image_size(const ChosenManifest& chosen, const std::string& what, uint64_t max_bytes) {
+uint64_t image_size(const ChosenManifest& chosen, const std::string& what, uint64_t max_bytes,
+                    const std::string& deferred_media_type) {
   uint64_t total = chosen.oci_text.size();
   auto add = [&](uint64_t size) {
     if (size > max_bytes || total > max_bytes - size) {
@@ -100,7 +101,9 @@ uint64_t image_size(const ChosenManifest& chosen, const std::string& what, uint6
   };
   add(chosen.manifest.config.size);
   std::map<std::string, uint64_t> layers;
-  for (const auto& layer : chosen.manifest.layers) layers[layer.digest] = layer.size;
+  for (const auto& layer : chosen.manifest.layers) {
+    if (layer.media_type != deferred_media_type) layers[layer.digest] = layer.size;
+  }
   for (const auto& [digest, size] : layers) add(size);
   return total;
 }
@@ -119,7 +122,7 @@ PullResult pull_from(const Endpoint& endpoint, const Reference& ref, const PullO
   VerifiedSignature signature = verify_signature(session, ref, chosen.document.digest, *options.trust, options.arch);
   chosen.oci_text = chosen.document.body;
   chosen.manifest = oci::parse_manifest(chosen.oci_text);
-  uint64_t total = image_size(chosen, what, options.max_bytes);
+  uint64_t total = image_size(chosen, what, options.max_bytes, options.deferred_media_type);
 
   uint64_t done = chosen.oci_text.size();
   auto report = [&](uint64_t bytes) {
@@ -139,10 +142,19 @@ PullResult pull_from(const Endpoint& endpoint, const Reference& ref, const PullO
   // Scratch files beside the archive (the same file system, which must hold
   // the archive anyway); never committed, they go however this ends.
   std::vector<std::unique_ptr<StagedFile>> scratch;
+  std::optional<oci::Descriptor> deferred;
   for (const auto& layer : chosen.manifest.layers) {
+    if (!options.deferred_media_type.empty() && layer.media_type == options.deferred_media_type) {
+      deferred = layer;
+      continue;
+    }
     if (blobs.count(layer.digest)) continue;
     auto file = std::make_unique<StagedFile>(fs::path(archive).concat(".blob-" + layer.hex().substr(0, 16)));
-    fetch_blob_to_file(session, layer, "layer", file->path(), report);
+    StreamBlobOptions stream;
+    stream.on_resume = [&](uint64_t at, const std::string& why) {
+      if (options.on_resume) options.on_resume(layer.digest, at, why);
+    };
+    fetch_blob_to_file(session, layer, "layer", file->path(), report, stream);
     blobs[layer.digest] = {blob_path(layer), oci::TarEntry::Kind::kFileFromDisk, file->path(), {}, 0644};
     scratch.push_back(std::move(file));
   }
@@ -177,7 +189,7 @@ PullResult pull_from(const Endpoint& endpoint, const Reference& ref, const PullO
   StagedFile staged(archive);
   oci::write_reproducible_tar(std::move(entries), staged.path(), kArchiveEpoch);
   staged.commit();
-  return PullResult{chosen.document.digest, signature.claims, total, endpoint.url};
+  return PullResult{chosen.document.digest, signature.claims, total, endpoint.url, endpoint, deferred};
 }
 
 }  // namespace
@@ -201,6 +213,13 @@ PullResult pull_to_archive(const Reference& ref, const PullOptions& options, con
     }
   }
   throw Error("no endpoint of " + ref.registry + " gave a verified image " + ref.str() + " (" + failures + ")");
+}
+
+void stream_layer(const Reference& ref, const Endpoint& endpoint, const PullOptions& options,
+                  const oci::Descriptor& layer, const std::function<void(std::string_view)>& sink,
+                  const StreamBlobOptions& stream_options) {
+  RegistrySession session(ref, SessionOptions{endpoint, options.ca_file, options.timeout_seconds});
+  stream_blob(session, layer, "layer", sink, stream_options);
 }
 
 }  // namespace bronze::registry

@@ -46,6 +46,12 @@ struct FakeRegistry {
   std::optional<RegistryLogin> login;
   std::string realm;  // where the Bearer challenge sends clients; empty: /token here
   bool redirect_blobs = false;  // to /storage/<digest>, as registries backed by S3 do
+  // Streaming: the n-th transfer of a blob stops after the absolute byte
+  // break_at[n] (the connection closes short of what it announced); a 503
+  // for the first `unavailable` blob requests; Range requests ignored.
+  mutable std::vector<uint64_t> break_at;
+  mutable int unavailable = 0;
+  bool ignore_range = false;
 
   void add_manifest(const std::string& media_type, const std::string& body, const std::string& tag = "") {
     manifests["sha256:" + sha256_hex(body)] = {media_type, body};
@@ -106,7 +112,27 @@ struct FakeRegistry {
       if (redirect_blobs) return {307, {{"Location", self + "/storage/" + digest}}, "", std::nullopt};
       auto it = blobs.find(digest);
       if (it == blobs.end()) return registry_error(404, "BLOB_UNKNOWN", "blob unknown to registry");
+      if (unavailable > 0) {
+        --unavailable;
+        return registry_error(503, "UNAVAILABLE", "try again");
+      }
       HttpReply reply{200, {{"Content-Type", "application/octet-stream"}}, it->second, std::nullopt};
+      uint64_t from = 0;
+      std::string range = request.header("range");
+      if (!range.empty() && !ignore_range) {
+        from = std::stoull(range.substr(range.find('=') + 1));
+        reply.status = 206;
+        reply.headers.push_back({"Content-Range", "bytes " + std::to_string(from) + "-" +
+                                                      std::to_string(it->second.size() - 1) + "/" +
+                                                      std::to_string(it->second.size())});
+        reply.body = it->second.substr(from);
+      }
+      if (!break_at.empty()) {
+        uint64_t stop = break_at.front();
+        break_at.erase(break_at.begin());
+        reply.content_length = reply.body.size();
+        reply.body = reply.body.substr(0, stop - from);
+      }
       if (auto lie = announced_sizes.find(digest); lie != announced_sizes.end()) reply.content_length = lie->second;
       return reply;
     }
@@ -453,6 +479,65 @@ TEST_F(PullTest, TriesEachMirrorInOrderAndVerifiesWhatEachServes) {
   EXPECT_NE(message.find("mirror " + down.url + ": cannot reach mirror"), std::string::npos) << message;
   EXPECT_NE(message.find("mirror " + lying.url + ": "), std::string::npos) << message;
   EXPECT_NE(message.find("trusted key"), std::string::npos) << message;
+}
+
+// A slot image streamed to where it goes: a transfer that breaks off goes on
+// from the byte it reached (Range), a 503 is retried, and the bytes reach the
+// sink once each, in order, checked against the digest at the end.
+TEST_F(PullTest, StreamsALayerResumingWhereEachBrokenTransferStopped) {
+  std::string blob;
+  for (int i = 0; blob.size() < 1000000; ++i) blob += std::to_string(i * 7919) + ",";
+  oci::Descriptor layer{"application/vnd.dev.bronze.slot.v1.ext4", "sha256:" + sha256_hex(blob), blob.size(), {},
+                        std::nullopt};
+  registry_.blobs[layer.digest] = blob;
+  registry_.break_at = {100000, 250000, 700000};
+  registry_.unavailable = 1;
+  std::string received;
+  std::vector<uint64_t> resumed_at;
+  StreamBlobOptions stream;
+  stream.on_resume = [&](uint64_t at, const std::string&) { resumed_at.push_back(at); };
+  stream_layer(ref(":v1"), endpoint(std::nullopt), options(), layer,
+               [&](std::string_view chunk) { received.append(chunk); }, stream);
+  EXPECT_EQ(received, blob);
+  EXPECT_EQ(resumed_at, (std::vector<uint64_t>{0, 100000, 250000, 700000}));
+  std::vector<std::string> ranges;
+  for (const auto& r : server_.requests()) {
+    if (r.target.find("/blobs/") != std::string::npos && r.header("authorization") != "") ranges.push_back(r.header("range"));
+  }
+  EXPECT_EQ(ranges, (std::vector<std::string>{"", "", "bytes=100000-", "bytes=250000-", "bytes=700000-"}));
+
+  // A registry that answers a Range request with the whole blob again.
+  registry_.ignore_range = true;
+  registry_.break_at = {100000};
+  received.clear();
+  try {
+    stream_layer(ref(":v1"), endpoint(std::nullopt), options(), layer,
+                 [&](std::string_view chunk) { received.append(chunk); }, stream);
+    ADD_FAILURE() << "a registry that ignored Range was believed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did not resume layer " + layer.digest + " at byte 100000"),
+              std::string::npos) << e.what();
+  }
+
+  // Bytes that are not the digest's, and a registry that keeps failing: refused, naming the digest.
+  registry_.ignore_range = false;
+  registry_.blobs[layer.digest] = std::string(blob.size(), 'x');
+  try {
+    stream_layer(ref(":v1"), endpoint(std::nullopt), options(), layer, [](std::string_view) {}, stream);
+    ADD_FAILURE() << "other bytes were taken";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer " + layer.digest + " does not match its digest"), std::string::npos)
+        << e.what();
+  }
+  registry_.unavailable = 10;
+  stream.attempts = 2;
+  try {
+    stream_layer(ref(":v1"), endpoint(std::nullopt), options(), layer, [](std::string_view) {}, stream);
+    ADD_FAILURE() << "a registry that kept failing was taken";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("HTTP 503"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(2 attempts, 0 of 1000"), std::string::npos) << e.what();
+  }
 }
 
 TEST(PullUnreachable, NamesTheRegistryAndTheCause) {

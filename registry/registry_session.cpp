@@ -74,7 +74,9 @@ HttpHeaders RegistrySession::get(const std::string& path, const std::vector<std:
                                  ") was refused or may not pull this repository"
                            : "anonymous pull is not allowed there; give a login in " + login_field();
     }
-    throw Error(describe_refusal(what, endpoint_.host(), response.status, response.error_body, advice));
+    std::string message = describe_refusal(what, endpoint_.host(), response.status, response.error_body, advice);
+    if (response.status >= 500 || response.status == 429) throw http::TransientError(message);
+    throw Error(message);
   }
   return response.headers;
 }

@@ -3,6 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "base/error.h"
 #include "base/sha256.h"
 #include "installer_image/media_types.h"
@@ -120,24 +124,68 @@ std::string fetch_blob(RegistrySession& session, const oci::Descriptor& d, const
 }
 
 void fetch_blob_to_file(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
-                        const fs::path& file, const std::function<void(uint64_t)>& on_bytes) {
-  std::string what = describe_blob(d, role);
+                        const fs::path& file, const std::function<void(uint64_t)>& on_bytes,
+                        const StreamBlobOptions& options) {
   FileDescriptor out(file);
-  Sha256 hash;
-  uint64_t received = 0;
-  BodyTarget target;
-  target.start = [&](const HttpHeaders& headers) { check_announced_size(headers, d, what); };
-  target.write = [&](std::string_view chunk) {
-    if (chunk.size() > d.size - received) {
-      throw Error("registry sent more than the " + std::to_string(d.size) + " bytes of " + what + "; refused");
-    }
-    received += chunk.size();
-    hash.update(chunk);
+  stream_blob(session, d, role, [&](std::string_view chunk) {
     write_all(out.get(), chunk, file);
     if (on_bytes) on_bytes(chunk.size());
-  };
-  session.get("blobs/" + d.digest, {}, target, what);
+  }, options);
   out.close(file);
+}
+
+void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
+                 const std::function<void(std::string_view)>& sink, const StreamBlobOptions& options) {
+  std::string what = describe_blob(d, role);
+  Sha256 hash;
+  uint64_t received = 0;
+  int fruitless = 0;  // attempts in a row that brought no byte
+  for (int transfer = 1;; ++transfer) {
+    const uint64_t from = received;
+    std::vector<std::string> headers;
+    if (from > 0) headers.push_back("Range: bytes=" + std::to_string(from) + "-");
+    BodyTarget target;
+    target.start = [&](const HttpHeaders& h) {
+      if (from == 0) {
+        check_announced_size(h, d, what);
+        return;
+      }
+      // A server that ignores Range sends the whole blob again with 200; one
+      // that honours it says where its bytes start.
+      auto range = h.find("content-range");
+      std::string expected = "bytes " + std::to_string(from) + "-";
+      if (range == h.end() || range->second.rfind(expected, 0) != 0) {
+        throw Error("registry did not resume " + what + " at byte " + std::to_string(from) +
+                    " (no Content-Range starting there in its answer to a Range request); refused");
+      }
+    };
+    target.write = [&](std::string_view chunk) {
+      if (chunk.size() > d.size - received) {
+        throw Error("registry sent more than the " + std::to_string(d.size) + " bytes of " + what + "; refused");
+      }
+      received += chunk.size();
+      hash.update(chunk);
+      sink(chunk);
+    };
+    std::string why;
+    try {
+      if (from == d.size && from > 0) break;
+      session.get("blobs/" + d.digest, headers, target, what);
+      if (received == d.size) break;
+      // A response that ended early without an error (a server that closed
+      // cleanly): resumed like a broken one.
+      why = "the response ended early";
+    } catch (const http::TransientError& e) {
+      why = e.what();
+    }
+    fruitless = received > from ? 0 : fruitless + 1;
+    if (fruitless >= options.attempts || transfer >= options.max_transfers) {
+      throw Error(what + ": " + why + " (" + std::to_string(transfer) + " attempts, " + std::to_string(received) +
+                  " of " + std::to_string(d.size) + " bytes received)");
+    }
+    if (options.on_resume) options.on_resume(received, why);
+    if (fruitless > 0) std::this_thread::sleep_for(std::chrono::seconds(1 << std::min(fruitless - 1, 4)));
+  }
   check_received(d, received, hash.hex_digest(), what);
 }
 

@@ -32,10 +32,32 @@ FetchedDocument fetch_manifest(RegistrySession& session, const std::string& refe
 // A small blob (the config) in memory, checked.
 std::string fetch_blob(RegistrySession& session, const oci::Descriptor& d, const std::string& role);
 
-// Streams a blob into `file` (created or truncated), hashing as it goes;
+struct StreamBlobOptions {
+  // A transfer that breaks off, stalls past the session's timeout or meets a
+  // 5xx or 429 is made again from the byte it reached (an HTTP Range
+  // request): at once when it brought bytes, else after 1, 2, 4... s. This
+  // many attempts in a row without a byte end it, and so do `max_transfers`
+  // in all.
+  int attempts = 6;
+  int max_transfers = 100;
+  // Told of each resumption: the byte it starts from, and why.
+  std::function<void(uint64_t at, const std::string& why)> on_resume;
+};
+
+// Streams a blob to `sink` as it arrives, hashing it, without holding it:
+// memory does not grow with the blob. Throws naming the digest when the size
+// or the hash does not match at the end, when the registry ignores a Range
+// request, or when the attempts run out (naming the last failure). The sink
+// sees each byte once, in order, also across resumptions; what it received
+// is trusted only once this returns.
+void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
+                 const std::function<void(std::string_view)>& sink, const StreamBlobOptions& options = {});
+
+// Streams a blob into `file` (created or truncated) through stream_blob;
 // throws naming the digest when the size or the hash does not match.
 // `on_bytes` sees each chunk's size.
 void fetch_blob_to_file(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
-                        const std::filesystem::path& file, const std::function<void(uint64_t)>& on_bytes);
+                        const std::filesystem::path& file, const std::function<void(uint64_t)>& on_bytes,
+                        const StreamBlobOptions& options = {});
 
 }  // namespace bronze::registry

@@ -18,30 +18,15 @@ std::string below_floor(const std::string& version, uint64_t security_version, u
 
 UpgradeResult upgrade(const UpgradeRequest& r, Progress& progress) {
   if (r.tries < 1 || r.tries > 9) throw Error("--tries must be 1 to 9");
-  progress.stage("verify image");
   auto trust = signing::TrustStore::load(r.trust);
-  signing::Manifest manifest = [&] {
-    try {
-      return verify_slot(r.slot_image, 0, trust);
-    } catch (const Error& e) {
-      throw Error(std::string("the installer image does not verify: ") + e.what());
-    }
-  }();
-  // The slot and the image are signed apart; they must tell the same story.
-  if (manifest.version != r.claims.version || manifest.security_version != r.claims.security_version ||
-      manifest.arch != r.claims.arch) {
-    throw Error("the slot image says " + manifest.version + " (" + manifest.arch + ", security version " +
-                std::to_string(manifest.security_version) + ") but the image's signature says " + r.claims.version +
-                " (" + r.claims.arch + ", security version " + std::to_string(r.claims.security_version) + ")");
+  // Before the first write: what the image's signature claims.
+  if (r.claims.arch != r.node_arch) {
+    throw Error("the installer image is for " + r.claims.arch + "; this machine is " + r.node_arch);
   }
-  if (manifest.arch != r.node_arch) {
-    throw Error("the installer image is for " + manifest.arch + "; this machine is " + r.node_arch);
-  }
-
   progress.stage("check disk");
   BronzeDisk disk = BronzeDisk::open(r.disk);
   const BootState state = disk.boot_state();
-  if (auto refusal = below_floor(manifest.version, manifest.security_version, disk.node().security_floor);
+  if (auto refusal = below_floor(r.claims.version, r.claims.security_version, disk.node().security_floor);
       !refusal.empty()) {
     throw Error(refusal);
   }
@@ -51,49 +36,83 @@ UpgradeResult upgrade(const UpgradeRequest& r, Progress& progress) {
   }
   char target = other_slot(running);
   const FoundPartition& partition = disk.slot_partition(target);
-  uint64_t image_size = std::filesystem::file_size(r.slot_image);
-  if (image_size > partition.size) {
-    throw Error("the slot image (" + std::to_string(image_size) + " B) does not fit " + partition.label + " (" +
+  if (r.payload.size > partition.size) {
+    throw Error("the slot image (" + std::to_string(r.payload.size) + " B) does not fit " + partition.label + " (" +
                 std::to_string(partition.size) + " B): the disk is too small for this version");
   }
 
   UpgradeResult result;
   result.slot = target;
-  result.version = manifest.version;
+  result.version = r.claims.version;
   result.from_version = disk.node().slot(running).version;
   result.tries = r.tries;
   DiskWriter writer(r.disk);
   uint64_t bytes_before = DiskWriter::bytes_done();
 
-  // 1. The target's old content is about to go: it is no longer committed.
+  // 1. The slot, in one pass as the bytes arrive; its head last, once they
+  // matched the signed digest. Until then META and the boot state still say
+  // what they said: the target slot is not named anywhere that boots.
   progress.stage("write slot " + std::string(1, target));
+  write_slot_stream(writer, partition, r.payload);
+  // 2. What the disk now holds is verified, read from the disk: the slot that
+  // will boot is the slot that was checked, and it tells what the image's
+  // signature told (the slot and the image are signed apart).
+  progress.stage("verify slot " + std::string(1, target));
+  signing::Manifest manifest = [&] {
+    try {
+      return verify_slot(r.disk, partition.start, trust);
+    } catch (const Error& e) {
+      writer.zero(partition.start, kSlotHeadBytes);
+      throw Error("slot " + std::string(1, target) + " does not verify after it was written: " + e.what());
+    }
+  }();
+  if (manifest.version != r.claims.version || manifest.security_version != r.claims.security_version ||
+      manifest.arch != r.claims.arch) {
+    writer.zero(partition.start, kSlotHeadBytes);
+    throw Error("the slot image says " + manifest.version + " (" + manifest.arch + ", security version " +
+                std::to_string(manifest.security_version) + ") but the image's signature says " + r.claims.version +
+                " (" + r.claims.arch + ", security version " + std::to_string(r.claims.security_version) + ")");
+  }
+  // 3. What the slot now holds, then the trial: the last write decides.
+  progress.stage(r.arm ? "set trial" : "record slot");
   NodeState node = disk.node();
   node.slot(target) = {};
-  node.pending_version.clear();
-  node.pending_from.clear();
-  disk.write_node(writer, node);
-  // 2. The slot, written afresh and read back: the bytes on disk are the
-  // image's, whose content was verified above.
-  write_slot_image(writer, partition, r.slot_image);
-  // 3. What the disk now holds is verified again, read from the disk: the
-  // slot that will boot is the slot that was checked.
-  progress.stage("verify slot " + std::string(1, target));
-  try {
-    verify_slot(r.disk, partition.start, trust);
-  } catch (const Error& e) {
-    throw Error("slot " + std::string(1, target) + " does not verify after it was written: " + e.what());
-  }
-  // 4. What the slot now holds, then the trial: the last write decides.
-  progress.stage("set trial");
   node.slot(target).version = manifest.version;
   node.slot(target).security_version = manifest.security_version;
-  node.pending_version = manifest.version;
-  node.pending_from = result.from_version;
+  if (r.arm) {
+    node.pending_version = manifest.version;
+    node.pending_from = result.from_version;
+  }
   disk.write_node(writer, node);
-  disk.write_boot_state(writer, BootState{0, running, target, r.tries});
+  if (r.arm) disk.write_boot_state(writer, BootState{0, running, target, r.tries});
   progress.done();
   result.bytes_written = DiskWriter::bytes_done() - bytes_before;
   return result;
+}
+
+void arm_trial(const std::filesystem::path& path, char slot, const std::string& version, int tries,
+               std::optional<char> running_slot) {
+  if (tries < 1 || tries > 9) throw Error("tries must be 1 to 9");
+  BronzeDisk disk = BronzeDisk::open(path);
+  const BootState state = disk.boot_state();
+  char running = running_slot.value_or(state.default_slot);
+  if (slot != other_slot(running)) {
+    throw Error(std::string("slot ") + slot + " is the running slot; only the other one can go on trial");
+  }
+  if (state.trial_slot != 'N' && state.trial_slot == running) {
+    throw Error(std::string("slot ") + running + " is on trial and not yet committed; let it commit or roll back first");
+  }
+  NodeState node = disk.node();
+  const SlotRecord& record = node.slot(slot);
+  if (record.version != version || record.committed) {
+    throw Error(std::string("slot ") + slot + " does not hold the uncommitted " + version + " that was written (META says " +
+                (record.version.empty() ? "nothing" : record.version) + "); write it again");
+  }
+  DiskWriter writer(path);
+  node.pending_version = version;
+  node.pending_from = node.slot(running).version;
+  disk.write_node(writer, node);
+  disk.write_boot_state(writer, BootState{0, running, slot, tries});
 }
 
 SettleResult settle_boot(const std::filesystem::path& path, char booted) {

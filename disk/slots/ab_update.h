@@ -12,6 +12,7 @@
 #include <string>
 
 #include "base/progress.h"
+#include "disk/slots/slot_image.h"
 #include "signing/image_signature.h"
 #include "signing/trust_store.h"
 
@@ -19,10 +20,16 @@ namespace bronze::disk {
 
 struct UpgradeRequest {
   std::filesystem::path disk;
-  std::filesystem::path slot_image;  // from the installer image, whose signature was verified
-  signing::ImageClaims claims;       // what that signature says
+  // The slot image's bytes as they arrive, with the size and digest the
+  // verified image manifest gives for them (slot_image.h).
+  SlotPayload payload;
+  signing::ImageClaims claims;       // what the image's signature says
   std::filesystem::path trust;       // trust store: a public key, or a folder of them
   int tries = 1;
+  // False: write and verify the slot and record it in META, but leave the
+  // boot state alone; arm_trial() puts it on trial later (machined does,
+  // once its cluster steps are done).
+  bool arm = true;
   // The slot this system runs from, on a node; offline, the default slot.
   std::optional<char> running_slot;
   std::string node_arch;  // the arch of the disk's machine
@@ -36,12 +43,22 @@ struct UpgradeResult {
   uint64_t bytes_written = 0;
 };
 
-// Throws before writing anything when the image does not verify, disagrees
-// with its signature's claims, is for another arch, has a security version
-// below the node's floor, does not fit, or the disk is not Bronze's. After
-// the write, the slot is read back from the disk and verified again before
-// it is put on trial.
+// Throws before writing anything when the image's signed claims are for
+// another arch or below the node's floor, the slot image does not fit, or
+// the disk is not Bronze's. Then the slot image is written in one pass as it
+// arrives (write_slot_stream); its size and digest must be the signed ones,
+// and the slot, read from the disk, must verify (its own signed manifest and
+// artifacts) and tell what the image's signature tells, before META and the
+// boot state name it. Any failure leaves META and the boot state untouched
+// and the target slot's head zeroed.
 UpgradeResult upgrade(const UpgradeRequest& request, Progress& progress);
+
+// Puts `slot`, written by upgrade() without arming, on trial with `tries`
+// boot attempts: META records the pending upgrade, then the boot state names
+// the trial. Refuses unless META says the slot holds `version`, not
+// committed, and the running slot is not itself on trial.
+void arm_trial(const std::filesystem::path& disk, char slot, const std::string& version, int tries,
+               std::optional<char> running_slot);
 
 enum class BootOutcome { Committed, AlreadyCommitted, TrialFailed };
 

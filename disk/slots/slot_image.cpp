@@ -72,4 +72,51 @@ void write_slot_image(DiskWriter& writer, const Partition& partition, const fs::
   }
 }
 
+void write_slot_stream(DiskWriter& writer, const Partition& partition, const SlotPayload& payload,
+                       const std::function<void(uint64_t, uint64_t)>& progress) {
+  if (payload.size > partition.size) {
+    throw Error("the slot image (" + format_size(payload.size) + ") does not fit " + partition.label + " (" +
+                format_size(partition.size) + ")");
+  }
+  const uint64_t head_size = std::min(kSlotHeadBytes, payload.size);
+  writer.zero(partition.start, kSlotHeadBytes);
+  std::string head;
+  head.reserve(head_size);
+  std::vector<char> buffer(MiB);
+  Sha256 hash;
+  uint64_t done = 0;
+  while (true) {
+    size_t n = payload.read(buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n > payload.size - done) {
+      throw Error("the slot image is longer than the " + std::to_string(payload.size) +
+                  " bytes its signed descriptor gives; refused");
+    }
+    hash.update(buffer.data(), n);
+    size_t into_head = static_cast<size_t>(std::min<uint64_t>(n, head_size > done ? head_size - done : 0));
+    head.append(buffer.data(), into_head);
+    if (n > into_head) {
+      writer.write(partition.start + done + into_head, std::string_view(buffer.data() + into_head, n - into_head));
+    }
+    done += n;
+    if (progress) progress(done, payload.size);
+  }
+  if (done != payload.size) {
+    throw Error("the slot image ended after " + std::to_string(done) + " of its " + std::to_string(payload.size) +
+                " bytes (truncated); " + partition.label + " was not made bootable");
+  }
+  if (std::string got = hash.hex_digest(); got != payload.sha256_hex) {
+    throw Error("the slot image's bytes hash to sha256:" + got + ", not to the signed sha256:" + payload.sha256_hex +
+                "; " + partition.label + " was not made bootable");
+  }
+  // The label goes into the head through libext2fs, on a private copy that
+  // is the head followed by a hole (the rest of the filesystem is not read).
+  TempDir work("bronze-slot-head");
+  fs::path copy = work.path() / "head.ext4";
+  write_file(copy, head);
+  fs::resize_file(copy, payload.size);
+  set_ext4_label(copy, 0, partition.label);
+  writer.write(partition.start, read_at(copy, 0, static_cast<size_t>(head_size)));
+}
+
 }  // namespace bronze::disk

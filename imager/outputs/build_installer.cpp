@@ -13,12 +13,11 @@
 namespace bronze::imager {
 namespace fs = std::filesystem;
 
-void stage_installer_layer(const BuildRequest& r, const fs::path& slot_image, const fs::path& dir) {
+void stage_installer_layer(const BuildRequest& r, const fs::path& dir) {
   if (r.installer.empty() || !fs::is_regular_file(r.installer)) {
     throw Error("installer binary " + r.installer.string() + " not found (build it with `make build`)");
   }
   fs::create_directories(dir / "bin");
-  fs::create_directories(dir / "payload");
   fs::copy_file(r.installer, dir / "bin/installer");
   rootfs::strip_debug(dir / "bin/installer", r.arch);
   for (const auto& library : rootfs::resolve_libraries(r.installer, rootfs::default_library_dirs(r.arch))) {
@@ -26,7 +25,6 @@ void stage_installer_layer(const BuildRequest& r, const fs::path& slot_image, co
     fs::create_directories(target.parent_path());
     fs::copy_file(fs::canonical(library), target, fs::copy_options::overwrite_existing);
   }
-  fs::copy_file(slot_image, dir / oci::kPayloadSlotImage);
   set_tree_times(dir, r.epoch);
 }
 
@@ -53,7 +51,7 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
 
   progress.stage("installer image");
   fs::path layer = work.path() / "layer";
-  stage_installer_layer(r, slot.slot_image, layer);
+  stage_installer_layer(r, layer);
   oci::ImageSpec spec;
   // Cosign-style: the signature names the image manifest's digest, which
   // names every blob, so it covers the installer, its loader and libraries
@@ -61,6 +59,7 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
   spec.sign = [&](const std::string& manifest_digest) {
     return signing::sign_image(manifest_digest, {r.version, r.arch, in.platform.name, r.security_version}, in.key);
   };
+  spec.slot_payload = slot.slot_image;
   spec.arch = r.arch;
   spec.tag = r.version;
   spec.epoch = r.epoch;

@@ -417,8 +417,10 @@ TEST_P(ClusterTest, AWorkerIsDrainedBeforeTheWriteAndUncordonedAfterTheCommit) {
   EXPECT_TRUE(contains(logs, "kubernetes: cordoned w-1")) << logs;
   EXPECT_TRUE(contains(logs, "kubernetes: drained w-1")) << logs;
   EXPECT_TRUE(contains(logs, "kubernetes: uncordoned w-1")) << logs;
-  // Drained before the slot was written.
-  EXPECT_LT(logs.find("kubernetes: drained w-1"), logs.find("running the new version's installer")) << logs;
+  // The slot is written (the long part) while the node still serves; the
+  // drain comes after, and the trial only once it is drained.
+  EXPECT_LT(logs.find("running the new version's installer"), logs.find("kubernetes: cordoned w-1")) << logs;
+  EXPECT_LT(logs.find("kubernetes: drained w-1"), logs.find("holds v2 on trial")) << logs;
   auto node = api.node("w-1");
   ASSERT_TRUE(node.has_value());
   EXPECT_FALSE(node->value("spec", nlohmann::json::object()).value("unschedulable", false)) << node->dump();

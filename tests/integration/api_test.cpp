@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <random>
 #include <thread>
 
 #include "api/machine.grpc.pb.h"
@@ -21,10 +23,13 @@
 #include "base/sha256.h"
 #include "client_config/client_config.h"
 #include "disk/filesystems/ext4.h"
+#include "disk/partitions/gpt.h"
 #include "disk/slots/bronze_disk.h"
+#include "installer_image/image_archive.h"
 #include "machine_config/gen_config.h"
 #include "machine_config/machine_config.h"
 #include "tests/support/bronzectl_cli.h"
+#include "tests/support/cutting_proxy.h"
 #include "tests/support/docker_registry_process.h"
 #include "tests/support/etcd_cluster.h"
 #include "tests/support/host_node.h"
@@ -342,6 +347,76 @@ TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
   auto by_digest = ctl_run(*node, admin(), {"upgrade", "--image", by_digest_ref, "--insecure", "--stage"});
   ASSERT_EQ(by_digest.exit_code, 0) << by_digest.err << node->log();
   EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
+}
+
+// A pulled image's slot image streams from the registry into the slot
+// (nothing of it kept on the node). A registry that serves other bytes, or
+// fewer, costs the inactive slot only: the active slot, META and the boot
+// state stay byte for byte, EPHEMERAL is not wiped, and the next good
+// upgrade succeeds. Connections broken at random points resume where they
+// stopped.
+TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
+  registry::test::DockerRegistryProcess registry(work_ / "registry");
+  std::string ref = registry.address() + "/bronze/installer:v2";
+  push_installer_image(*v2_, ref, work_ / "push");
+  oci::ImageArchive archive(*v2_, "amd64", signing::TrustStore::load(dir_->path() / "key.pub"));
+  ASSERT_TRUE(archive.info().payload.has_value());
+  const oci::Descriptor payload = *archive.info().payload;
+  fs::path stored = registry.blob_data(payload.digest);
+  ASSERT_TRUE(fs::exists(stored));
+  const std::string good = read_file(stored);
+
+  auto node = start();
+  // Everything but the slot that is written: byte for byte.
+  auto untouched = [&] {
+    std::map<std::string, std::string> digests;
+    for (const auto& p : disk::read_gpt(disk_)) {
+      if (p.label != "BOOT-B") digests[p.label] = sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size)));
+    }
+    return digests;
+  };
+  const auto before = untouched();
+  struct Case {
+    std::string name, bytes, refusal;
+  };
+  std::string flipped = good;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x01);
+  std::vector<Case> cases = {
+      {"flipped byte", flipped, "layer " + payload.digest + " does not match its digest"},
+      {"truncated", good.substr(0, good.size() / 3), "layer " + payload.digest},
+  };
+  for (const auto& c : cases) {
+    write_file(stored, c.bytes);
+    auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
+    EXPECT_EQ(r.exit_code, 1) << c.name;
+    EXPECT_TRUE(contains(r.err, "streaming the slot image from the registry failed")) << c.name << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, c.refusal)) << c.name << ": " << r.err;
+    EXPECT_EQ(untouched(), before) << c.name << ": more than the inactive slot changed";
+    EXPECT_FALSE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>()) << c.name;
+  }
+  EXPECT_FALSE(contains(node->log(), "EPHEMERAL wiped")) << node->log();
+
+  // The good bytes again, through a network that breaks the connection three
+  // times at random points past the first 64 KiB (into the blobs).
+  write_file(stored, good);
+  std::random_device seed_source;
+  unsigned seed = seed_source();
+  std::mt19937_64 random(seed);
+  std::vector<uint64_t> cuts;
+  for (int i = 0; i < 3; ++i) cuts.push_back(65536 + random() % (good.size() / 2));
+  std::sort(cuts.begin(), cuts.end());
+  bronze::test::CuttingProxy proxy(static_cast<uint16_t>(std::stoi(registry.address().substr(10))), cuts);
+  std::string via_proxy = proxy.address() + "/bronze/installer:v2";
+  auto r = ctl_run(*node, admin(), {"upgrade", "--image", via_proxy, "--insecure", "--stage"});
+  ASSERT_EQ(r.exit_code, 0) << "seed " << seed << ": " << r.err << node->log();
+  EXPECT_EQ(proxy.cuts_done(), 3) << "seed " << seed;
+  size_t resumed = 0;
+  for (size_t at = 0; (at = node->log().find("resuming from there", at)) != std::string::npos; ++at) ++resumed;
+  EXPECT_EQ(resumed, 3u) << "seed " << seed << "\n" << node->log();
+  EXPECT_TRUE(contains(node->log(), "the slot image streams from http://" + proxy.address())) << node->log();
+  auto status = disk_status(disk_);
+  EXPECT_TRUE(status["slots"]["B"]["trial"].get<bool>()) << status.dump();
+  EXPECT_EQ(status["slots"]["B"]["version"], "v2");
 }
 
 TEST_F(ApiTest, UpgradePulledThroughTheMirrorLoginAndCAOfTheMachineConfig) {

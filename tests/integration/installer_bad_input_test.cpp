@@ -1,14 +1,23 @@
 // Bad input to `installer upgrade` and `installer rollback`: a clear error
-// naming the problem, exit status 1, and the disk's bytes unchanged. Damage
-// inside the slot is published here in archives signed by the trusted key
-// (a build gone wrong, not an attacker, who cannot sign): the slot's own
-// signed manifest still catches it.
+// naming the problem, exit status 1, and the disk's bytes unchanged when the
+// problem shows before the first write. Damage inside the slot is published
+// here in archives signed by the trusted key (a build gone wrong, not an
+// attacker, who cannot sign): the slot's own signed manifest still catches
+// it, once the slot is written, and then the active slot, META and the boot
+// state are byte-identical and the written slot does not read as a
+// filesystem.
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "base/files.h"
 #include "base/sha256.h"
+#include "disk/partitions/gpt.h"
+#include "disk/slots/slot_image.h"
+#include "installer_image/documents.h"
 #include "installer_image/image_writer.h"
+#include "installer_image/media_types.h"
 #include "signing/image_signature.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
@@ -27,19 +36,26 @@ class InstallerBadInput : public ::testing::Test {
     make_key_pair(dir_->path(), "other");
     build_image(dir_->path() / "v1", "v1", dir_->path() / "key.pem");
     image_ = new fs::path(build_installer_image(dir_->path() / "v2", "v2", dir_->path() / "key.pem"));
-    // The unpacked layer, to tamper with.
-    run_checked({"tar", "-xf", image_->string(), "-C", (dir_->path() / "v2").string()});
+    // The unpacked installer layer and the slot image, to tamper with.
+    fs::path outer = dir_->path() / "v2" / "outer";
+    fs::create_directories(outer);
+    run_checked({"tar", "-xf", image_->string(), "-C", outer.string()});
+    auto blob = [&](const std::string& digest) { return outer / "blobs/sha256" / digest.substr(7); };
+    auto index = oci::parse_index(read_file(outer / "index.json"));
+    auto manifest = oci::parse_manifest(read_file(blob(index.manifests.at(0).digest)));
+    ASSERT_EQ(manifest.layers.size(), 2u);
+    ASSERT_EQ(manifest.layers[1].media_type, oci::kSlotPayloadMediaType);
     layer_ = new fs::path(dir_->path() / "layer");
-    auto index = read_file(dir_->path() / "v2" / "index.json");
     fs::create_directories(*layer_);
-    for (const auto& e : fs::directory_iterator(dir_->path() / "v2" / "blobs" / "sha256")) {
-      if (fs::file_size(e.path()) > 1000000) run_checked({"tar", "-xf", e.path().string(), "-C", layer_->string()});
-    }
-    ASSERT_TRUE(fs::exists(*layer_ / "payload/boot.ext4"));
+    run_checked({"tar", "-xf", blob(manifest.layers[0].digest).string(), "-C", layer_->string()});
+    slot_ = new fs::path(dir_->path() / "boot.ext4");
+    fs::copy_file(blob(manifest.layers[1].digest), *slot_);
+    ASSERT_TRUE(fs::exists(*layer_ / "bin/installer"));
   }
   static void TearDownTestSuite() {
     delete image_;
     delete layer_;
+    delete slot_;
     delete dir_;
   }
 
@@ -52,8 +68,10 @@ class InstallerBadInput : public ::testing::Test {
 
   // The folder as an installer image archive signed by the trusted key,
   // claiming `arch`.
-  static fs::path signed_archive(const fs::path& layer, const std::string& name, const std::string& arch = "amd64") {
+  static fs::path signed_archive(const fs::path& layer, const fs::path& slot, const std::string& name,
+                                 const std::string& arch = "amd64") {
     oci::ImageSpec spec;
+    spec.slot_payload = slot;
     spec.arch = arch;
     spec.tag = "v2";
     for (const auto& e : fs::recursive_directory_iterator(layer)) {
@@ -73,6 +91,36 @@ class InstallerBadInput : public ::testing::Test {
     run_checked({"cp", "-a", layer_->string(), copy.string()});
     return copy;
   }
+  // A copy of the good slot image to damage.
+  fs::path slot_copy(const std::string& name) {
+    fs::path copy = dir_->path() / ("slot-" + name + ".ext4");
+    fs::copy_file(*slot_, copy, fs::copy_options::overwrite_existing);
+    return copy;
+  }
+
+  // A refusal found once the slot was written: the installer says why, and
+  // everything but BOOT-B is byte-identical, while BOOT-B's head is zero, so
+  // that nothing takes it for a filesystem.
+  void expect_refused_after_writing(const std::vector<std::string>& args, const std::string& message) {
+    std::map<std::string, std::string> before;
+    for (const auto& p : disk::read_gpt(disk_)) {
+      if (p.label != "BOOT-B") before[p.label] = sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size)));
+    }
+    std::string status_before = run_installer({"status", "--disk", disk_.string(), "--json"}).out;
+    auto r = run_installer(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << "stderr: " << r.err;
+    for (const auto& p : disk::read_gpt(disk_)) {
+      if (p.label == "BOOT-B") {
+        EXPECT_EQ(read_at(disk_, p.start, disk::kSlotHeadBytes), std::string(disk::kSlotHeadBytes, '\0'))
+            << "BOOT-B still reads as a filesystem";
+      } else {
+        EXPECT_EQ(sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size))), before[p.label])
+            << p.label << " changed";
+      }
+    }
+    EXPECT_EQ(run_installer({"status", "--disk", disk_.string(), "--json"}).out, status_before);
+  }
 
   void expect_refused(const std::vector<std::string>& args, const std::string& message) {
     auto r = run_installer(args);
@@ -85,9 +133,8 @@ class InstallerBadInput : public ::testing::Test {
   }
   fs::path key() const { return dir_->path() / "key.pub"; }
 
-  // Flips one byte of `file` inside the slot image of `layer`.
-  static void flip_in_slot(const fs::path& layer, const std::string& file) {
-    fs::path slot = layer / "payload/boot.ext4";
+  // Flips one byte of `file` inside the slot image `slot`.
+  static void flip_in_slot(const fs::path& slot, const std::string& file) {
     auto bmap = run_checked({"debugfs", "-R", "bmap /" + file + " 3", slot.string()}).out;
     auto header = run_checked({"dumpe2fs", "-h", slot.string()}).out;
     uint64_t block_size = std::stoull(header.substr(header.find("Block size:") + 11));
@@ -100,12 +147,14 @@ class InstallerBadInput : public ::testing::Test {
   static TempDir* dir_;
   static fs::path* image_;
   static fs::path* layer_;
+  static fs::path* slot_;
   fs::path disk_;
   std::string digest_;
 };
 TempDir* InstallerBadInput::dir_ = nullptr;
 fs::path* InstallerBadInput::image_ = nullptr;
 fs::path* InstallerBadInput::layer_ = nullptr;
+fs::path* InstallerBadInput::slot_ = nullptr;
 
 TEST_F(InstallerBadInput, TheGoodImageUpgrades) {
   auto r = run_installer(upgrade_args(*image_, key()));
@@ -118,14 +167,15 @@ TEST_F(InstallerBadInput, UnsignedImage) {
   oci::ImageSpec spec;
   spec.arch = "amd64";
   spec.tag = "v2";
-  spec.files.push_back({"payload/boot.ext4", *layer_ / "payload/boot.ext4", 0644});
+  spec.files.push_back({"bin/installer", *layer_ / "bin/installer", 0755});
+  spec.slot_payload = *slot_;
   fs::path bare = dir_->path() / "bare.tar";
   oci::write_image_archive(spec, bare);
   expect_refused(upgrade_args(bare, key()), "carries no signature");
   // A signed image whose slot has lost its own signature.
-  fs::path layer = layer_copy("unsigned");
-  run_checked({"debugfs", "-w", "-R", "rm /manifest.sig", (layer / "payload/boot.ext4").string()});
-  expect_refused(upgrade_args(signed_archive(layer, "unsigned-slot"), key()), "manifest.sig");
+  fs::path slot = slot_copy("unsigned");
+  run_checked({"debugfs", "-w", "-R", "rm /manifest.sig", slot.string()});
+  expect_refused_after_writing(upgrade_args(signed_archive(*layer_, slot, "unsigned-slot"), key()), "manifest.sig");
 }
 
 TEST_F(InstallerBadInput, AnUnpackedFolderIsRefused) {
@@ -140,26 +190,29 @@ TEST_F(InstallerBadInput, TheSlotDisagreesWithTheImageSignature) {
   oci::ImageSpec spec;
   spec.arch = "amd64";
   spec.tag = "v2";
-  spec.files.push_back({"payload/boot.ext4", *layer_ / "payload/boot.ext4", 0644});
+  spec.files.push_back({"bin/installer", *layer_ / "bin/installer", 0755});
+  spec.slot_payload = *slot_;
   auto signing_key = signing::PrivateKey::load(dir_->path() / "key.pem");
   spec.sign = [&](const std::string& digest) {
     return signing::sign_image(digest, {"v9", "amd64", "metal", 0}, signing_key);
   };
   fs::path archive = dir_->path() / "disagreeing.tar";
   oci::write_image_archive(spec, archive);
-  expect_refused(upgrade_args(archive, key()), "the slot image says v2");
+  expect_refused_after_writing(upgrade_args(archive, key()), "the slot image says v2");
 }
 
 TEST_F(InstallerBadInput, FlippedByteInTheKernel) {
-  fs::path layer = layer_copy("kernel");
-  flip_in_slot(layer, "vmlinuz");
-  expect_refused(upgrade_args(signed_archive(layer, "kernel"), key()), "vmlinuz does not match its digest");
+  fs::path slot = slot_copy("kernel");
+  flip_in_slot(slot, "vmlinuz");
+  expect_refused_after_writing(upgrade_args(signed_archive(*layer_, slot, "kernel"), key()),
+                               "vmlinuz does not match its digest");
 }
 
 TEST_F(InstallerBadInput, FlippedByteInTheInitramfs) {
-  fs::path layer = layer_copy("initramfs");
-  flip_in_slot(layer, "initramfs.img");
-  expect_refused(upgrade_args(signed_archive(layer, "initramfs"), key()), "initramfs.img does not match its digest");
+  fs::path slot = slot_copy("initramfs");
+  flip_in_slot(slot, "initramfs.img");
+  expect_refused_after_writing(upgrade_args(signed_archive(*layer_, slot, "initramfs"), key()),
+                               "initramfs.img does not match its digest");
 }
 
 TEST_F(InstallerBadInput, TruncatedArchive) {
@@ -174,7 +227,7 @@ TEST_F(InstallerBadInput, TruncatedArchive) {
 
 TEST_F(InstallerBadInput, WrongArch) {
   // The same layer, published (and signed) for arm64 only.
-  expect_refused(upgrade_args(signed_archive(*layer_, "arm64", "arm64"), key()), "arm64");
+  expect_refused(upgrade_args(signed_archive(*layer_, *slot_, "arm64", "arm64"), key()), "arm64");
 }
 
 TEST_F(InstallerBadInput, HostilePathsInTheLayer) {
@@ -185,7 +238,7 @@ TEST_F(InstallerBadInput, HostilePathsInTheLayer) {
   std::vector<Case> cases = {
       {"dotdot", {oci::test::file("payload/../../evil", "x")}},
       {"absolute", {oci::test::file("/etc/evil", "x")}},
-      {"symlink", {oci::test::symlink("payload", "/etc"), oci::test::file("payload/boot.ext4", "x")}},
+      {"symlink", {oci::test::symlink("bin", "/etc"), oci::test::file("bin/installer", "x")}},
   };
   for (const auto& c : cases) {
     auto crafted = oci::test::craft_image(oci::test::make_tar(c.entries), "amd64");

@@ -98,20 +98,27 @@ TEST_F(OutputsTest, InstallerOutputIsTheInstallerCommandsAndCarriesTheSignedSlot
   ASSERT_TRUE(fs::exists(archive)) << ::testing::PrintToString(list_dir(out("installer-output")));
   EXPECT_EQ(sha256_file_hex(archive), sha256_file_hex(out("installer-command") / "installer-amd64.tar"));
 
-  // Its one layer holds the slot image; the slot's manifest names its kernel and initramfs.
+  // Its first layer holds the installer; its second, raw, is the slot image,
+  // whose manifest names its kernel and initramfs.
   fs::path oci = dir() / "oci";
   fs::create_directories(oci);
   run_checked({"tar", "-xf", archive.string(), "-C", oci.string()});
   auto blob = [&](const std::string& digest) { return oci / "blobs" / "sha256" / digest.substr(digest.find(':') + 1); };
   auto index = json::parse(read_file(oci / "index.json"));
   auto image_manifest = json::parse(read_file(blob(index["manifests"][0]["digest"])));
+  ASSERT_EQ(image_manifest["layers"].size(), 2u);
+  EXPECT_EQ(image_manifest["layers"][0]["mediaType"], "application/vnd.oci.image.layer.v1.tar");
+  EXPECT_EQ(image_manifest["layers"][1]["mediaType"], "application/vnd.dev.bronze.slot.v1.ext4");
   fs::path layer = dir() / "layer";
   fs::create_directories(layer);
-  run_checked({"tar", "-xf", blob(image_manifest["layers"][0]["digest"]).string(), "-C", layer.string(), "payload/boot.ext4"});
+  run_checked({"tar", "-xf", blob(image_manifest["layers"][0]["digest"]).string(), "-C", layer.string()});
+  EXPECT_TRUE(fs::exists(layer / "bin/installer"));
+  EXPECT_FALSE(fs::exists(layer / "payload")) << "the slot image is a layer of its own, not in the installer's";
+  fs::path slot_image = blob(image_manifest["layers"][1]["digest"]);
   fs::path slot = dir() / "slot";
   fs::create_directories(slot);
   for (const std::string name : {"manifest.json", "manifest.sig", "vmlinuz", "initramfs.img"}) {
-    run_checked({"debugfs", "-R", "dump /" + name + " " + (slot / name).string(), (layer / "payload/boot.ext4").string()});
+    run_checked({"debugfs", "-R", "dump /" + name + " " + (slot / name).string(), slot_image.string()});
   }
   auto digests = signed_digests(slot / "manifest.json", slot / "manifest.sig");
   EXPECT_EQ(digests.at("vmlinuz"), sha256_file_hex(slot / "vmlinuz"));

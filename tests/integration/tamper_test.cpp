@@ -51,8 +51,9 @@ signing::SignedPayload signature_of(const fs::path& archive) {
 }
 
 // The files of an unpacked layer as an image spec, modes kept.
-oci::ImageSpec spec_of(const fs::path& layer) {
+oci::ImageSpec spec_of(const fs::path& layer, const fs::path& slot_payload) {
   oci::ImageSpec spec;
+  spec.slot_payload = slot_payload;
   spec.arch = "amd64";
   spec.tag = "v2";
   for (const auto& e : fs::recursive_directory_iterator(layer)) {
@@ -101,7 +102,15 @@ class TamperSuite : public ::testing::Test {
     v2_ = new fs::path(build_installer_image(d / "v2", "v2", d / "key.pem"));
     v3_ = new fs::path(build_installer_image(d / "v3", "v3", d / "key.pem"));
     layer_ = new fs::path(d / "layer");
-    oci::ImageArchive(*v2_, "amd64", signing::TrustStore::load(d / "key.pub")).extract(*layer_, 1ull << 31);
+    oci::ImageArchive v2(*v2_, "amd64", signing::TrustStore::load(d / "key.pub"));
+    v2.extract(*layer_, 1ull << 31);
+    // The slot image, which the attacker leaves as it is.
+    auto payload = v2.open_payload();
+    std::string bytes;
+    std::vector<char> buffer(1 << 20);
+    while (size_t n = payload->read(buffer.data(), buffer.size())) bytes.append(buffer.data(), n);
+    payload->finish();
+    write_file(d / "boot.ext4", bytes);
     registry_ = new registry::test::DockerRegistryProcess(d / "registry");
   }
   static void TearDownTestSuite() {
@@ -191,7 +200,7 @@ class TamperSuite : public ::testing::Test {
                                      << "case proves nothing";
     fs::remove(kMarker);
 
-    oci::ImageSpec spec = spec_of(layer);
+    oci::ImageSpec spec = spec_of(layer, dir_->path() / "boot.ext4");
     auto stranger = std::make_shared<signing::PrivateKey>(signing::PrivateKey::load(dir_->path() / "stranger.pem"));
     switch (attack.signature) {
       case Attack::Signature::kOriginal: {

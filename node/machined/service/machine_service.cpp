@@ -154,22 +154,30 @@ grpc::Status MachineService::Upgrade(grpc::ServerContext* context,
       job.pull(options.image(), options.insecure_registry());
     }
     job.unpack_and_verify();
-    // 2-4. etcd health and the upgrade lease, drain, leave.
+    ClusterOptions cluster;
+    cluster.force = options.force();
+    cluster.preserve = options.preserve();
+    // 2. etcd's health and the upgrade lease: a refusal here writes nothing.
     if (node_.config) {
       guard = std::make_unique<ClusterGuard>(*node_.config, node_.node_name,
                                              [&](const std::string& line) { report({"cluster", line, 0, 0}); });
-      ClusterOptions cluster;
-      cluster.force = options.force();
-      cluster.preserve = options.preserve();
-      guard->prepare(cluster);
+      guard->admit(cluster);
     }
-    if (!options.preserve()) {
-      wipe_ephemeral(*node_.disk);
-      report({"wipe", "EPHEMERAL wiped (preserve is off)", 0, 0});
-    }
-    // 5. Write the inactive slot with the new version's installer.
     try {
-      outcome = job.write();
+      // 3. Write the inactive slot with the new version's installer (a pulled
+      // image's slot image streams from the registry) and verify it, before
+      // the node is drained: a slot image that fails costs no drain, no
+      // etcd membership and no EPHEMERAL, and the long transfer happens
+      // while the node still serves. It is not on trial yet.
+      job.write();
+      // 4. Drain, and leave etcd without preserve.
+      if (guard) guard->make_way(cluster);
+      // 5. EPHEMERAL, then the trial: the last write decides.
+      if (!options.preserve()) {
+        wipe_ephemeral(*node_.disk);
+        report({"wipe", "EPHEMERAL wiped (preserve is off)", 0, 0});
+      }
+      outcome = job.arm();
     } catch (...) {
       if (guard) guard->abandon();
       throw;

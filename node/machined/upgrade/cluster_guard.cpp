@@ -178,7 +178,7 @@ void ClusterGuard::drain(const ClusterOptions& options) {
   say_("kubernetes: drained " + node);
 }
 
-void ClusterGuard::prepare(const ClusterOptions& options) {
+void ClusterGuard::admit(const ClusterOptions& options) {
   try {
     if (is_control_plane(config_) && has_etcd(config_)) {
       etcd_ = etcd_client(config_);
@@ -187,6 +187,14 @@ void ClusterGuard::prepare(const ClusterOptions& options) {
     } else if (is_control_plane(config_)) {
       say_("etcd: no endpoints configured; health check and upgrade lease skipped");
     }
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void ClusterGuard::make_way(const ClusterOptions& options) {
+  try {
     drain(options);
     if (!options.preserve && etcd_) {
       // Leave etcd membership; the member rejoins after the reboot.
@@ -204,6 +212,9 @@ void ClusterGuard::prepare(const ClusterOptions& options) {
 }
 
 void ClusterGuard::abandon() {
+  // Once: a step that failed has undone everything already.
+  if (abandoned_) return;
+  abandoned_ = true;
   if (cordoned_) {
     say_(uncordon(config_, node_));
     cordoned_ = false;

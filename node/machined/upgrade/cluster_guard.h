@@ -42,10 +42,16 @@ class ClusterGuard {
   ClusterGuard(const config::MachineConfig& config, const std::string& node_name, Say say);
   ~ClusterGuard();
 
-  // Before anything is written. Throws, having undone what it did, when the
-  // cluster is not safe or the lease cannot be had in time.
-  void prepare(const ClusterOptions& options);
-  // The write failed: release the lease and uncordon.
+  // Before anything is written: etcd's health and the upgrade lease. Throws,
+  // having undone what it did, when the cluster is not safe or the lease
+  // cannot be had in time.
+  void admit(const ClusterOptions& options);
+  // Once the slot is written and verified, before it is put on trial:
+  // cordon and drain, and leave etcd without `preserve`. Throws, having
+  // undone everything (the lease too), when a step fails.
+  void make_way(const ClusterOptions& options);
+  // A later step failed: rejoin etcd, uncordon, release the lease. Once;
+  // later calls do nothing.
   void abandon();
 
   // At boot, once the booted slot is committed or the failed trial
@@ -67,6 +73,7 @@ class ClusterGuard {
   std::unique_ptr<etcd::Client> etcd_;
   std::unique_ptr<etcd::UpgradeLease> lease_;
   bool cordoned_ = false;
+  bool abandoned_ = false;
 };
 
 }  // namespace bronze::machined

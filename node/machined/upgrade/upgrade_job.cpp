@@ -9,7 +9,9 @@
 #include "disk/slots/ab_update.h"
 #include "disk/slots/bronze_disk.h"
 #include "installer_image/installer_image.h"
+#include "installer_image/media_types.h"
 #include "node/machined/upgrade/new_installer.h"
+#include "node/machined/upgrade/payload_feed.h"
 #include "node/machined/upgrade/registry_endpoints.h"
 #include "registry/pull.h"
 #include "registry/reference.h"
@@ -35,6 +37,11 @@ UpgradeJob::UpgradeJob(const NodeContext& node, Report report)
 
 UpgradeJob::~UpgradeJob() = default;
 
+void UpgradeJob::report(const UpgradeStep& step) {
+  std::lock_guard lock(report_mutex_);
+  report_(step);
+}
+
 void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   auto ref = registry::parse_reference(reference);
   auto trust = signing::TrustStore::load(node_.trust);
@@ -49,6 +56,12 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
                          (endpoint.login ? " as " + endpoint.login->username : ""),
              0, 0});
   };
+  options.deferred_media_type = oci::kSlotPayloadMediaType;
+  options.on_resume = [&](const std::string& blob, uint64_t at, const std::string& why) {
+    report_({"pull", "the transfer of " + blob + " broke off at byte " + std::to_string(at) + " (" + why +
+                         "); resuming from there",
+             0, 0});
+  };
   uint64_t last_reported = 0;
   options.progress = [&](uint64_t done, uint64_t total) {
     if (done - last_reported < (4u << 20) && done != total) return;
@@ -57,6 +70,14 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
   };
   report_({"pull", "pulling " + reference + (plain_http ? " over plain HTTP" : ""), 0, 0});
   auto result = registry::pull_to_archive(ref, options, image_path());
+  if (result.deferred) {
+    registry::PullOptions stream_options = options;
+    stream_options.progress = nullptr;
+    stream_options.on_endpoint = nullptr;
+    stream_options.on_resume = nullptr;
+    stream_options.trust = nullptr;  // the store dies with this call; streaming needs none
+    deferred_ = Deferred{ref, result.served_by, stream_options, *result.deferred};
+  }
   report_({"pull", "pulled " + reference + " from " + result.endpoint + " (" + result.manifest_digest + ", " +
                        result.claims.version + ", signed by a trusted key)",
            result.bytes, result.bytes});
@@ -67,8 +88,15 @@ std::string UpgradeJob::unpack_and_verify() {
   report_({"verify", "verifying the installer image's signature, then every blob, and unpacking it", 0, 0});
   // The signature is checked before anything of the image is parsed; the
   // layer is unpacked only from bytes that match the signed digests.
-  unpacked_.emplace(
-      oci::open_installer_image(image_path(), node_.facts.arch, signing::TrustStore::load(node_.trust), dir_.path()));
+  // A local image's slot image is hashed now, so that a damaged one is
+  // refused before anything happens; a pulled one's is checked as it streams.
+  unpacked_.emplace(oci::open_installer_image(
+      image_path(), node_.facts.arch, signing::TrustStore::load(node_.trust), dir_.path(),
+      deferred_ ? oci::PayloadBlob::kMayBeAbsent : oci::PayloadBlob::kVerified));
+  if (deferred_ && deferred_->layer.digest != unpacked_->payload().digest) {
+    throw Error("the slot image left in the registry (" + deferred_->layer.digest +
+                ") is not the one the verified manifest names (" + unpacked_->payload().digest + ")");
+  }
   const signing::ImageClaims& claims = unpacked_->claims();
   uint64_t floor = disk::BronzeDisk::open(*node_.disk).node().security_floor;
   if (auto refusal = disk::below_floor(claims.version, claims.security_version, floor); !refusal.empty()) {
@@ -87,27 +115,62 @@ UpgradeOutcome UpgradeJob::write() {
   // hashed again against the digests they were written with.
   unpacked.check_unchanged();
   std::vector<std::string> argv = new_installer_command(unpacked.root());
+  // --hold: the slot is written and verified, not yet put on trial; arm()
+  // does that once the cluster steps are done.
   argv.insert(argv.end(), {"upgrade", "--disk", node_.disk->string(), "--image", image_path().string(), "--trust",
-                           node_.trust.string(), "--json"});
-  report_({"install", "running the new version's installer", 0, 0});
+                           node_.trust.string(), "--hold", "--json"});
   RunOptions options;
   options.on_stderr_line = [&](const std::string& line) {
-    if (!line.empty()) report_({"install", line, 0, 0});
+    if (!line.empty()) report({"install", line, 0, 0});
   };
+  // A pulled image's slot image goes from the registry through a FIFO into
+  // the installer, which writes it into the slot as it comes.
+  std::unique_ptr<PayloadFeed> feed;
+  if (deferred_) {
+    argv.insert(argv.end(), {"--payload", "-"});
+    uint64_t last_reported = 0;
+    feed = std::make_unique<PayloadFeed>(
+        dir_.path() / "payload.fifo", deferred_->ref, deferred_->endpoint, deferred_->options, deferred_->layer,
+        [this, last_reported](uint64_t done, uint64_t total) mutable {
+          if (done - last_reported < (4u << 20) && done != total) return;
+          last_reported = done;
+          report({"stream", "streaming the slot image into the inactive slot", done, total});
+        },
+        [this](const std::string& line) { report({"stream", line, 0, 0}); });
+    options.stdin_file = feed->fifo().string();
+    report({"install", "running the new version's installer; the slot image streams from " +
+                           deferred_->endpoint.url + " (" + std::to_string(deferred_->layer.size) + " bytes)",
+            0, 0});
+  } else {
+    report({"install", "running the new version's installer", 0, 0});
+  }
   RunResult result;
   {
     std::shared_lock children_running(*node_.children);
     result = run(argv, options);
   }
+  std::string feed_error = feed ? feed->finish() : "";
   if (result.exit_code != 0) {
     std::string why = result.err;
     auto at = why.find("error: ");
     if (at != std::string::npos) why = why.substr(at + 7);
     while (!why.empty() && why.back() == '\n') why.pop_back();
+    // The registry's side says first what went wrong there, when it did.
+    if (!feed_error.empty() && feed_error != "the installer stopped reading the slot image") {
+      throw Error("streaming the slot image from the registry failed: " + feed_error + "; the installer said: " + why);
+    }
     throw Error("the new installer refused the upgrade: " + why);
   }
   auto out = nlohmann::json::parse(result.out);
-  return {out.at("version").get<std::string>(), out.at("from").get<std::string>(), out.at("slot").get<std::string>()};
+  written_ = UpgradeOutcome{out.at("version").get<std::string>(), out.at("from").get<std::string>(),
+                            out.at("slot").get<std::string>()};
+  return *written_;
+}
+
+UpgradeOutcome UpgradeJob::arm() {
+  if (!written_) throw Error("no slot was written to put on trial");
+  disk::arm_trial(*node_.disk, written_->slot.at(0), written_->version, 1, std::nullopt);
+  return *written_;
 }
 
 }  // namespace bronze::machined

@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "installer_image/installer_image.h"
 #include "node/machined/node_context.h"
+#include "registry/pull.h"
 
 namespace bronze::machined {
 
@@ -54,8 +56,9 @@ class UpgradeJob {
   // Where the streamed or pulled image is kept until the job ends.
   std::filesystem::path image_path() const { return dir_.path() / "installer.tar"; }
 
-  // Pulls `reference` into image_path(); its signature is verified before
-  // a layer is fetched.
+  // Pulls `reference` into image_path(), all but the slot image, which
+  // write() streams from the registry into the slot; the signature is
+  // verified before a layer is fetched.
   void pull(const std::string& reference, bool plain_http);
 
   // Verifies image_path()'s signature against the running image's trust
@@ -64,9 +67,15 @@ class UpgradeJob {
   std::string unpack_and_verify();
 
   // Checks the unpacked files again, then runs the new installer from them
-  // on the boot disk (it verifies the image again, then writes the inactive
-  // slot). Throws an Error naming the problem.
+  // on the boot disk: it verifies the image again, writes the inactive slot
+  // (streaming a pulled image's slot image from the registry), verifies it
+  // from the disk and records it in META, without putting it on trial.
+  // Throws an Error naming the problem; META and the boot state are then as
+  // they were.
   UpgradeOutcome write();
+
+  // Puts the written slot on trial (one boot attempt): after the cluster steps.
+  UpgradeOutcome arm();
 
   ~UpgradeJob();
 
@@ -77,6 +86,18 @@ class UpgradeJob {
   // go with the job, whatever happened.
   TempDir dir_;
   std::optional<oci::InstallerImage> unpacked_;
+  std::optional<UpgradeOutcome> written_;
+  // A pulled image's slot image, left in the registry until write().
+  struct Deferred {
+    registry::Reference ref;
+    registry::Endpoint endpoint;
+    registry::PullOptions options;
+    oci::Descriptor layer;
+  };
+  std::optional<Deferred> deferred_;
+  // report_ is called from the payload's thread too.
+  std::mutex report_mutex_;
+  void report(const UpgradeStep& step);
 };
 
 }  // namespace bronze::machined

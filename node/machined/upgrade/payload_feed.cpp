@@ -1,0 +1,82 @@
+#include "node/machined/upgrade/payload_feed.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/error.h"
+
+namespace bronze::machined {
+
+namespace fs = std::filesystem;
+
+PayloadFeed::PayloadFeed(fs::path fifo, registry::Reference ref, registry::Endpoint endpoint,
+                         registry::PullOptions options, oci::Descriptor layer, Progress progress, Note note)
+    : fifo_(std::move(fifo)),
+      ref_(std::move(ref)),
+      endpoint_(std::move(endpoint)),
+      options_(std::move(options)),
+      layer_(std::move(layer)),
+      progress_(std::move(progress)),
+      note_(std::move(note)) {
+  if (::mkfifo(fifo_.c_str(), 0600) != 0) throw_errno("cannot make the FIFO " + fifo_.string());
+  thread_ = std::thread([this] { run(); });
+}
+
+PayloadFeed::~PayloadFeed() { finish(); }
+
+std::string PayloadFeed::finish() {
+  if (thread_.joinable()) {
+    // A writer still blocked in open() (the installer never started) is
+    // released by a reader that closes at once: its writes then fail.
+    int fd = ::open(fifo_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    thread_.join();
+    if (fd >= 0) ::close(fd);
+  }
+  return error_;
+}
+
+void PayloadFeed::run() {
+  // A reader that goes away makes write() fail with EPIPE here instead of
+  // killing machined with SIGPIPE.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+
+  int fd = ::open(fifo_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error_ = "cannot open the FIFO " + fifo_.string() + ": " + std::string(strerror(errno));
+    return;
+  }
+  try {
+    registry::StreamBlobOptions stream;
+    stream.on_resume = [this](uint64_t at, const std::string& why) {
+      note_("the slot image's transfer broke off at byte " + std::to_string(at) + " (" + why +
+            "); resuming from there");
+    };
+    registry::stream_layer(ref_, endpoint_, options_, layer_, [&](std::string_view chunk) {
+      while (!chunk.empty()) {
+        ssize_t n = ::write(fd, chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error("the installer stopped reading the slot image");
+        chunk.remove_prefix(static_cast<size_t>(n));
+        bytes_ += static_cast<uint64_t>(n);
+      }
+      if (progress_) progress_(bytes_.load(), layer_.size);
+    }, stream);
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  ::close(fd);
+  // A SIGPIPE raised while blocked stays pending on this thread, which ends.
+  struct timespec none {};
+  while (sigtimedwait(&pipe_signal, nullptr, &none) > 0) {
+  }
+}
+
+}  // namespace bronze::machined
