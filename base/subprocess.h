@@ -2,6 +2,7 @@
 // carries the program's stderr so the user sees why it failed.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -24,6 +25,7 @@ struct RunOptions {
 
 struct RunResult {
   int exit_code = 0;  // 128 + signal number when killed by a signal
+  uint64_t max_rss_kib = 0;  // the program's peak resident memory
   std::string out;
   std::string err;
 };

@@ -70,6 +70,15 @@ void DiskWriter::zero(uint64_t offset, uint64_t length) {
 }
 
 void DiskWriter::write(uint64_t offset, std::string_view data) {
+  write_unflushed(offset, data);
+  flush();
+}
+
+void DiskWriter::flush() {
+  if (::fsync(fd_) != 0) throw_errno("cannot flush " + disk_.string());
+}
+
+void DiskWriter::write_unflushed(uint64_t offset, std::string_view data) {
   auto cut = cut_after();
   if (cut && g_writes >= *cut) {
     if (tear() && !data.empty()) {
@@ -81,7 +90,6 @@ void DiskWriter::write(uint64_t offset, std::string_view data) {
     ::_exit(kPowerCutExitCode);
   }
   write_all(fd_, offset, data, disk_);
-  if (::fsync(fd_) != 0) throw_errno("cannot flush " + disk_.string());
   ++g_writes;
   g_bytes += data.size();
 }

@@ -27,6 +27,12 @@ class DiskWriter {
 
   // Writes and flushes `data` at byte `offset`.
   void write(uint64_t offset, std::string_view data);
+  // Writes without flushing, for a run of writes whose order among
+  // themselves does not matter (a slot image's body), flushed together by
+  // flush() before anything that depends on them. Counts as a write for the
+  // fault injection like write().
+  void write_unflushed(uint64_t offset, std::string_view data);
+  void flush();
   // Makes `length` bytes at `offset` read as zeros and flushes: the device
   // zeroes them itself (BLKZEROOUT, cheap on disks that support it) and a
   // file gets a hole. Counts as one write for the fault injection.

@@ -96,7 +96,8 @@ void write_slot_stream(DiskWriter& writer, const Partition& partition, const Slo
     size_t into_head = static_cast<size_t>(std::min<uint64_t>(n, head_size > done ? head_size - done : 0));
     head.append(buffer.data(), into_head);
     if (n > into_head) {
-      writer.write(partition.start + done + into_head, std::string_view(buffer.data() + into_head, n - into_head));
+      writer.write_unflushed(partition.start + done + into_head,
+                             std::string_view(buffer.data() + into_head, n - into_head));
     }
     done += n;
     if (progress) progress(done, payload.size);
@@ -116,6 +117,8 @@ void write_slot_stream(DiskWriter& writer, const Partition& partition, const Slo
   write_file(copy, head);
   fs::resize_file(copy, payload.size);
   set_ext4_label(copy, 0, partition.label);
+  // The body is on the disk before the head that makes it a filesystem.
+  writer.flush();
   writer.write(partition.start, read_at(copy, 0, static_cast<size_t>(head_size)));
 }
 

@@ -150,6 +150,10 @@ UpgradeOutcome UpgradeJob::write() {
     result = run(argv, options);
   }
   std::string feed_error = feed ? feed->finish() : "";
+  // The upgrade's memory, for whoever sizes nodes (and the benchmark).
+  report({"install", "installer peak memory " + std::to_string(result.max_rss_kib / 1024) + " MiB" +
+                         (feed ? "; slot image streamed: " + std::to_string(feed->bytes()) + " bytes" : ""),
+          0, 0});
   if (result.exit_code != 0) {
     std::string why = result.err;
     auto at = why.find("error: ");
