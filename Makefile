@@ -93,6 +93,7 @@ bench: build
 	bench/image-build.sh $(BUILD_DIR)/imager/imager && echo && \
 	echo "## Upgrade" && \
 	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
+	$(BUILD_DIR)/bench/stream_upgrade_bench && echo && \
 	$(BUILD_DIR)/bench/cluster_bench && echo && \
 	$(BUILD_DIR)/bench/device_boot_bench && echo && \
 	$(BUILD_DIR)/bench/kernel_size_bench

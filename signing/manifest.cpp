@@ -108,19 +108,25 @@ Manifest verify_manifest(const std::string& manifest_text, const std::string& si
   return Manifest::parse(manifest_text);
 }
 
-void verify_artifacts(const Manifest& manifest, const ArtifactReader& read) {
+void verify_artifact_digests(const Manifest& manifest, const ArtifactDigester& digest_of) {
   for (const auto& artifact : manifest.artifacts) {
-    std::string bytes = read(artifact.name);
-    if (bytes.size() != artifact.size) {
-      throw Error("artifact " + artifact.name + " has " + std::to_string(bytes.size()) + " bytes, the manifest says " +
+    ArtifactDigest found = digest_of(artifact.name);
+    if (found.size != artifact.size) {
+      throw Error("artifact " + artifact.name + " has " + std::to_string(found.size) + " bytes, the manifest says " +
                   std::to_string(artifact.size));
     }
-    std::string digest = sha256_hex(bytes);
-    if (digest != artifact.sha256) {
-      throw Error("artifact " + artifact.name + " does not match its digest (sha256 " + digest + ", manifest " +
+    if (found.sha256 != artifact.sha256) {
+      throw Error("artifact " + artifact.name + " does not match its digest (sha256 " + found.sha256 + ", manifest " +
                   artifact.sha256 + ")");
     }
   }
+}
+
+void verify_artifacts(const Manifest& manifest, const ArtifactReader& read) {
+  verify_artifact_digests(manifest, [&](const std::string& name) {
+    std::string bytes = read(name);
+    return ArtifactDigest{bytes.size(), sha256_hex(bytes)};
+  });
 }
 
 }  // namespace bronze::signing

@@ -62,4 +62,13 @@ using ArtifactReader = std::function<std::string(const std::string& name)>;
 // Error naming the first artifact that does not match.
 void verify_artifacts(const Manifest& manifest, const ArtifactReader& read);
 
+// The same for artifacts too large to hold: the caller streams each one
+// through a hash and says what it found.
+struct ArtifactDigest {
+  uint64_t size = 0;
+  std::string sha256;  // lower-case hex
+};
+using ArtifactDigester = std::function<ArtifactDigest(const std::string& name)>;
+void verify_artifact_digests(const Manifest& manifest, const ArtifactDigester& digest_of);
+
 }  // namespace bronze::signing

@@ -391,4 +391,54 @@ std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, c
   return read_inode(f, ino, path);
 }
 
+struct Ext4FileReader::State {
+  State(const std::filesystem::path& disk, uint64_t offset) : filesystem(disk, offset, 0) {}
+  Filesystem filesystem;
+  ext2_file_t file = nullptr;
+  std::string path;
+  uint64_t size = 0;
+  uint64_t done = 0;
+  ~State() {
+    if (file) ext2fs_file_close(file);
+  }
+};
+
+Ext4FileReader::Ext4FileReader(const std::filesystem::path& disk, uint64_t offset, const std::string& path)
+    : state_(std::make_unique<State>(disk, offset)) {
+  State& s = *state_;
+  s.path = path;
+  ext2_ino_t ino = 0;
+  errcode_t rc = ext2fs_namei(s.filesystem.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino);
+  if (rc) throw Error(path + " not found in the filesystem at offset " + std::to_string(offset) + ": " + ext2_error(rc));
+  ext2_inode inode{};
+  rc = ext2fs_read_inode(s.filesystem.fs, ino, &inode);
+  if (rc) throw Error("cannot read the inode of " + path + ": " + ext2_error(rc));
+  if (!LINUX_S_ISREG(inode.i_mode)) throw Error(path + " is not a regular file");
+  rc = ext2fs_file_open(s.filesystem.fs, ino, 0, &s.file);
+  if (rc) throw Error("cannot open " + path + ": " + ext2_error(rc));
+  __u64 size = 0;
+  rc = ext2fs_file_get_lsize(s.file, &size);
+  if (rc) throw Error("cannot size " + path + ": " + ext2_error(rc));
+  if (size > s.filesystem.bytes()) {
+    throw Error(path + " claims " + std::to_string(size) + " bytes, more than its filesystem holds (" +
+                std::to_string(s.filesystem.bytes()) + "): the filesystem is damaged");
+  }
+  s.size = size;
+}
+
+Ext4FileReader::~Ext4FileReader() = default;
+
+uint64_t Ext4FileReader::size() const { return state_->size; }
+
+size_t Ext4FileReader::read(char* buffer, size_t n) {
+  State& s = *state_;
+  if (s.done >= s.size) return 0;
+  auto chunk = static_cast<unsigned int>(std::min<uint64_t>({n, s.size - s.done, 1u << 20}));
+  unsigned int got = 0;
+  errcode_t rc = ext2fs_file_read(s.file, buffer, chunk, &got);
+  if (rc) throw Error("cannot read " + s.path + ": " + ext2_error(rc));
+  s.done += got;
+  return got;
+}
+
 }  // namespace bronze::disk

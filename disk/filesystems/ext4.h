@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,5 +55,24 @@ std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path
 
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
+
+// A regular file of the ext4 filesystem at `offset`, read in order in
+// pieces: for files too large to hold (a slot's initramfs, which carries the
+// root filesystem). Its size is checked against the filesystem's as
+// read_from_ext4 checks it.
+class Ext4FileReader {
+ public:
+  Ext4FileReader(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
+  ~Ext4FileReader();
+  Ext4FileReader(const Ext4FileReader&) = delete;
+  Ext4FileReader& operator=(const Ext4FileReader&) = delete;
+  uint64_t size() const;
+  // Up to `n` bytes; 0 at the end. Throws naming the file when it cannot.
+  size_t read(char* buffer, size_t n);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace bronze::disk

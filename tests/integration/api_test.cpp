@@ -382,14 +382,13 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
   std::string flipped = good;
   flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x01);
   std::vector<Case> cases = {
-      {"flipped byte", flipped, "layer " + payload.digest + " does not match its digest"},
+      {"flipped byte", flipped, "not to the signed " + payload.digest},
       {"truncated", good.substr(0, good.size() / 3), "layer " + payload.digest},
   };
   for (const auto& c : cases) {
     write_file(stored, c.bytes);
     auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
     EXPECT_EQ(r.exit_code, 1) << c.name;
-    EXPECT_TRUE(contains(r.err, "streaming the slot image from the registry failed")) << c.name << ": " << r.err;
     EXPECT_TRUE(contains(r.err, c.refusal)) << c.name << ": " << r.err;
     EXPECT_EQ(untouched(), before) << c.name << ": more than the inactive slot changed";
     EXPECT_FALSE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>()) << c.name;

@@ -43,6 +43,7 @@ class HostNode {
   // A control plane's trustd, as its log names it; empty when it serves none.
   std::string trustd_endpoint() const;
   std::string log() const;
+  pid_t pid() const { return pid_; }
   // Waits up to `timeout_seconds` for the process to end; its exit code, or -1.
   int wait_exit(int timeout_seconds);
   void stop();
