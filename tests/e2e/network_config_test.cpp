@@ -118,6 +118,8 @@ TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig)
                     "-rtc", "base=2020-01-01T00:00:00"};
   QemuMachine node(run);
   ASSERT_TRUE(node.wait_for("machined: API on 0.0.0.0:50000", 480)) << console_tail(node.console());
+  // The hostname line follows the API's; the console is read once both are out.
+  ASSERT_TRUE(node.wait_for("machined: hostname net-node", 60)) << console_tail(node.console());
 
   std::string console = node.console();
   // The kernel's DHCP address and default route removed (IPv6 from QEMU's
