@@ -86,7 +86,14 @@ void write_slot_stream(DiskWriter& writer, const Partition& partition, const Slo
   Sha256 hash;
   uint64_t done = 0;
   while (true) {
-    size_t n = payload.read(buffer.data(), buffer.size());
+    // A whole buffer at a time (a pipe hands out 64 KiB per read): fewer,
+    // larger writes.
+    size_t n = 0;
+    while (n < buffer.size()) {
+      size_t got = payload.read(buffer.data() + n, buffer.size() - n);
+      if (got == 0) break;
+      n += got;
+    }
     if (n == 0) break;
     if (n > payload.size - done) {
       throw Error("the slot image is longer than the " + std::to_string(payload.size) +

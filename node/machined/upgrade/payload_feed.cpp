@@ -53,6 +53,9 @@ void PayloadFeed::run() {
     error_ = "cannot open the FIFO " + fifo_.string() + ": " + std::string(strerror(errno));
     return;
   }
+  // A 1 MiB pipe instead of 64 KiB: fewer switches between the two sides.
+  // Only a hint: an unprivileged node with a lower pipe-max-size keeps 64 KiB.
+  (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
   try {
     registry::StreamBlobOptions stream;
     stream.check_digest = false;  // the installer hashes every byte against the signed digest
