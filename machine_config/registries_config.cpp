@@ -76,9 +76,16 @@ RegistryAuth read_auth(const StrictYaml& yaml, const YAML::Node& node, const std
     auth.password = yaml.string(*password, path + ".password");
   }
   // A login is "user:password" in a Basic header: a colon in the name
-  // would move the split.
+  // would move the split, and only printable ASCII goes into a header.
   if (auth.username.empty() || auth.username.find(':') != std::string::npos) {
     yaml.fail(node, path, "the username must be non-empty and hold no ':'");
+  }
+  for (const std::string* part : {&auth.username, &auth.password}) {
+    for (char c : *part) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
+        yaml.fail(node, path, "the username and password must be printable ASCII (they go into an HTTP header)");
+      }
+    }
   }
   return auth;
 }

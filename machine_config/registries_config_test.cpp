@@ -94,6 +94,9 @@ TEST(RegistriesConfig, RefusesEachMistakeWithItsPlace) {
   expect_machine_config_error(
       with_registries("    config:\n      mirror.local:\n        auth: {identityToken: x}\n"), "13:16",
       "machine.registries.config.mirror.local.auth.identityToken", "unknown field");
+  expect_machine_config_error(
+      with_registries("    config:\n      mirror.local:\n        auth: {auth: " + base64_encode("user:p\xffss") + "}\n"),
+      "13:15", "machine.registries.config.mirror.local.auth", "printable ASCII");
   expect_machine_config_error(with_registries("    proxies: {}\n"), "11:5", "machine.registries.proxies",
                               "unknown field (expected one of: mirrors, config)");
 }

@@ -71,6 +71,17 @@ MemberStatus Client::status(const std::string& client_url) {
   return result;
 }
 
+void Client::move_leader(const std::string& leader_client_url, uint64_t target) {
+  grpc::ClientContext context;
+  channels_->set_deadline(context);
+  etcdserverpb::MoveLeaderRequest request;
+  request.set_targetid(target);
+  etcdserverpb::MoveLeaderResponse response;
+  grpc::Status status = etcdserverpb::Maintenance::NewStub(channels_->channel(leader_client_url))
+                            ->MoveLeader(&context, request, &response);
+  if (!status.ok()) throw_rpc_error("MoveLeader", {status, leader_client_url});
+}
+
 void Client::snapshot(const std::function<bool(const std::string&)>& sink, std::chrono::seconds deadline) {
   std::string failures;
   for (const std::string& url : channels_->endpoints_preferred_first()) {

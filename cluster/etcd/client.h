@@ -54,6 +54,9 @@ class Client {
   // --initial-cluster-state existing; returns its id.
   uint64_t add_member(const std::vector<std::string>& peer_urls);
   void remove_member(uint64_t id);
+  // Maintenance.MoveLeader at `leader_client_url` (the leader's): makes
+  // `target` the leader, as `etcdctl move-leader` does.
+  void move_leader(const std::string& leader_client_url, uint64_t target);
 
   // Maintenance.Snapshot from the first endpoint that answers: every piece
   // of the stream (the backend database, then etcd's trailing sha256 of it)

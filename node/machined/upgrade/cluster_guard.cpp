@@ -57,6 +57,50 @@ void remove_member_when_allowed(etcd::Client& client, uint64_t id) {
   }
 }
 
+// A leader that removes itself leaves the others to elect a new one, and
+// no read is answered until they have: hand the leadership to another
+// started member first, as etcd's documentation advises (`etcdctl
+// move-leader`). Best effort: a failure is logged and the removal goes on.
+void hand_over_leadership(etcd::Client& client, const etcd::Member& self, const ClusterGuard::Say& say) {
+  try {
+    if (self.client_urls.empty()) return;
+    if (client.status(self.client_urls.front()).leader != self.id) return;
+    for (const auto& other : client.members()) {
+      if (other.id == self.id || !other.started() || other.is_learner || other.client_urls.empty()) continue;
+      client.move_leader(self.client_urls.front(), other.id);
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (std::chrono::steady_clock::now() < deadline) {
+        try {
+          if (client.status(other.client_urls.front()).leader == other.id) break;
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      say("etcd: leadership handed to " + other.name + " before leaving");
+      return;
+    }
+  } catch (const std::exception& e) {
+    say(std::string("etcd: could not hand the leadership over before leaving: ") + e.what());
+  }
+}
+
+// After this node left: the remaining members serve linearizable reads
+// again (they elect a new leader when this node led) before the node goes on
+// to its reboot, whose rejoin is one more membership change; two changes in
+// the middle of an election can leave the cluster without quorum for seconds.
+bool wait_until_members_serve(etcd::Client& client, const std::string& key) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    try {
+      client.get(key);
+      return true;
+    } catch (const std::exception&) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+}
+
 // The Kubernetes node is the machine's hostname, else the name it upgrades under.
 std::string kube_node_name(const config::MachineConfig& c, const std::string& node) {
   return c.machine.network.hostname.empty() ? node : c.machine.network.hostname;
@@ -201,8 +245,12 @@ void ClusterGuard::make_way(const ClusterOptions& options) {
       for (const auto& m : etcd_->members()) {
         if (m.name != node_) continue;
         etcd_->put(left_key(node_), nlohmann::json(m.peer_urls).dump());
+        hand_over_leadership(*etcd_, m, say_);
         remove_member_when_allowed(*etcd_, m.id);
         say_("etcd: " + node_ + " left the cluster (preserve is off)");
+        if (!wait_until_members_serve(*etcd_, left_key(node_))) {
+          say_("etcd: the remaining members did not serve a read within 30 s of " + node_ + " leaving; going on");
+        }
       }
     }
   } catch (...) {
