@@ -53,6 +53,7 @@ class Client {
   // Adds a voting member that must then start with
   // --initial-cluster-state existing; returns its id.
   uint64_t add_member(const std::vector<std::string>& peer_urls);
+  // A member that is not (or no longer) in the membership counts as removed.
   void remove_member(uint64_t id);
   // Maintenance.MoveLeader at `leader_client_url` (the leader's): makes
   // `target` the leader, as `etcdctl move-leader` does.
