@@ -126,29 +126,32 @@ std::optional<std::string> registry_endpoint_url(const std::string& text) {
   return scheme + host;
 }
 
+namespace {
+
+// A mapping of registry hosts under `key`, each entry read by `read_entry`
+// into `out`; a host named twice is refused.
+template <typename Entry, typename ReadEntry>
+void read_hosts(const StrictYaml& yaml, const YAML::Node& node, const std::string& path, const std::string& key,
+                bool star, std::map<std::string, Entry>& out, ReadEntry read_entry) {
+  auto hosts = yaml.optional(node, key);
+  if (!hosts) return;
+  std::string hosts_path = path + "." + key;
+  if (!hosts->IsMap()) yaml.fail(*hosts, hosts_path, "expected a mapping of registry hosts, got " + describe_kind(*hosts));
+  for (const auto& entry : *hosts) {
+    std::string host = registry_host(yaml, entry.first, hosts_path, star);
+    std::string entry_path = hosts_path + "." + host;
+    if (out.count(host)) yaml.fail(entry.first, entry_path, "named twice");
+    out[host] = read_entry(yaml, entry.second, entry_path);
+  }
+}
+
+}  // namespace
+
 RegistriesConfig read_registries(const StrictYaml& yaml, const YAML::Node& node, const std::string& path) {
   yaml.expect_fields(node, path, {"mirrors", "config"});
   RegistriesConfig registries;
-  if (auto mirrors = yaml.optional(node, "mirrors")) {
-    std::string mirrors_path = path + ".mirrors";
-    if (!mirrors->IsMap()) yaml.fail(*mirrors, mirrors_path, "expected a mapping of registry hosts, got " + describe_kind(*mirrors));
-    for (const auto& entry : *mirrors) {
-      std::string host = registry_host(yaml, entry.first, mirrors_path, true);
-      std::string entry_path = mirrors_path + "." + host;
-      if (registries.mirrors.count(host)) yaml.fail(entry.first, entry_path, "named twice");
-      registries.mirrors[host] = read_mirror(yaml, entry.second, entry_path);
-    }
-  }
-  if (auto config = yaml.optional(node, "config")) {
-    std::string config_path = path + ".config";
-    if (!config->IsMap()) yaml.fail(*config, config_path, "expected a mapping of registry hosts, got " + describe_kind(*config));
-    for (const auto& entry : *config) {
-      std::string host = registry_host(yaml, entry.first, config_path, false);
-      std::string entry_path = config_path + "." + host;
-      if (registries.config.count(host)) yaml.fail(entry.first, entry_path, "named twice");
-      registries.config[host] = read_host_config(yaml, entry.second, entry_path);
-    }
-  }
+  read_hosts(yaml, node, path, "mirrors", true, registries.mirrors, read_mirror);
+  read_hosts(yaml, node, path, "config", false, registries.config, read_host_config);
   return registries;
 }
 

@@ -32,6 +32,11 @@ std::string token_from_json(const std::string& body, const std::string& realm) {
   throw Error("token service " + realm + " answered without 'token' or 'access_token'");
 }
 
+// "Basic <base64 of user:password>", RFC 7617.
+std::string basic_credentials(const RegistryLogin& login) {
+  return "Basic " + base64_encode(login.username + ":" + login.password);
+}
+
 }  // namespace
 
 std::string percent_encode(const std::string& text) {
@@ -98,7 +103,7 @@ HttpResponse RegistrySession::get_with_login(const std::string& url, const std::
     if (!endpoint_.login) {
       throw Error("registry " + endpoint_.host() + " asks for a login (HTTP Basic); give it in " + login_field());
     }
-    authorization_ = "Basic " + base64_encode(endpoint_.login->username + ":" + endpoint_.login->password);
+    authorization_ = basic_credentials(*endpoint_.login);
     sent_login_ = true;
   } else {
     throw Error("registry " + endpoint_.host() + " asks for credentials in a way Bronze does not speak (" +
@@ -126,8 +131,7 @@ void RegistrySession::fetch_token(const BearerChallenge& challenge) {
                   " over plain HTTP on another host; refused, so that the password does not cross the network "
                   "in the clear");
     }
-    headers.push_back("Authorization: Basic " +
-                      base64_encode(endpoint_.login->username + ":" + endpoint_.login->password));
+    headers.push_back("Authorization: " + basic_credentials(*endpoint_.login));
     sent_login_ = true;
   }
   std::string body;
