@@ -59,6 +59,15 @@ std::string sha256_hex(std::string_view data) {
   return hash.hex_digest();
 }
 
+std::array<uint8_t, 32> sha256_digest(std::string_view data) {
+  std::array<uint8_t, 32> out{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 || length != out.size()) {
+    throw Error("OpenSSL SHA-256 failed");
+  }
+  return out;
+}
+
 std::string sha256_file_hex(const std::filesystem::path& path, uint64_t* size_out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_errno("cannot read " + path.string());

@@ -29,6 +29,8 @@ class Sha256 {
 
 std::string to_hex(const uint8_t* data, size_t size);
 std::string sha256_hex(std::string_view data);
+// One-shot, for many small pieces (chunks): no context kept between calls.
+std::array<uint8_t, 32> sha256_digest(std::string_view data);
 // Streams the file; `size_out`, when given, receives its length in bytes.
 std::string sha256_file_hex(const std::filesystem::path& path, uint64_t* size_out = nullptr);
 

@@ -17,6 +17,7 @@ struct UpgradeCommand {
   bool preserve = false;
   bool force = false;
   bool insecure = false;
+  bool full = false;  // no delta: the node fetches the whole slot image
   bool wait = false;  // after the reboot, wait until the node runs the new version, committed
   int wait_seconds = 600;
   int max_unavailable = 1;  // workers upgraded at once in a rolling upgrade

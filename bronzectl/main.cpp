@@ -1,7 +1,7 @@
 // bronzectl: the client for the node API, like talosctl.
 //
 //   bronzectl [--bronzeconfig FILE] [--context NAME] [-e EP,...] [-n NODE,...] [--json] COMMAND
-//   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--wait]
+//   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--full] [--wait]
 //           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
 //   rollback | reboot | logs [-f] [--tail N]
 //   apply-config --file CONFIG.yaml              (a configured node: replaces its config, reboots; os:admin)
@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   upgrade->add_flag("--preserve", upgrade_options.preserve, "keep EPHEMERAL's data");
   upgrade->add_flag("--force", upgrade_options.force, "skip the cluster safety checks");
   upgrade->add_flag("--insecure", upgrade_options.insecure, "pull from the registry over plain HTTP");
+  upgrade->add_flag("--full", upgrade_options.full,
+                    "fetch the whole slot image; by default a node fetches only the chunks its active slot lacks "
+                    "when the image publishes a chunk index");
   upgrade->add_flag("--wait", upgrade_options.wait, "wait until the node has booted the new version and committed it");
   upgrade->add_option("--wait-timeout", upgrade_options.wait_seconds, "seconds --wait waits per node")->capture_default_str();
   upgrade->add_option("--max-unavailable", upgrade_options.max_unavailable,

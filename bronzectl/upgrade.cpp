@@ -50,6 +50,7 @@ NodeUpgrade upgrade_one(const Session& session, const std::string& node, const U
   options->set_preserve(command.preserve);
   options->set_force(command.force);
   options->set_insecure_registry(command.insecure);
+  options->set_full(command.full);
   uint64_t size = stream_file ? fs::file_size(command.image) : 0;
   if (!stream_file) options->set_image(command.image);
   options->set_image_size(size);

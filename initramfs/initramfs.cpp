@@ -57,7 +57,10 @@ void make_initramfs(const std::filesystem::path& init, const std::filesystem::pa
                     const std::filesystem::path& out, int64_t epoch) {
   ArchivePtr a(archive_write_new(), archive_write_free);
   check(a.get(), archive_write_set_format_cpio_newc(a.get()), "newc format");
-  check(a.get(), archive_write_add_filter_zstd(a.get()), "zstd filter");
+  // Not compressed: rootfs.sqfs, nearly all of it, is compressed already
+  // (zstd over it saves 8%), and a stream compressed whole changes from the
+  // first changed byte to its end, which would make every upgrade's slot
+  // image new to a delta (docs/DESIGN.md, decision 22).
   // No padding past the last block: the kernel reads the stream as is.
   check(a.get(), archive_write_set_bytes_in_last_block(a.get(), 1), "block padding");
   check(a.get(), archive_write_open_filename(a.get(), out.c_str()), "open " + out.string());

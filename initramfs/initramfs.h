@@ -1,7 +1,7 @@
 // The initramfs: a newc cpio written with libarchive holding init and
 // rootfs.sqfs (and /dev/console, so init has a console before devtmpfs),
-// compressed with zstd. Entries are sorted, owned by root and dated
-// SOURCE_DATE_EPOCH, so that it is reproducible.
+// not compressed (rootfs.sqfs is; see make_initramfs). Entries are sorted,
+// owned by root and dated SOURCE_DATE_EPOCH, so that it is reproducible.
 #pragma once
 
 #include <cstdint>

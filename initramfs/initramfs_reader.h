@@ -1,5 +1,5 @@
-// Reads a file out of an initramfs (a newc cpio, zstd-compressed as the
-// imager writes it, or not compressed) with libarchive: rootfs.sqfs travels
+// Reads a file out of an initramfs (a newc cpio, not compressed as the
+// imager writes it, or zstd-compressed as older images have it) with libarchive: rootfs.sqfs travels
 // inside it and is verified there.
 #pragma once
 

@@ -88,12 +88,15 @@ ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const 
   if (config.architecture != arch || config.os != "linux") {
     throw Error("image " + chosen.digest + " is for " + config.os + "/" + config.architecture + ", not linux/" + arch);
   }
-  std::optional<Descriptor> payload;
-  if (manifest.layers.size() == 2 && manifest.layers[1].media_type == kSlotPayloadMediaType) {
-    payload = manifest.layers[1];
-  } else if (manifest.layers.size() != 1) {
-    throw Error("image has " + std::to_string(manifest.layers.size()) +
-                " layers; a Bronze installer image has one tar layer and, after it, one " + kSlotPayloadMediaType);
+  std::optional<Descriptor> payload, chunk_index;
+  const auto& layers = manifest.layers;
+  if (layers.size() >= 2 && layers.size() <= 3 && layers[1].media_type == kSlotPayloadMediaType &&
+      (layers.size() == 2 || layers[2].media_type == kChunkIndexMediaType)) {
+    payload = layers[1];
+    if (layers.size() == 3) chunk_index = layers[2];
+  } else if (layers.size() != 1) {
+    throw Error("image has " + std::to_string(layers.size()) + " layers; a Bronze installer image has one tar layer "
+                "and, after it, one " + kSlotPayloadMediaType + " and optionally its " + kChunkIndexMediaType);
   }
   const Descriptor& layer = manifest.layers.front();
   if (!is_layer_type(layer.media_type)) {
@@ -111,6 +114,14 @@ ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const 
   if (payload && config.diff_ids[1] != payload->digest) {
     throw Error("image config diff_id " + config.diff_ids[1] + " does not match the slot payload " + payload->digest);
   }
+  if (chunk_index && config.diff_ids[2] != chunk_index->digest) {
+    throw Error("image config diff_id " + config.diff_ids[2] + " does not match the chunk index " + chunk_index->digest);
+  }
+  if (chunk_index && chunk_index->size > kMaxChunkIndexBytes) {
+    throw Error("the image's chunk index is " + std::to_string(chunk_index->size) + " bytes, more than the " +
+                std::to_string(kMaxChunkIndexBytes) + " a node reads; refused");
+  }
+  if (chunk_index) archive_.verify_blob(*chunk_index, "chunk index");
   archive_.verify_blob(layer, "layer");
   bool payload_present = payload && archive_.has_blob(*payload);
   if (payload && !payload_present && payload_blob != PayloadBlob::kMayBeAbsent) {
@@ -120,7 +131,7 @@ ImageArchive::ImageArchive(const fs::path& path, const std::string& arch, const 
   if (payload && payload_blob == PayloadBlob::kVerified) archive_.verify_blob(*payload, "slot payload");
 
   info_ = ImageInfo{config.architecture, ref_name_of(chosen), chosen.digest, manifest.annotations, manifest.config,
-                    layer, payload, payload_present, std::move(claims)};
+                    layer, payload, payload_present, chunk_index, std::move(claims)};
 }
 
 ExtractedLayer ImageArchive::extract(const fs::path& destination, uint64_t max_total_bytes) const {
@@ -139,6 +150,11 @@ std::unique_ptr<BlobStream> ImageArchive::open_payload() const {
   if (!info_.payload) throw Error("the image has no slot payload layer (" + std::string(kSlotPayloadMediaType) + ")");
   if (!info_.payload_present) throw Error("the archive does not hold the slot payload " + info_.payload->digest);
   return archive_.open_blob(*info_.payload, "slot payload");
+}
+
+std::optional<std::string> ImageArchive::read_chunk_index() const {
+  if (!info_.chunk_index) return std::nullopt;
+  return archive_.read_blob(*info_.chunk_index, kMaxChunkIndexBytes, "chunk index");
 }
 
 std::string ImageArchive::read_file(const std::string& path_in_layer, uint64_t max_bytes) const {

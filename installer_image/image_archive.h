@@ -30,8 +30,13 @@ struct ImageInfo {
   // The raw slot image layer (kSlotPayloadMediaType), when the image has one.
   std::optional<Descriptor> payload;
   bool payload_present = false;  // its blob is in this archive (a streamed upgrade's is not)
+  // The slot image's chunk index (kChunkIndexMediaType), when the image has one.
+  std::optional<Descriptor> chunk_index;
   signing::ImageClaims claims;  // what the signature says: version, arch, security version
 };
+
+// 36 bytes per chunk of 64 KiB on average: enough for a 100 GiB slot image.
+inline constexpr uint64_t kMaxChunkIndexBytes = 64ull << 20;
 
 enum class PayloadBlob {
   kRequired,    // the archive must hold the payload layer's blob, when the manifest names one
@@ -45,7 +50,8 @@ class ImageArchive {
   // `arch` (naming the architectures it has), carries no signature for that
   // manifest or one no key of `trust` made (or made for another image), has
   // a blob that does not match its descriptor (naming the blob), or has other
-  // layers than one tar layer and, optionally, one slot payload after it.
+  // layers than one tar layer and, optionally, one slot payload after it
+  // and that payload's chunk index after that.
   // The payload blob is hashed here only with kVerified: it is streamed, and
   // whoever reads it (open_payload) checks its size and digest as it passes.
   ImageArchive(const std::filesystem::path& path, const std::string& arch, const signing::TrustStore& trust,
@@ -62,6 +68,9 @@ class ImageArchive {
   // The payload blob as a stream checked against its descriptor at finish();
   // throws when the image has none or the archive does not hold it.
   std::unique_ptr<BlobStream> open_payload() const;
+  // The chunk index's bytes, checked against its descriptor; none when the
+  // image has no index.
+  std::optional<std::string> read_chunk_index() const;
 
  private:
   OuterArchive archive_;

@@ -214,6 +214,17 @@ TEST_F(OciRefusal, AWrongSizeIsNamed) {
                       {"layer blob " + manifest.layers[0].digest, "its descriptor says " + std::to_string(manifest.layers[0].size)});
 }
 
+// A chunk index comes after the slot image it indexes, never alone.
+TEST_F(OciRefusal, AChunkIndexWithoutItsSlotImageIsRefused) {
+  auto image = test::craft_image(test::make_tar({test::file("f", "x")}), "amd64");
+  ImageManifest manifest = parse_manifest(image.manifest);
+  manifest.layers.push_back(Descriptor{kChunkIndexMediaType, "sha256:" + sha256_hex("index"), 5, {}, std::nullopt});
+  image.manifest = to_json(manifest);
+  image.sign();
+  expect_open_refused(archive_of(image.members()),
+                      {"image has 2 layers", std::string("optionally its ") + kChunkIndexMediaType});
+}
+
 TEST_F(OciRefusal, AMissingBlobIsNamed) {
   auto image = test::craft_image(test::make_tar({test::file("f", "x")}), "amd64");
   auto members = image.members();

@@ -6,6 +6,7 @@
 #include "base/sha256.h"
 #include "installer_image/image_archive.h"
 #include "installer_image/image_writer.h"
+#include "installer_image/media_types.h"
 #include "tests/support/oci_test_archives.h"
 
 namespace bronze::oci {
@@ -69,6 +70,42 @@ TEST_F(OciRoundTrip, WhatIsWrittenReadsBack) {
 
   EXPECT_EQ(image.read_file("boot/vmlinuz", 1024), "kernel image");
   EXPECT_EQ(image.read_file("./usr/bin/installer", 1024), read_file(src("installer")));
+}
+
+// The slot image and its chunk index ride as the second and third layers;
+// both are covered by the signature through the manifest, and the index is
+// checked against its digest when the archive is opened.
+TEST_F(OciRoundTrip, TheSlotImageAndItsChunkIndexReadBack) {
+  write_file(src("slot.ext4"), std::string(200000, 's'));
+  spec_.slot_payload = src("slot.ext4");
+  spec_.chunk_index = "an index of the slot image";
+  fs::path archive = dir_.path() / "installer-amd64.tar";
+  write_image_archive(spec_, archive);
+  ImageArchive image(archive, "amd64", test::trust());
+  ASSERT_TRUE(image.info().payload.has_value());
+  ASSERT_TRUE(image.info().chunk_index.has_value());
+  EXPECT_EQ(image.info().chunk_index->media_type, kChunkIndexMediaType);
+  EXPECT_EQ(image.info().chunk_index->digest, "sha256:" + sha256_hex(spec_.chunk_index));
+  EXPECT_EQ(image.read_chunk_index(), spec_.chunk_index);
+
+  // Without an index: none, and still a good image.
+  spec_.chunk_index.clear();
+  write_image_archive(spec_, archive);
+  ImageArchive plain(archive, "amd64", test::trust());
+  EXPECT_FALSE(plain.info().chunk_index.has_value());
+  EXPECT_EQ(plain.read_chunk_index(), std::nullopt);
+
+  // An index with no slot image to index is a mistake of the caller.
+  spec_.slot_payload.clear();
+  spec_.chunk_index = "an index of nothing";
+  fs::remove(archive);
+  try {
+    write_image_archive(spec_, archive);
+    ADD_FAILURE() << "an index without its slot image was written";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a chunk index without the slot image"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(archive));
 }
 
 TEST_F(OciRoundTrip, TheSameInputsGiveTheSameBytes) {

@@ -24,6 +24,9 @@ void check_spec(const ImageSpec& spec) {
   }
   if (spec.tag.empty()) throw Error("OCI image: the tag (org.opencontainers.image.ref.name) is empty");
   if (spec.files.empty()) throw Error("OCI image: no files for the layer");
+  if (!spec.chunk_index.empty() && spec.slot_payload.empty()) {
+    throw Error("OCI image: a chunk index without the slot image it indexes");
+  }
   if (spec.annotations.count(kRefNameAnnotation)) {
     throw Error(std::string("OCI image: give the tag as the tag, not as the annotation ") + kRefNameAnnotation);
   }
@@ -75,6 +78,7 @@ void write_image_archive(const ImageSpec& spec, const fs::path& output) {
     std::string payload_hex = sha256_file_hex(spec.slot_payload, &payload_size);
     layers.push_back(Descriptor{kSlotPayloadMediaType, "sha256:" + payload_hex, payload_size, {}, std::nullopt});
   }
+  if (!spec.chunk_index.empty()) layers.push_back(describe(kChunkIndexMediaType, spec.chunk_index));
   std::vector<std::string> diff_ids;
   for (const auto& l : layers) diff_ids.push_back(l.digest);  // uncompressed: the digest is the diff_id
 
@@ -95,9 +99,10 @@ void write_image_archive(const ImageSpec& spec, const fs::path& output) {
       blob_entry(config_descriptor, config_json),
       {"blobs/sha256/" + layer.hex(), TarEntry::Kind::kFileFromDisk, layer_scratch.path(), {}, 0644},
   };
-  if (layers.size() == 2 && layers[1].digest != layer.digest) {
+  if (layers.size() >= 2 && layers[1].digest != layer.digest) {
     outer.push_back({"blobs/sha256/" + layers[1].hex(), TarEntry::Kind::kFileFromDisk, spec.slot_payload, {}, 0644});
   }
+  if (layers.size() == 3) outer.push_back(blob_entry(layers[2], spec.chunk_index));
   if (spec.sign) {
     SignatureArtifact signature = make_signature_artifact(spec.sign(manifest_descriptor.digest));
     Descriptor signature_descriptor = describe(kManifestMediaType, signature.manifest);

@@ -1,6 +1,7 @@
 // Writes an image as an OCI image layout inside a tar ("oci-archive"), the
 // form `skopeo copy oci-archive:PATH docker://...` pushes. One uncompressed
-// layer holds the given files; a second, raw, the slot image when given.
+// layer holds the given files; a second, raw, the slot image when given, and
+// a third that image's chunk index.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct ImageSpec {
   std::vector<LayerFile> files;
   // The slot image, as a second layer of type kSlotPayloadMediaType; empty: none.
   std::filesystem::path slot_payload;
+  // The slot image's chunk index (chunks/chunk_index.h), as a third layer of
+  // type kChunkIndexMediaType; empty: none. Only with a slot payload.
+  std::string chunk_index;
   Annotations annotations;  // on the manifest, its index entry and as config labels
   std::string arch;         // "amd64" or "arm64"
   std::string tag;          // org.opencontainers.image.ref.name in index.json

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/files.h"
@@ -31,6 +32,9 @@ class InstallerImage {
   const Descriptor& payload() const { return *archive_.info().payload; }
   // Whether the archive holds the slot image's bytes (see PayloadBlob).
   bool payload_present() const { return archive_.info().payload_present; }
+  // The slot image's chunk index (chunks/chunk_index.h), verified; none when
+  // the image was built without one.
+  std::optional<std::string> chunk_index() const { return archive_.read_chunk_index(); }
   // Those bytes, checked against the descriptor as they pass.
   std::unique_ptr<BlobStream> open_payload() const { return archive_.open_payload(); }
   // Throws unless the unpacked folder still holds exactly the verified bytes:

@@ -18,6 +18,11 @@ inline constexpr const char* kLayerZstdMediaType = "application/vnd.oci.image.la
 // else needs unpacking to do so.
 inline constexpr const char* kSlotPayloadMediaType = "application/vnd.dev.bronze.slot.v1.ext4";
 
+// The slot image's chunk index (chunks/chunk_index.h), a third layer: what
+// a node needs for a delta upgrade, covered by the image's signature like
+// every layer.
+inline constexpr const char* kChunkIndexMediaType = "application/vnd.dev.bronze.slot.v1.chunks";
+
 inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
 inline constexpr const char* kLayoutVersion = "1.0.0";
 

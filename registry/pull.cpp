@@ -222,4 +222,19 @@ void stream_layer(const Reference& ref, const Endpoint& endpoint, const PullOpti
   stream_blob(session, layer, "layer", sink, stream_options);
 }
 
+BlobRanges::BlobRanges(const Reference& ref, const Endpoint& endpoint, const PullOptions& options,
+                       oci::Descriptor blob)
+    : session_(std::make_unique<RegistrySession>(ref, SessionOptions{endpoint, options.ca_file, options.timeout_seconds})),
+      blob_(std::move(blob)) {}
+
+BlobRanges::~BlobRanges() = default;
+
+void BlobRanges::read(uint64_t offset, uint64_t length, const std::function<void(std::string_view)>& sink,
+                      StreamBlobOptions options) {
+  options.check_digest = false;
+  options.range_offset = offset;
+  options.range_length = length;
+  stream_blob(*session_, blob_, "slot image", sink, options);
+}
+
 }  // namespace bronze::registry

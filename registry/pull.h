@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -67,5 +68,21 @@ PullResult pull_to_archive(const Reference& ref, const PullOptions& options, con
 void stream_layer(const Reference& ref, const Endpoint& endpoint, const PullOptions& options,
                   const oci::Descriptor& layer, const std::function<void(std::string_view)>& sink,
                   const StreamBlobOptions& stream_options = {});
+
+// Byte ranges of one blob (a delta upgrade's missing chunks), over one
+// session: its login, token and connection serve every request.
+class BlobRanges {
+ public:
+  BlobRanges(const Reference& ref, const Endpoint& endpoint, const PullOptions& options, oci::Descriptor blob);
+  ~BlobRanges();
+  // Streams bytes [offset, offset + length) to `sink`, resuming a broken
+  // transfer; the caller checks what it got.
+  void read(uint64_t offset, uint64_t length, const std::function<void(std::string_view)>& sink,
+            StreamBlobOptions options = {});
+
+ private:
+  std::unique_ptr<RegistrySession> session_;
+  oci::Descriptor blob_;
+};
 
 }  // namespace bronze::registry

@@ -120,12 +120,14 @@ struct FakeRegistry {
       uint64_t from = 0;
       std::string range = request.header("range");
       if (!range.empty() && !ignore_range) {
-        from = std::stoull(range.substr(range.find('=') + 1));
+        // "bytes=FROM-" or "bytes=FROM-LAST" (LAST included).
+        size_t equals = range.find('='), dash = range.find('-');
+        from = std::stoull(range.substr(equals + 1, dash - equals - 1));
+        uint64_t last = dash + 1 < range.size() ? std::stoull(range.substr(dash + 1)) : it->second.size() - 1;
         reply.status = 206;
-        reply.headers.push_back({"Content-Range", "bytes " + std::to_string(from) + "-" +
-                                                      std::to_string(it->second.size() - 1) + "/" +
+        reply.headers.push_back({"Content-Range", "bytes " + std::to_string(from) + "-" + std::to_string(last) + "/" +
                                                       std::to_string(it->second.size())});
-        reply.body = it->second.substr(from);
+        reply.body = it->second.substr(from, last + 1 - from);
       }
       if (!break_at.empty()) {
         uint64_t stop = break_at.front();
@@ -537,6 +539,60 @@ TEST_F(PullTest, StreamsALayerResumingWhereEachBrokenTransferStopped) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("HTTP 503"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("(2 attempts, 0 of 1000"), std::string::npos) << e.what();
+  }
+}
+
+// A delta upgrade's missing chunks: byte ranges of the slot image over one
+// session (one token fetch), each resumed from the byte it reached when its
+// transfer breaks off, delivering exactly the bytes asked for.
+TEST_F(PullTest, ReadsByteRangesOfABlobResumingBrokenOnes) {
+  std::string blob;
+  for (int i = 0; blob.size() < 1000000; ++i) blob += std::to_string(i * 7919) + ",";
+  oci::Descriptor layer{"application/vnd.dev.bronze.slot.v1.ext4", "sha256:" + sha256_hex(blob), blob.size(), {},
+                        std::nullopt};
+  registry_.blobs[layer.digest] = blob;
+  BlobRanges ranges(ref(":v1"), endpoint(std::nullopt), options(), layer);
+  std::vector<uint64_t> resumed_at;
+  StreamBlobOptions stream;
+  stream.on_resume = [&](uint64_t at, const std::string&) { resumed_at.push_back(at); };
+  auto read = [&](uint64_t offset, uint64_t length) {
+    std::string received;
+    ranges.read(offset, length, [&](std::string_view chunk) { received.append(chunk); }, stream);
+    return received;
+  };
+  EXPECT_EQ(read(0, 1000), blob.substr(0, 1000));
+  registry_.break_at = {350000};
+  EXPECT_EQ(read(300000, 100000), blob.substr(300000, 100000));
+  EXPECT_EQ(read(blob.size() - 10, 10), blob.substr(blob.size() - 10));
+  EXPECT_EQ(resumed_at, (std::vector<uint64_t>{350000}));
+  std::vector<std::string> headers;
+  int token_requests = 0;
+  for (const auto& r : server_.requests()) {
+    if (r.target.rfind("/token", 0) == 0) ++token_requests;
+    if (r.target.find("/blobs/") != std::string::npos && r.header("authorization") != "") {
+      headers.push_back(r.header("range"));
+    }
+  }
+  EXPECT_EQ(token_requests, 1);
+  EXPECT_EQ(headers, (std::vector<std::string>{"bytes=0-999", "bytes=300000-399999", "bytes=350000-399999",
+                                               "bytes=" + std::to_string(blob.size() - 10) + "-" +
+                                                   std::to_string(blob.size() - 1)}));
+
+  // A range past the blob's end is never asked for.
+  try {
+    read(blob.size() - 10, 11);
+    ADD_FAILURE() << "a range past the end was asked for";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be fetched"), std::string::npos) << e.what();
+  }
+  // A registry that ignores Range (the whole blob from byte 0) is refused.
+  registry_.ignore_range = true;
+  try {
+    read(5000, 100);
+    ADD_FAILURE() << "a registry that ignored Range was believed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did not serve slot image " + layer.digest + " (bytes 5000..5100) at byte 5000"),
+              std::string::npos) << e.what();
   }
 }
 

@@ -137,16 +137,28 @@ void fetch_blob_to_file(RegistrySession& session, const oci::Descriptor& d, cons
 void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::string& role,
                  const std::function<void(std::string_view)>& sink, const StreamBlobOptions& options) {
   std::string what = describe_blob(d, role);
+  const bool part = options.range_length.has_value();
+  const uint64_t first = part ? options.range_offset : 0;
+  const uint64_t wanted = part ? *options.range_length : d.size;
+  if (part && (options.check_digest || first > d.size || wanted > d.size - first || wanted == 0)) {
+    throw Error("bytes " + std::to_string(first) + "+" + std::to_string(wanted) + " of " + what +
+                " cannot be fetched and checked as a part (the blob has " + std::to_string(d.size) + " bytes)");
+  }
+  if (part) what += " (bytes " + std::to_string(first) + ".." + std::to_string(first + wanted) + ")";
   Sha256 hash;
   uint64_t received = 0;
   int fruitless = 0;  // attempts in a row that brought no byte
   for (int transfer = 1;; ++transfer) {
-    const uint64_t from = received;
+    const uint64_t from = first + received;
     std::vector<std::string> headers;
-    if (from > 0) headers.push_back("Range: bytes=" + std::to_string(from) + "-");
+    if (part) {
+      headers.push_back("Range: bytes=" + std::to_string(from) + "-" + std::to_string(first + wanted - 1));
+    } else if (from > 0) {
+      headers.push_back("Range: bytes=" + std::to_string(from) + "-");
+    }
     BodyTarget target;
     target.start = [&](const HttpHeaders& h) {
-      if (from == 0) {
+      if (!part && from == 0) {
         check_announced_size(h, d, what);
         return;
       }
@@ -155,13 +167,14 @@ void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::
       auto range = h.find("content-range");
       std::string expected = "bytes " + std::to_string(from) + "-";
       if (range == h.end() || range->second.rfind(expected, 0) != 0) {
-        throw Error("registry did not resume " + what + " at byte " + std::to_string(from) +
+        throw Error("registry did not " + std::string(received == 0 ? "serve " : "resume ") + what + " at byte " +
+                    std::to_string(from) +
                     " (no Content-Range starting there in its answer to a Range request); refused");
       }
     };
     target.write = [&](std::string_view chunk) {
-      if (chunk.size() > d.size - received) {
-        throw Error("registry sent more than the " + std::to_string(d.size) + " bytes of " + what + "; refused");
+      if (chunk.size() > wanted - received) {
+        throw Error("registry sent more than the " + std::to_string(wanted) + " bytes of " + what + "; refused");
       }
       received += chunk.size();
       if (options.check_digest) hash.update(chunk);
@@ -169,9 +182,9 @@ void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::
     };
     std::string why;
     try {
-      if (from == d.size && from > 0) break;
+      if (received == wanted && wanted > 0) break;
       session.get("blobs/" + d.digest, headers, target, what);
-      if (received == d.size) break;
+      if (received == wanted) break;
       // A response that ended early without an error (a server that closed
       // cleanly): resumed like a broken one.
       why = "the response ended early";
@@ -181,15 +194,15 @@ void stream_blob(RegistrySession& session, const oci::Descriptor& d, const std::
     fruitless = received > from ? 0 : fruitless + 1;
     if (fruitless >= options.attempts || transfer >= options.max_transfers) {
       throw Error(what + ": " + why + " (" + std::to_string(transfer) + " attempts, " + std::to_string(received) +
-                  " of " + std::to_string(d.size) + " bytes received)");
+                  " of " + std::to_string(wanted) + " bytes received)");
     }
-    if (options.on_resume) options.on_resume(received, why);
+    if (options.on_resume) options.on_resume(first + received, why);
     if (fruitless > 0) std::this_thread::sleep_for(std::chrono::seconds(1 << std::min(fruitless - 1, 4)));
   }
   if (options.check_digest) {
     check_received(d, received, hash.hex_digest(), what);
-  } else if (received != d.size) {
-    throw Error(what + ": the registry sent " + std::to_string(received) + " of its " + std::to_string(d.size) +
+  } else if (received != wanted) {
+    throw Error(what + ": the registry sent " + std::to_string(received) + " of its " + std::to_string(wanted) +
                 " bytes; refused");
   }
 }

@@ -44,6 +44,12 @@ struct StreamBlobOptions {
   // checks the same digest itself (the installer, for a streamed slot
   // image): one pass fewer over every byte.
   bool check_digest = true;
+  // Only bytes [range_offset, range_offset + *range_length) of the blob
+  // (a delta upgrade's missing chunks), asked for with a Range request whose
+  // answer must say it starts there. A part cannot be checked against the
+  // blob's digest: the caller checks it (against the chunk index).
+  uint64_t range_offset = 0;
+  std::optional<uint64_t> range_length;
   // Told of each resumption: the byte it starts from, and why.
   std::function<void(uint64_t at, const std::string& why)> on_resume;
 };

@@ -403,6 +403,10 @@ struct Ext4FileReader::State {
   }
 };
 
+uint64_t ext4_filesystem_bytes(const std::filesystem::path& disk, uint64_t offset) {
+  return Filesystem(disk, offset, 0).bytes();
+}
+
 Ext4FileReader::Ext4FileReader(const std::filesystem::path& disk, uint64_t offset, const std::string& path)
     : state_(std::make_unique<State>(disk, offset)) {
   State& s = *state_;

@@ -53,6 +53,10 @@ void replace_file_in_ext4(const std::filesystem::path& disk, uint64_t offset, co
 std::optional<std::string> read_from_ext4_if_present(const std::filesystem::path& disk, uint64_t offset,
                                                      const std::string& path);
 
+// The bytes the ext4 filesystem at `offset` spans (its blocks times their
+// size, checked against the disk): how much of a slot its image fills.
+uint64_t ext4_filesystem_bytes(const std::filesystem::path& disk, uint64_t offset);
+
 // Reads a whole file from the ext4 filesystem starting at byte `offset`.
 std::string read_from_ext4(const std::filesystem::path& disk, uint64_t offset, const std::string& path);
 

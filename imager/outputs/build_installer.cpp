@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "chunks/chunk_index.h"
 #include "installer_image/image_archive.h"
 #include "installer_image/image_writer.h"
 #include "installer_image/installer_image.h"
@@ -60,6 +61,9 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
     return signing::sign_image(manifest_digest, {r.version, r.arch, in.platform.name, r.security_version}, in.key);
   };
   spec.slot_payload = slot.slot_image;
+  // Published beside the slot image so that nodes can upgrade by delta
+  // (chunks/, docs/DESIGN.md decision 22): half a MiB per GiB of image.
+  spec.chunk_index = chunks::serialize(chunks::index_path(slot.slot_image));
   spec.arch = r.arch;
   spec.tag = r.version;
   spec.epoch = r.epoch;

@@ -25,7 +25,7 @@ std::string why_not_compressed(const std::string& output, const std::string& for
     return "the installer image is an OCI archive, which skopeo, bronzectl and the installer read as a plain tar";
   }
   if (output == "kernel") return "a kernel image (bzImage) compresses itself";
-  if (output == "initramfs") return "the initramfs is zstd-compressed already";
+  if (output == "initramfs") return "the initramfs holds the root filesystem, a SquashFS compressed already";
   if (output == "image") {
     if (format == "tar.gz" || format == "raw.gz") return "format " + format + " is gzipped already";
     if (format == "vmdk" || format == "ova") return "format " + format + " holds a streamOptimized VMDK, compressed already";

@@ -7,6 +7,9 @@
 // etcd:backup, and a certificate naming no role) against a table written
 // here; and a new machine config applied to a configured node.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
@@ -16,10 +19,12 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "api/machine.grpc.pb.h"
 #include "base/files.h"
+#include "chunks/chunk_index.h"
 #include "base/sha256.h"
 #include "client_config/client_config.h"
 #include "disk/filesystems/ext4.h"
@@ -150,6 +155,14 @@ class ApiTest : public ::testing::Test {
   }
 
   std::string disk_digest() const { return sha256_file_hex(disk_); }
+  // Every partition but the one an upgrade writes (BOOT-B), byte for byte.
+  std::map<std::string, std::string> all_but_slot_b() const {
+    std::map<std::string, std::string> digests;
+    for (const auto& p : disk::read_gpt(disk_)) {
+      if (p.label != "BOOT-B") digests[p.label] = sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size)));
+    }
+    return digests;
+  }
 
   // A raw channel, for clients bronzectl would not make.
   static std::unique_ptr<v1::MachineService::Stub> raw_stub(const std::string& endpoint, const std::string& crt,
@@ -350,7 +363,7 @@ TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
 }
 
 // A pulled image's slot image streams from the registry into the slot
-// (nothing of it kept on the node). A registry that serves other bytes, or
+// (nothing of it kept on the node); --full: the whole of it, no delta. A registry that serves other bytes, or
 // fewer, costs the inactive slot only: the active slot, META and the boot
 // state stay byte for byte, EPHEMERAL is not wiped, and the next good
 // upgrade succeeds. Connections broken at random points resume where they
@@ -368,13 +381,7 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
 
   auto node = start();
   // Everything but the slot that is written: byte for byte.
-  auto untouched = [&] {
-    std::map<std::string, std::string> digests;
-    for (const auto& p : disk::read_gpt(disk_)) {
-      if (p.label != "BOOT-B") digests[p.label] = sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size)));
-    }
-    return digests;
-  };
+  auto untouched = [&] { return all_but_slot_b(); };
   const auto before = untouched();
   struct Case {
     std::string name, bytes, refusal;
@@ -387,7 +394,7 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
   };
   for (const auto& c : cases) {
     write_file(stored, c.bytes);
-    auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
+    auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage", "--full"});
     EXPECT_EQ(r.exit_code, 1) << c.name;
     EXPECT_TRUE(contains(r.err, c.refusal)) << c.name << ": " << r.err;
     EXPECT_EQ(untouched(), before) << c.name << ": more than the inactive slot changed";
@@ -406,7 +413,7 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
   std::sort(cuts.begin(), cuts.end());
   bronze::test::CuttingProxy proxy(static_cast<uint16_t>(std::stoi(registry.address().substr(10))), cuts);
   std::string via_proxy = proxy.address() + "/bronze/installer:v2";
-  auto r = ctl_run(*node, admin(), {"upgrade", "--image", via_proxy, "--insecure", "--stage"});
+  auto r = ctl_run(*node, admin(), {"upgrade", "--image", via_proxy, "--insecure", "--stage", "--full"});
   ASSERT_EQ(r.exit_code, 0) << "seed " << seed << ": " << r.err << node->log();
   EXPECT_EQ(proxy.cuts_done(), 3) << "seed " << seed;
   size_t resumed = 0;
@@ -416,6 +423,91 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
   auto status = disk_status(disk_);
   EXPECT_TRUE(status["slots"]["B"]["trial"].get<bool>()) << status.dump();
   EXPECT_EQ(status["slots"]["B"]["version"], "v2");
+}
+
+// A delta upgrade, the default when the image publishes a chunk index: the
+// node cuts its active slot into chunks, takes from it every chunk the new
+// slot image shares with it, and fetches only the others by range. The slot
+// it writes is the signed image byte for byte. Bytes in a fetched chunk that
+// do not match the signed index, and a blob cut short inside one, are
+// refused with everything but the inactive slot byte for byte; --full
+// fetches the whole image.
+TEST_F(ApiTest, DeltaUpgradeFetchesOnlyTheChunksTheActiveSlotLacks) {
+  registry::test::DockerRegistryProcess registry(work_ / "registry");
+  std::string ref = registry.address() + "/bronze/installer:v2";
+  push_installer_image(*v2_, ref, work_ / "push");
+  oci::ImageArchive archive(*v2_, "amd64", signing::TrustStore::load(dir_->path() / "key.pub"));
+  ASSERT_TRUE(archive.info().payload.has_value());
+  const oci::Descriptor payload = *archive.info().payload;
+  auto index_bytes = archive.read_chunk_index();
+  ASSERT_TRUE(index_bytes.has_value()) << "imager installer published no chunk index";
+  chunks::ChunkIndex index = chunks::parse_chunk_index(*index_bytes);
+  EXPECT_EQ(index.total_size, payload.size);
+  fs::path stored = registry.blob_data(payload.digest);
+  const std::string good = read_file(stored);
+
+  // What the node's seed, slot A (v1), lacks of v2's slot image.
+  auto slot_a = disk::BronzeDisk::open(disk_).slot_partition('A');
+  int fd = ::open(disk_.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  chunks::ChunkIndex seed = chunks::index_file(fd, slot_a.start, disk::ext4_filesystem_bytes(disk_, slot_a.start), "A");
+  ::close(fd);
+  std::set<chunks::ChunkDigest> in_seed;
+  for (const auto& c : seed.chunks) in_seed.insert(c.digest);
+  std::vector<chunks::Chunk> missing;
+  uint64_t missing_bytes = 0;
+  for (const auto& c : index.chunks) {
+    if (in_seed.count(c.digest)) continue;
+    missing.push_back(c);
+    missing_bytes += c.length;
+  }
+  ASSERT_FALSE(missing.empty());
+  // v1 and v2 differ in their version alone.
+  EXPECT_LT(missing_bytes, payload.size / 10) << missing_bytes << " of " << payload.size;
+
+  auto node = start();
+  const auto before = all_but_slot_b();
+  struct Case {
+    std::string name, bytes, refusal;
+  };
+  const chunks::Chunk& target = missing.back();
+  std::string flipped = good;
+  flipped[target.offset + target.length / 2] = static_cast<char>(flipped[target.offset + target.length / 2] ^ 0x01);
+  std::vector<Case> cases = {
+      {"flipped byte in a chunk the seed lacks", flipped, "does not match its signed chunk index at chunk"},
+      {"cut short inside a chunk the seed lacks", good.substr(0, target.offset + 1), "slot image " + payload.digest},
+  };
+  for (const auto& c : cases) {
+    write_file(stored, c.bytes);
+    auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
+    EXPECT_EQ(r.exit_code, 1) << c.name;
+    EXPECT_TRUE(contains(r.err, c.refusal)) << c.name << ": " << r.err;
+    EXPECT_EQ(all_but_slot_b(), before) << c.name << ": more than the inactive slot changed";
+    EXPECT_FALSE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>()) << c.name;
+  }
+
+  write_file(stored, good);
+  auto r = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << node->log();
+  std::string expected = std::to_string(payload.size - missing_bytes) + " bytes (" +
+                         std::to_string(index.chunks.size() - missing.size()) + " chunks) from the active slot (BOOT-A), " +
+                         std::to_string(missing_bytes) + " bytes (" + std::to_string(missing.size()) +
+                         " chunks) from the registry";
+  EXPECT_TRUE(contains(node->log(), "delta upgrade: " + expected)) << expected << "\n" << node->log();
+  // The slot holds the signed image, but for its head, where the installer
+  // sets the filesystem label (BOOT-B) last.
+  auto slot_b = disk::BronzeDisk::open(disk_).slot_partition('B');
+  constexpr size_t kHead = 64 << 10;
+  EXPECT_EQ(sha256_hex(read_at(disk_, slot_b.start + kHead, static_cast<size_t>(payload.size) - kHead)),
+            sha256_hex(std::string_view(good).substr(kHead)));
+  auto status = disk_status(disk_);
+  EXPECT_TRUE(status["slots"]["B"]["trial"].get<bool>()) << status.dump();
+  EXPECT_EQ(status["slots"]["B"]["version"], "v2");
+  EXPECT_EQ(all_but_slot_b().at("BOOT-A"), before.at("BOOT-A")) << "the seed was written";
+
+  auto full = ctl_run(*node, admin(), {"upgrade", "--image", ref, "--insecure", "--stage", "--full"});
+  ASSERT_EQ(full.exit_code, 0) << full.err << node->log();
+  EXPECT_TRUE(contains(node->log(), "fetching the whole slot image (--full)")) << node->log();
 }
 
 TEST_F(ApiTest, UpgradePulledThroughTheMirrorLoginAndCAOfTheMachineConfig) {

@@ -151,7 +151,7 @@ grpc::Status MachineService::Upgrade(grpc::ServerContext* context,
         return s;
       }
     } else {
-      job.pull(options.image(), options.insecure_registry());
+      job.pull(options.image(), options.insecure_registry(), options.full());
     }
     job.unpack_and_verify();
     ClusterOptions cluster;

@@ -14,15 +14,8 @@ namespace bronze::machined {
 
 namespace fs = std::filesystem;
 
-PayloadFeed::PayloadFeed(fs::path fifo, registry::Reference ref, registry::Endpoint endpoint,
-                         registry::PullOptions options, oci::Descriptor layer, Progress progress, Note note)
-    : fifo_(std::move(fifo)),
-      ref_(std::move(ref)),
-      endpoint_(std::move(endpoint)),
-      options_(std::move(options)),
-      layer_(std::move(layer)),
-      progress_(std::move(progress)),
-      note_(std::move(note)) {
+PayloadFeed::PayloadFeed(fs::path fifo, Source source, uint64_t total, Progress progress)
+    : fifo_(std::move(fifo)), source_(std::move(source)), total_(total), progress_(std::move(progress)) {
   if (::mkfifo(fifo_.c_str(), 0600) != 0) throw_errno("cannot make the FIFO " + fifo_.string());
   thread_ = std::thread([this] { run(); });
 }
@@ -57,13 +50,7 @@ void PayloadFeed::run() {
   // Only a hint: an unprivileged node with a lower pipe-max-size keeps 64 KiB.
   (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
   try {
-    registry::StreamBlobOptions stream;
-    stream.check_digest = false;  // the installer hashes every byte against the signed digest
-    stream.on_resume = [this](uint64_t at, const std::string& why) {
-      note_("the slot image's transfer broke off at byte " + std::to_string(at) + " (" + why +
-            "); resuming from there");
-    };
-    registry::stream_layer(ref_, endpoint_, options_, layer_, [&](std::string_view chunk) {
+    source_([&](std::string_view chunk) {
       while (!chunk.empty()) {
         ssize_t n = ::write(fd, chunk.data(), chunk.size());
         if (n < 0 && errno == EINTR) continue;
@@ -71,8 +58,8 @@ void PayloadFeed::run() {
         chunk.remove_prefix(static_cast<size_t>(n));
         bytes_ += static_cast<uint64_t>(n);
       }
-      if (progress_) progress_(bytes_.load(), layer_.size);
-    }, stream);
+      if (progress_) progress_(bytes_.load(), total_);
+    });
   } catch (const std::exception& e) {
     error_ = e.what();
   }

@@ -1,7 +1,8 @@
 // A streamed upgrade's slot image, from the registry to the new installer:
-// a thread fetches the payload layer (resuming a broken transfer with Range
-// requests) and writes it into a FIFO that the installer reads as its
-// standard input (`installer upgrade --payload -`). Nothing of the payload is
+// a thread runs the image's source (slot_image_source.h: the whole layer,
+// or a delta built from the active slot and fetched chunks) and writes what
+// it yields into a FIFO that the installer reads as its standard input
+// (`installer upgrade --payload -`). Nothing of the payload is
 // kept on the node: memory is the HTTP client's buffers and the pipe's, the
 // same for an image of any size. The installer checks the bytes' size and
 // digest against the signed manifest before it makes the slot bootable.
@@ -15,19 +16,18 @@
 #include <string>
 #include <thread>
 
-#include "installer_image/documents.h"
-#include "registry/pull.h"
+#include "node/machined/upgrade/slot_image_source.h"
 
 namespace bronze::machined {
 
 class PayloadFeed {
  public:
   using Progress = std::function<void(uint64_t done, uint64_t total)>;
-  using Note = std::function<void(const std::string& line)>;
+  // Yields the image's bytes, in order, to the sink it is given.
+  using Source = std::function<void(const Sink& sink)>;
 
   // Makes the FIFO at `fifo` and starts the thread, which waits for a reader.
-  PayloadFeed(std::filesystem::path fifo, registry::Reference ref, registry::Endpoint endpoint,
-              registry::PullOptions options, oci::Descriptor layer, Progress progress, Note note);
+  PayloadFeed(std::filesystem::path fifo, Source source, uint64_t total, Progress progress);
   // Ends the thread: a writer still waiting for its reader is released.
   ~PayloadFeed();
   PayloadFeed(const PayloadFeed&) = delete;
@@ -43,12 +43,9 @@ class PayloadFeed {
   void run();
 
   std::filesystem::path fifo_;
-  registry::Reference ref_;
-  registry::Endpoint endpoint_;
-  registry::PullOptions options_;
-  oci::Descriptor layer_;
+  Source source_;
+  uint64_t total_;
   Progress progress_;
-  Note note_;
   std::atomic<uint64_t> bytes_{0};
   std::string error_;
   std::thread thread_;

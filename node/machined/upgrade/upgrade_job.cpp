@@ -15,6 +15,7 @@
 #include "node/machined/upgrade/registry_endpoints.h"
 #include "registry/pull.h"
 #include "registry/reference.h"
+#include "chunks/chunk_index.h"
 #include "signing/trust_store.h"
 
 namespace bronze::machined {
@@ -42,7 +43,8 @@ void UpgradeJob::report(const UpgradeStep& step) {
   report_(step);
 }
 
-void UpgradeJob::pull(const std::string& reference, bool plain_http) {
+void UpgradeJob::pull(const std::string& reference, bool plain_http, bool full) {
+  full_ = full;
   auto ref = registry::parse_reference(reference);
   auto trust = signing::TrustStore::load(node_.trust);
   registry::PullOptions options;
@@ -76,7 +78,7 @@ void UpgradeJob::pull(const std::string& reference, bool plain_http) {
     stream_options.on_endpoint = nullptr;
     stream_options.on_resume = nullptr;
     stream_options.trust = nullptr;  // the store dies with this call; streaming needs none
-    deferred_ = Deferred{ref, result.served_by, stream_options, *result.deferred};
+    deferred_ = SlotImageOrigin{ref, result.served_by, stream_options, *result.deferred};
   }
   report_({"pull", "pulled " + reference + " from " + result.endpoint + " (" + result.manifest_digest + ", " +
                        result.claims.version + ", signed by a trusted key)",
@@ -108,6 +110,39 @@ std::string UpgradeJob::unpack_and_verify() {
   return claims.version;
 }
 
+PayloadFeed::Source UpgradeJob::slot_image_source() {
+  SlotImageOrigin origin = *deferred_;
+  auto note = [this](const std::string& line) { report({"stream", line, 0, 0}); };
+  auto whole = [origin, note](const Sink& sink) { stream_whole(origin, sink, note); };
+  if (full_) {
+    report({"stream", "fetching the whole slot image (--full)", 0, 0});
+    return whole;
+  }
+  std::optional<std::string> index_bytes = unpacked_->chunk_index();
+  if (!index_bytes) {
+    report({"stream", "the image publishes no chunk index; fetching the whole slot image", 0, 0});
+    return whole;
+  }
+  // Signed with the image, yet parsed with care: a malformed one is refused.
+  auto index = std::make_shared<chunks::ChunkIndex>(chunks::parse_chunk_index(*index_bytes));
+  std::string why = "this node does not know its slot (no bronze.slot=)";
+  std::optional<SeedSlot> seed;
+  if (!node_.facts.slot.empty()) seed = active_slot_seed(*node_.disk, node_.facts.slot.at(0), why);
+  if (!seed) {
+    report({"stream", "no delta: the active slot cannot serve as its seed (" + why +
+                          "); fetching the whole slot image", 0, 0});
+    return whole;
+  }
+  return [this, origin, index, seed = *seed, note](const Sink& sink) {
+    chunks::DeltaStats stats = stream_delta(origin, *index, seed, sink, note);
+    report({"stream", "delta upgrade: " + std::to_string(stats.seed_bytes) + " bytes (" +
+                          std::to_string(stats.seed_chunks) + " chunks) from " + seed.what + ", " +
+                          std::to_string(stats.network_bytes) + " bytes (" + std::to_string(stats.network_chunks) +
+                          " chunks) from the registry in " + std::to_string(stats.requests) + " requests",
+            0, 0});
+  };
+}
+
 UpgradeOutcome UpgradeJob::write() {
   if (!unpacked_) unpack_and_verify();
   const auto& unpacked = *unpacked_;
@@ -130,13 +165,12 @@ UpgradeOutcome UpgradeJob::write() {
     argv.insert(argv.end(), {"--payload", "-"});
     uint64_t last_reported = 0;
     feed = std::make_unique<PayloadFeed>(
-        dir_.path() / "payload.fifo", deferred_->ref, deferred_->endpoint, deferred_->options, deferred_->layer,
+        dir_.path() / "payload.fifo", slot_image_source(), deferred_->layer.size,
         [this, last_reported](uint64_t done, uint64_t total) mutable {
           if (done - last_reported < (4u << 20) && done != total) return;
           last_reported = done;
           report({"stream", "streaming the slot image into the inactive slot", done, total});
-        },
-        [this](const std::string& line) { report({"stream", line, 0, 0}); });
+        });
     options.stdin_file = feed->fifo().string();
     report({"install", "running the new version's installer; the slot image streams from " +
                            deferred_->endpoint.url + " (" + std::to_string(deferred_->layer.size) + " bytes)",

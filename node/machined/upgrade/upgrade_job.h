@@ -18,6 +18,7 @@
 
 #include "installer_image/installer_image.h"
 #include "node/machined/node_context.h"
+#include "node/machined/upgrade/payload_feed.h"
 #include "registry/pull.h"
 
 namespace bronze::machined {
@@ -58,8 +59,10 @@ class UpgradeJob {
 
   // Pulls `reference` into image_path(), all but the slot image, which
   // write() streams from the registry into the slot; the signature is
-  // verified before a layer is fetched.
-  void pull(const std::string& reference, bool plain_http);
+  // verified before a layer is fetched. Unless `full`, write() builds the
+  // slot image from the active slot and the chunks it lacks when the image
+  // publishes a chunk index.
+  void pull(const std::string& reference, bool plain_http, bool full = false);
 
   // Verifies image_path()'s signature against the running image's trust
   // store, checks its arch and security version, and unpacks it, checking
@@ -88,13 +91,10 @@ class UpgradeJob {
   std::optional<oci::InstallerImage> unpacked_;
   std::optional<UpgradeOutcome> written_;
   // A pulled image's slot image, left in the registry until write().
-  struct Deferred {
-    registry::Reference ref;
-    registry::Endpoint endpoint;
-    registry::PullOptions options;
-    oci::Descriptor layer;
-  };
-  std::optional<Deferred> deferred_;
+  std::optional<SlotImageOrigin> deferred_;
+  bool full_ = false;
+  // The source of that slot image: the whole layer, or a delta.
+  PayloadFeed::Source slot_image_source();
   // report_ is called from the payload's thread too.
   std::mutex report_mutex_;
   void report(const UpgradeStep& step);
