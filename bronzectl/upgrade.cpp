@@ -1,4 +1,5 @@
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -26,12 +27,12 @@ struct NodeUpgrade {
 
 // Sends the options (and the image, when it is a local file) while a second
 // thread reads the node's progress events.
-NodeUpgrade upgrade_one(const Session& session, const std::string& node, const UpgradeCommand& command, bool stream_file) {
+NodeUpgrade upgrade_one(const Session& session, const std::string& node, const UpgradeCommand& command,
+                        bool stream_file, ProgressLine& progress) {
   NodeUpgrade out;
   Connection c = connect(node, session.identity);
   grpc::ClientContext context;
   auto stream = c.stub->Upgrade(&context);
-  ProgressLine progress(node, !session.json);
 
   std::thread reader([&] {
     v1::UpgradeEvent event;
@@ -124,22 +125,29 @@ struct NodeOutcome {
 };
 
 NodeOutcome upgrade_and_wait(const Session& session, const std::string& node, const UpgradeCommand& command,
-                             bool stream_file, bool wait) {
+                             bool stream_file, bool wait, ProgressMode mode) {
   NodeOutcome out;
   out.node = node;
-  NodeUpgrade result = upgrade_one(session, node, command, stream_file);
+  ProgressLine progress(node, {.file = stderr, .mode = mode});
+  NodeUpgrade result = upgrade_one(session, node, command, stream_file, progress);
   out.result = result.result;
   if (!result.ok) {
     out.error = result.error;
     return out;
   }
   if (wait && result.result.rebooting()) {
-    if (!session.json) std::fprintf(stderr, "%s: waiting for %s to boot and commit\n", node.c_str(), result.result.version().c_str());
+    progress.message("wait", "waiting for " + result.result.version() + " to boot and commit");
     out.error = wait_for_commit(session, node, result.result.version(), command.wait_seconds);
     out.waited = true;
   }
   out.ok = out.error.empty();
   return out;
+}
+
+// A bar on a terminal, unless several nodes upgrade side by side: their bars
+// would overwrite each other's line.
+ProgressMode progress_mode_for(const Session& session, size_t side_by_side) {
+  return progress_mode(session.json, ::isatty(STDERR_FILENO) == 1 && side_by_side == 1);
 }
 
 // Asks every node its machine type before anything is written, so that an
@@ -189,7 +197,8 @@ int upgrade_command(const Session& session, const UpgradeCommand& command) {
   }
   nlohmann::json rows = nlohmann::json::array();
   if (session.targets.size() == 1) {
-    auto outcome = upgrade_and_wait(session, session.targets[0], command, stream_file, command.wait);
+    auto outcome = upgrade_and_wait(session, session.targets[0], command, stream_file, command.wait,
+                                    progress_mode_for(session, 1));
     print_outcome(session, outcome, rows);
     if (session.json) std::printf("%s\n", rows.dump(2).c_str());
     return outcome.ok ? 0 : 1;
@@ -203,8 +212,10 @@ int upgrade_command(const Session& session, const UpgradeCommand& command) {
   for (const auto& batch : batches) {
     std::vector<NodeOutcome> outcomes(batch.size());
     std::vector<std::thread> threads;
+    ProgressMode mode = progress_mode_for(session, batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      threads.emplace_back([&, i] { outcomes[i] = upgrade_and_wait(session, batch[i], command, stream_file, wait); });
+      threads.emplace_back(
+          [&, i] { outcomes[i] = upgrade_and_wait(session, batch[i], command, stream_file, wait, mode); });
     }
     for (auto& t : threads) t.join();
     for (const auto& o : outcomes) {
