@@ -94,6 +94,7 @@ bench: build
 	echo "## Upgrade" && \
 	bench/upgrade.sh $(BUILD_DIR)/imager/imager $(BUILD_DIR)/installer/installer && echo && \
 	$(BUILD_DIR)/bench/stream_upgrade_bench && echo && \
+	$(BUILD_DIR)/bench/delta_upgrade_bench && echo && \
 	$(BUILD_DIR)/bench/cluster_bench && echo && \
 	$(BUILD_DIR)/bench/device_boot_bench && echo && \
 	$(BUILD_DIR)/bench/kernel_size_bench

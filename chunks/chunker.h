@@ -13,10 +13,13 @@ namespace bronze::chunks {
 
 // The sizes are part of the index format: a node cuts its seed with the
 // parameters the index names, and refuses ones it does not know.
+// 16 KiB on average: a change in a slot image (a few ext4 metadata blocks,
+// a SquashFS block) costs about that much, and the index 0.2% of the image
+// (BENCHMARKS.md, delta upgrades: 64 KiB fetched three times the bytes).
 struct ChunkerParams {
-  uint32_t min_size = 16 << 10;
-  uint32_t average_size = 64 << 10;  // a power of two
-  uint32_t max_size = 256 << 10;
+  uint32_t min_size = 4 << 10;       // one ext4 block
+  uint32_t average_size = 16 << 10;  // a power of two
+  uint32_t max_size = 64 << 10;
   bool operator==(const ChunkerParams&) const = default;
 };
 

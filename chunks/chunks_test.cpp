@@ -64,8 +64,8 @@ TEST(ChunkerTest, CutsWithinTheBoundsAndCoversEveryByte) {
   EXPECT_EQ(at, data.size());
   double average = static_cast<double>(data.size()) / static_cast<double>(chunks);
   // Normalized chunking keeps the mean near the average size.
-  EXPECT_GT(average, 40 << 10);
-  EXPECT_LT(average, 100 << 10);
+  EXPECT_GT(average, 0.6 * kDefaultParams.average_size);
+  EXPECT_LT(average, 1.6 * kDefaultParams.average_size);
   EXPECT_EQ(next_cut(std::string_view(data).substr(0, 1000)), 1000u);
   EXPECT_EQ(next_cut(""), 0u);
 }
@@ -203,6 +203,22 @@ TEST(DeltaAssemblyTest, BuildsTheImageFromTheSeedAndFetchesOnlyWhatChanged) {
   EXPECT_TRUE(full.bytes == new_bytes);
   EXPECT_EQ(full.stats.network_bytes, new_bytes.size());
   EXPECT_EQ(full.stats.requests, 2u);
+}
+
+TEST(DeltaAssemblyTest, ZerosTheSeedLacksAreWrittenNotFetched) {
+  TempDir dir("chunks");
+  std::string old_bytes = random_bytes(4 << 20, 15);
+  std::string new_bytes = old_bytes;
+  new_bytes.insert(2 << 20, std::string(3 << 20, '\0'));  // free space, as in a filesystem image
+  ChunkIndex index = index_of(dir, "new", new_bytes);
+  File seed(dir, "seed", old_bytes);
+  Assembled out = assemble_from(seed, old_bytes.size(), index, new_bytes);
+  EXPECT_TRUE(out.bytes == new_bytes);
+  // All but the chunks where the zeros begin and end.
+  EXPECT_GE(out.stats.zero_bytes, (3u << 20) - 2 * kDefaultParams.max_size);
+  EXPECT_EQ(out.stats.zero_bytes % kDefaultParams.max_size, 0u);
+  EXPECT_EQ(out.stats.zero_bytes + out.stats.seed_bytes + out.stats.network_bytes, new_bytes.size());
+  EXPECT_LT(out.stats.network_bytes, 4 * kDefaultParams.max_size);
 }
 
 TEST(DeltaAssemblyTest, RefusesFetchedBytesThatDoNotMatchTheIndex) {

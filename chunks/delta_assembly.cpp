@@ -73,8 +73,21 @@ DeltaStats assemble(const ChunkIndex& index, const Seed& seed, const FetchRange&
   };
   std::string buffer;
   const auto& chunks = index.chunks;
+  const std::string zeros(index.params.max_size, '\0');
+  const ChunkDigest zeros_digest = sha256_digest(zeros);
+  auto all_zeros = [&](const Chunk& chunk) {
+    return chunk.length == index.params.max_size && chunk.digest == zeros_digest;
+  };
   size_t i = 0;
   while (i < chunks.size()) {
+    if (!in_seed.count(chunks[i].digest) && all_zeros(chunks[i])) {
+      deliver(zeros);
+      stats.zero_bytes += chunks[i].length;
+      ++stats.zero_chunks;
+      ++i;
+      if (options.progress) options.progress(done, index.total_size, stats);
+      continue;
+    }
     auto found = in_seed.find(chunks[i].digest);
     if (found != in_seed.end()) {
       if (read_seed(seed, found->second, buffer, chunks[i].length) && sha256_digest(buffer) == chunks[i].digest) {
@@ -92,7 +105,7 @@ DeltaStats assemble(const ChunkIndex& index, const Seed& seed, const FetchRange&
     // A run of consecutive chunks the seed lacks, in one request.
     size_t end = i + 1;
     uint64_t run_bytes = chunks[i].length;
-    while (end < chunks.size() && !in_seed.count(chunks[end].digest) &&
+    while (end < chunks.size() && !in_seed.count(chunks[end].digest) && !all_zeros(chunks[end]) &&
            run_bytes + chunks[end].length <= options.max_request_bytes) {
       run_bytes += chunks[end].length;
       ++end;

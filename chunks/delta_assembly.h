@@ -27,6 +27,8 @@ struct DeltaStats {
   uint64_t network_bytes = 0;  // fetched
   uint64_t seed_chunks = 0;
   uint64_t network_chunks = 0;
+  uint64_t zero_bytes = 0;     // whole chunks of zeros the seed lacked, written without a fetch
+  uint64_t zero_chunks = 0;
   uint64_t requests = 0;       // range requests made
 };
 
@@ -45,7 +47,9 @@ struct AssemblyOptions {
 };
 
 // Cuts the seed (one read of it), then writes the image's chunks to `sink`
-// in order. Throws naming the chunk when fetched bytes do not match the
+// in order. A maximal chunk of zeros (free space in a filesystem image)
+// that the seed lacks is written as zeros, not fetched: its digest says it
+// is. Throws naming the chunk when fetched bytes do not match the
 // index (the registry's image is not the signed one), and what `fetch` or
 // the sink threw. A seed chunk that no longer matches when read again is
 // fetched instead.

@@ -35,7 +35,7 @@ struct ImageInfo {
   signing::ImageClaims claims;  // what the signature says: version, arch, security version
 };
 
-// 36 bytes per chunk of 64 KiB on average: enough for a 100 GiB slot image.
+// 36 bytes per chunk of 16 KiB on average: enough for a 29 GiB slot image.
 inline constexpr uint64_t kMaxChunkIndexBytes = 64ull << 20;
 
 enum class PayloadBlob {

@@ -147,9 +147,10 @@ void normalize_times(const std::filesystem::path& disk, uint64_t offset, int64_t
 }  // namespace
 
 void make_ext4(const std::filesystem::path& disk, const Partition& partition, const Ext4Options& options) {
-  std::vector<std::string> argv = {
-      "mke2fs", "-q", "-F", "-t", "ext4", "-L", options.fs_label, "-U", options.uuid,
-      "-E", "offset=" + std::to_string(partition.start) + ",root_owner=0:0,hash_seed=" + options.uuid};
+  std::string extended = "offset=" + std::to_string(partition.start) + ",root_owner=0:0,hash_seed=" + options.uuid;
+  for (const auto& option : options.extended) extended += "," + option;
+  std::vector<std::string> argv = {"mke2fs", "-q", "-F", "-t", "ext4", "-L", options.fs_label, "-U", options.uuid,
+                                   "-E", extended};
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   if (options.source_dir) {
     argv.push_back("-d");

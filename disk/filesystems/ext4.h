@@ -21,6 +21,9 @@ struct Ext4Options {
   std::optional<std::filesystem::path> source_dir;
   // More mke2fs options (features, inode count).
   std::vector<std::string> extra_args = {};
+  // More extended options (-E), after offset, root owner and hash seed:
+  // mke2fs takes only its last -E, so they all go in one.
+  std::vector<std::string> extended = {};
 };
 
 // Formats `partition` of `disk`. Every inode's timestamps are set to

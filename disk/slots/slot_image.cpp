@@ -34,7 +34,13 @@ void make_slot_image(const SlotContent& content, const fs::path& out, const std:
   Partition whole;
   whole.start = 0;
   whole.size = size;
-  make_ext4(out, whole, {"BOOT", uuid, epoch, dir, {"-O", "^has_journal", "-N", "64", "-m", "0"}});
+  // No backup superblocks (sparse_super2, none kept): a slot is checked by
+  // its signed manifest, not repaired, and backups are copies of the
+  // superblock, which names the version's UUID, spread over the image: each
+  // one would be a changed chunk amid unchanged ones for a delta upgrade
+  // (docs/DESIGN.md, decision 22).
+  make_ext4(out, whole,
+            {"BOOT", uuid, epoch, dir, {"-O", "^has_journal,sparse_super2", "-N", "64", "-m", "0"}, {"num_backup_sb=0"}});
 }
 
 void write_slot_image(DiskWriter& writer, const Partition& partition, const fs::path& image) {

@@ -62,7 +62,7 @@ BuildResult build_installer_image(const BuildRequest& r, Progress& progress, boo
   };
   spec.slot_payload = slot.slot_image;
   // Published beside the slot image so that nodes can upgrade by delta
-  // (chunks/, docs/DESIGN.md decision 22): half a MiB per GiB of image.
+  // (chunks/, docs/DESIGN.md decision 22): 2.3 MiB per GiB of image.
   spec.chunk_index = chunks::serialize(chunks::index_path(slot.slot_image));
   spec.arch = r.arch;
   spec.tag = r.version;

@@ -43,8 +43,9 @@ class InstallerBadInput : public ::testing::Test {
     auto blob = [&](const std::string& digest) { return outer / "blobs/sha256" / digest.substr(7); };
     auto index = oci::parse_index(read_file(outer / "index.json"));
     auto manifest = oci::parse_manifest(read_file(blob(index.manifests.at(0).digest)));
-    ASSERT_EQ(manifest.layers.size(), 2u);
+    ASSERT_EQ(manifest.layers.size(), 3u);
     ASSERT_EQ(manifest.layers[1].media_type, oci::kSlotPayloadMediaType);
+    ASSERT_EQ(manifest.layers[2].media_type, oci::kChunkIndexMediaType);
     layer_ = new fs::path(dir_->path() / "layer");
     fs::create_directories(*layer_);
     run_checked({"tar", "-xf", blob(manifest.layers[0].digest).string(), "-C", layer_->string()});
@@ -135,10 +136,16 @@ class InstallerBadInput : public ::testing::Test {
 
   // Flips one byte of `file` inside the slot image `slot`.
   static void flip_in_slot(const fs::path& slot, const std::string& file) {
-    auto bmap = run_checked({"debugfs", "-R", "bmap /" + file + " 3", slot.string()}).out;
+    // The first block from the third on that has data on the disk (a block
+    // of zeros in the file is a hole, mapped to block 0).
+    uint64_t block = 0;
+    for (int i = 3; block == 0 && i < 1000; ++i) {
+      block = std::stoull(run_checked({"debugfs", "-R", "bmap /" + file + " " + std::to_string(i), slot.string()}).out);
+    }
+    ASSERT_NE(block, 0u) << file << " has no data block among its first thousand";
     auto header = run_checked({"dumpe2fs", "-h", slot.string()}).out;
     uint64_t block_size = std::stoull(header.substr(header.find("Block size:") + 11));
-    uint64_t offset = std::stoull(bmap) * block_size + 77;
+    uint64_t offset = block * block_size + 77;
     std::string byte = read_at(slot, offset, 1);
     byte[0] = static_cast<char>(byte[0] ^ 0x10);
     write_at(slot, offset, byte);

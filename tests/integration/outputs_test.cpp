@@ -11,6 +11,7 @@
 #include <map>
 
 #include "base/files.h"
+#include "chunks/chunk_index.h"
 #include "base/sha256.h"
 #include "base/subprocess.h"
 #include "tests/support/image_fixture.h"
@@ -99,16 +100,22 @@ TEST_F(OutputsTest, InstallerOutputIsTheInstallerCommandsAndCarriesTheSignedSlot
   EXPECT_EQ(sha256_file_hex(archive), sha256_file_hex(out("installer-command") / "installer-amd64.tar"));
 
   // Its first layer holds the installer; its second, raw, is the slot image,
-  // whose manifest names its kernel and initramfs.
+  // whose manifest names its kernel and initramfs; its third, that slot
+  // image's chunk index, for delta upgrades.
   fs::path oci = dir() / "oci";
   fs::create_directories(oci);
   run_checked({"tar", "-xf", archive.string(), "-C", oci.string()});
   auto blob = [&](const std::string& digest) { return oci / "blobs" / "sha256" / digest.substr(digest.find(':') + 1); };
   auto index = json::parse(read_file(oci / "index.json"));
   auto image_manifest = json::parse(read_file(blob(index["manifests"][0]["digest"])));
-  ASSERT_EQ(image_manifest["layers"].size(), 2u);
+  ASSERT_EQ(image_manifest["layers"].size(), 3u);
   EXPECT_EQ(image_manifest["layers"][0]["mediaType"], "application/vnd.oci.image.layer.v1.tar");
   EXPECT_EQ(image_manifest["layers"][1]["mediaType"], "application/vnd.dev.bronze.slot.v1.ext4");
+  EXPECT_EQ(image_manifest["layers"][2]["mediaType"], "application/vnd.dev.bronze.slot.v1.chunks");
+  std::string chunk_index = read_file(blob(image_manifest["layers"][2]["digest"]));
+  EXPECT_EQ(chunks::parse_chunk_index(chunk_index).total_size, fs::file_size(blob(image_manifest["layers"][1]["digest"])));
+  EXPECT_TRUE(chunk_index == chunks::serialize(chunks::index_path(blob(image_manifest["layers"][1]["digest"]))))
+      << "the published index is not the slot image's";
   fs::path layer = dir() / "layer";
   fs::create_directories(layer);
   run_checked({"tar", "-xf", blob(image_manifest["layers"][0]["digest"]).string(), "-C", layer.string()});

@@ -138,7 +138,10 @@ PayloadFeed::Source UpgradeJob::slot_image_source() {
     report({"stream", "delta upgrade: " + std::to_string(stats.seed_bytes) + " bytes (" +
                           std::to_string(stats.seed_chunks) + " chunks) from " + seed.what + ", " +
                           std::to_string(stats.network_bytes) + " bytes (" + std::to_string(stats.network_chunks) +
-                          " chunks) from the registry in " + std::to_string(stats.requests) + " requests",
+                          " chunks) from the registry in " + std::to_string(stats.requests) + " requests" +
+                          (stats.zero_chunks ? ", " + std::to_string(stats.zero_bytes) + " bytes (" +
+                                                   std::to_string(stats.zero_chunks) + " chunks) of zeros"
+                                             : ""),
             0, 0});
   };
 }
