@@ -35,6 +35,7 @@
 #include "tests/support/docker_registry_process.h"
 #include "tests/support/host_node.h"
 #include "tests/support/image_fixture.h"
+#include "tests/support/large_slot.h"
 #include "tests/support/registry_push.h"
 
 namespace fs = std::filesystem;
@@ -62,37 +63,10 @@ uint64_t vm_hwm_kib(pid_t pid) {
 // The v2 slot image grown by `pad` bytes of random data in a file of its own.
 fs::path padded_slot_image(const fs::path& dir, const fs::path& slot, uint64_t pad) {
   fs::path out = dir / ("slot-" + std::to_string(pad / kMiB) + ".ext4");
-  fs::copy_file(slot, out, fs::copy_options::overwrite_existing);
-  fs::resize_file(out, fs::file_size(slot) + pad + pad / 16 + 8 * kMiB);
-  run_checked({"e2fsck", "-fy", out.string()});
-  run_checked({"resize2fs", out.string()});
   fs::path random = dir / "random.bin";
-  run_checked({"dd", "if=/dev/urandom", "of=" + random.string(), "bs=1M", "count=" + std::to_string(pad / kMiB),
-               "status=none"});
-  run_checked({"debugfs", "-w", "-R", "write " + random.string() + " padding", out.string()});
+  write_random_file(random, pad);
+  pad_slot_image(slot, random, out);
   fs::remove(random);
-  return out;
-}
-
-// The v2 installer image with `slot` as its slot image, signed as v2.
-fs::path installer_with(const fs::path& dir, const fs::path& layer, const fs::path& slot, const fs::path& key,
-                        const std::string& tag) {
-  oci::ImageSpec spec;
-  spec.arch = "amd64";
-  spec.tag = tag;
-  spec.epoch = 1700000000;
-  spec.slot_payload = slot;
-  for (const auto& e : fs::recursive_directory_iterator(layer)) {
-    if (!e.is_regular_file()) continue;
-    auto mode = static_cast<uint32_t>(fs::status(e.path()).permissions() & fs::perms::mask);
-    spec.files.push_back({e.path().lexically_relative(layer).string(), e.path(), mode});
-  }
-  auto signing_key = std::make_shared<signing::PrivateKey>(signing::PrivateKey::load(key));
-  spec.sign = [signing_key](const std::string& digest) {
-    return signing::sign_image(digest, {"v2", "amd64", "metal", 0}, *signing_key);
-  };
-  fs::path out = dir / (tag + ".tar");
-  oci::write_image_archive(spec, out);
   return out;
 }
 
@@ -114,36 +88,23 @@ int main() {
     gen_config(d / "cluster", "bench");
 
     // Boot slots of 1.25 GiB, for the 1 GiB slot image.
-    fs::path data = d / "data";
-    fs::create_directories(data / "platforms");
-    run_checked({"cp", "-r", std::string(BRONZE_SOURCE_DIR) + "/kernel", data.string()});
-    std::string platform = read_file(std::string(BRONZE_SOURCE_DIR) + "/platforms/metal.yaml");
-    platform.replace(platform.find("size: 1GiB"), 10, "size: 3GiB");
-    platform.replace(platform.find("boot_size: 128MiB"), 17, "boot_size: 1280MiB");
-    write_file(data / "platforms/metal.yaml", platform);
+    fs::path data = metal_data_dir(d / "data", "3GiB", "1280MiB");
     auto v1_argv = imager_build_argv("metal", d / "v1", "v1", d / "key.pem", {});
     v1_argv.insert(v1_argv.end(), {"--data-dir", data.string()});
     run_checked(v1_argv);
     auto v2_argv = imager_build_argv("installer", d / "v2", "v2", d / "key.pem", {"--platform", "metal"});
     run_checked(v2_argv);
-
-    oci::ImageArchive v2(d / "v2/installer-amd64.tar", "amd64", signing::TrustStore::load(d / "key.pub"));
-    fs::path layer = d / "layer";
-    v2.extract(layer, 1ull << 31);
-    fs::path slot = d / "boot.ext4";
-    {
-      auto payload = v2.open_payload();
-      std::ofstream out(slot, std::ios::binary);
-      std::vector<char> buffer(kMiB);
-      while (size_t n = payload->read(buffer.data(), buffer.size())) out.write(buffer.data(), static_cast<std::streamsize>(n));
-      payload->finish();
-    }
+    // Without a chunk index: this measures the full, streamed path.
+    UnpackedInstaller v2 = unpack_installer_image(d / "v2/installer-amd64.tar", d / "key.pub", d / "v2-unpacked");
+    const fs::path& layer = v2.layer;
+    const fs::path& slot = v2.slot;
 
     registry::test::DockerRegistryProcess registry(d / "registry");
     std::vector<Measure> rows;
     for (uint64_t pad : {100 * kMiB, 1024 * kMiB}) {
       std::string tag = "pad" + std::to_string(pad / kMiB);
-      fs::path image = installer_with(d, layer, padded_slot_image(d, slot, pad), d / "key.pem", tag);
+      fs::path image = d / (tag + ".tar");
+      write_installer_image(image, layer, padded_slot_image(d, slot, pad), d / "key.pem", "v2", false);
       std::string ref = registry.address() + "/bronze/installer:" + tag;
       push_installer_image(image, ref, d / "push");
       oci::ImageArchive pushed(image, "amd64", signing::TrustStore::load(d / "key.pub"));

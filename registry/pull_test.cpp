@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "base/base64.h"
 #include "base/error.h"
 #include "base/files.h"
@@ -50,6 +52,10 @@ struct FakeRegistry {
   // break_at[n] (the connection closes short of what it announced); a 503
   // for the first `unavailable` blob requests; Range requests ignored.
   mutable std::vector<uint64_t> break_at;
+  // The n-th transfer of a blob stalls after the absolute byte stall_at[n]:
+  // nothing more for `stall_for`, then the connection closes.
+  mutable std::vector<uint64_t> stall_at;
+  std::chrono::milliseconds stall_for{0};
   mutable int unavailable = 0;
   bool ignore_range = false;
 
@@ -134,6 +140,12 @@ struct FakeRegistry {
         break_at.erase(break_at.begin());
         reply.content_length = reply.body.size();
         reply.body = reply.body.substr(0, stop - from);
+      } else if (!stall_at.empty()) {
+        uint64_t stop = stall_at.front();
+        stall_at.erase(stall_at.begin());
+        reply.content_length = reply.body.size();
+        reply.body = reply.body.substr(0, stop - from);
+        reply.hold_open = stall_for;
       }
       if (auto lie = announced_sizes.find(digest); lie != announced_sizes.end()) reply.content_length = lie->second;
       return reply;
@@ -593,6 +605,48 @@ TEST_F(PullTest, ReadsByteRangesOfABlobResumingBrokenOnes) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("did not serve slot image " + layer.digest + " (bytes 5000..5100) at byte 5000"),
               std::string::npos) << e.what();
+  }
+}
+
+// A registry that stops sending in the middle of a blob without closing
+// the connection: the transfer ends once nothing came for the session's
+// timeout (1 s here) and goes on from the byte it reached; one that keeps stalling ends the
+// upgrade after the bounded attempts, saying so.
+TEST_F(PullTest, AStalledTransferTimesOutAndResumesThenGivesUp) {
+  std::string blob;
+  for (int i = 0; blob.size() < 300000; ++i) blob += std::to_string(i * 7919) + ",";
+  oci::Descriptor layer{"application/vnd.dev.bronze.slot.v1.ext4", "sha256:" + sha256_hex(blob), blob.size(), {},
+                        std::nullopt};
+  registry_.blobs[layer.digest] = blob;
+  // libcurl measures the speed over its last few seconds: a stall after a
+  // quick start is seen some seconds after the timeout.
+  registry_.stall_at = {120000};
+  registry_.stall_for = std::chrono::milliseconds(9000);
+  PullOptions o = options();
+  o.timeout_seconds = 1;
+  std::vector<std::string> why;
+  StreamBlobOptions stream;
+  stream.on_resume = [&](uint64_t at, const std::string& reason) { why.push_back(std::to_string(at) + ": " + reason); };
+  std::string received;
+  auto start = std::chrono::steady_clock::now();
+  stream_layer(ref(":v1"), endpoint(std::nullopt), o, layer, [&](std::string_view chunk) { received.append(chunk); },
+               stream);
+  EXPECT_EQ(received, blob);
+  ASSERT_FALSE(why.empty());
+  EXPECT_EQ(why.front().rfind("120000: ", 0), 0u) << why.front();
+  EXPECT_NE(why.front().find("did not answer for 1 s"), std::string::npos) << why.front();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+
+  // Stalling at every attempt: bounded.
+  registry_.stall_at = {1000, 1000, 1000, 1000};
+  registry_.stall_for = std::chrono::milliseconds(1500);
+  stream.attempts = 2;
+  try {
+    stream_layer(ref(":v1"), endpoint(std::nullopt), o, layer, [](std::string_view) {}, stream);
+    ADD_FAILURE() << "a registry that kept stalling was waited for without end";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did not answer for 1 s"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("attempts, 1000 of 300"), std::string::npos) << e.what();
   }
 }
 

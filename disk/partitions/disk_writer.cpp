@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <optional>
 
@@ -23,6 +24,15 @@ std::optional<uint64_t> cut_after() {
   const char* value = std::getenv("BRONZE_FAULT_CUT_AFTER");
   if (!value || !*value) return std::nullopt;
   return std::strtoull(value, nullptr, 10);
+}
+
+// Whether the disk is "full" now (BRONZE_FAULT_FULL_AFTER): the next write
+// fails with ENOSPC.
+void fail_when_full(const std::filesystem::path& disk) {
+  const char* value = std::getenv("BRONZE_FAULT_FULL_AFTER");
+  if (!value || !*value || g_writes < std::strtoull(value, nullptr, 10)) return;
+  errno = ENOSPC;
+  throw_errno("cannot write to " + disk.string());
 }
 
 bool tear() {
@@ -56,6 +66,7 @@ uint64_t DiskWriter::bytes_done() { return g_bytes; }
 
 void DiskWriter::zero(uint64_t offset, uint64_t length) {
   if (auto cut = cut_after(); cut && g_writes >= *cut) ::_exit(kPowerCutExitCode);
+  fail_when_full(disk_);
   struct stat st {};
   if (::fstat(fd_, &st) != 0) throw_errno("cannot stat " + disk_.string());
   if (S_ISBLK(st.st_mode)) {
@@ -89,6 +100,7 @@ void DiskWriter::write_unflushed(uint64_t offset, std::string_view data) {
     }
     ::_exit(kPowerCutExitCode);
   }
+  fail_when_full(disk_);
   write_all(fd_, offset, data, disk_);
   ++g_writes;
   g_bytes += data.size();

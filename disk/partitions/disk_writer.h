@@ -7,7 +7,10 @@
 // process performs k writes and dies at the next one (exit code 86, nothing
 // printed, like a machine losing power). With BRONZE_FAULT_TEAR=1 that next
 // write is torn: only its first bytes, ending in the middle of a sector, reach
-// the disk before the process dies.
+// the disk before the process dies. For the bad-input suite,
+// BRONZE_FAULT_FULL_AFTER=k makes every write after the first k fail with
+// ENOSPC, as on a disk image whose filesystem is full or a thin volume out of
+// room.
 #pragma once
 
 #include <cstdint>

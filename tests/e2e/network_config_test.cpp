@@ -16,20 +16,30 @@
 //   the NTP stand-in before it makes its serving certificate, or no client
 //   would accept that certificate and the node would refuse every client's.
 // - A staged upgrade from registry.bronze.test:5000, a name only the DNS
-//   stand-in knows.
+//   stand-in knows: a delta upgrade, on a node with 512 MiB of memory, of a
+//   slot image larger than that (both slots padded with the same 560 MiB of
+//   random bytes, in a file of the slot's filesystem: padding the root
+//   instead would put it in the initramfs, which is unpacked into memory).
+//   The node fetches only the chunks its active slot lacks, each checked
+//   against the signed index, and the installer's memory stays small.
 // - An interface the machine does not have (eth9) is reported, and the
 //   rest of the network still comes up.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <regex>
 
 #include "base/files.h"
+#include "disk/filesystems/ext4.h"
+#include "disk/partitions/gpt.h"
 #include "machine_config/machine_config.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/docker_registry_process.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
+#include "tests/support/large_slot.h"
 #include "tests/support/link_standin.h"
 #include "tests/support/qemu.h"
 #include "tests/support/registry_push.h"
@@ -88,12 +98,29 @@ TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig)
   make_key_pair(dir.path());
   fs::path key = dir.path() / "key.pem";
   gen_config(dir.path() / "cluster", "demo");
+  // Boot slots that hold a slot image of more than 512 MiB.
+  fs::path data = metal_data_dir(dir.path() / "data", "2GiB", "700MiB");
   auto argv = imager_build_argv("metal", dir.path() / "v1", "v1", key, {});
-  argv.insert(argv.end(), {"--config", network_config(dir.path() / "cluster").string()});
+  argv.insert(argv.end(), {"--config", network_config(dir.path() / "cluster").string(), "--data-dir", data.string()});
   run_checked(argv);
-  fs::path v2 = build_installer_image(dir.path() / "v2", "v2", key);
   fs::path disk = dir.path() / "node.raw";
   copy_sparse(dir.path() / "v1" / "metal-amd64.raw", disk);
+  // The same random bytes in both slots; v1's slot A padded in place.
+  fs::path padding = dir.path() / "padding.bin";
+  write_random_file(padding, 560ull << 20);
+  fs::path v1_slot = dir.path() / "v1-slot.ext4";
+  auto slot_a = disk::find_partition(disk, "BOOT-A");
+  write_file(v1_slot, read_at(disk, slot_a.start, static_cast<size_t>(disk::ext4_filesystem_bytes(disk, slot_a.start))));
+  pad_slot_image(v1_slot, padding, dir.path() / "v1-padded.ext4");
+  write_into_partition(disk, "BOOT-A", dir.path() / "v1-padded.ext4");
+  UnpackedInstaller v2_parts = unpack_installer_image(build_installer_image(dir.path() / "v2", "v2", key),
+                                                      dir.path() / "key.pub", dir.path() / "v2-unpacked");
+  pad_slot_image(v2_parts.slot, padding, dir.path() / "v2-padded.ext4");
+  fs::path v2 = dir.path() / "v2-padded.tar";
+  write_installer_image(v2, v2_parts.layer, dir.path() / "v2-padded.ext4", key, "v2", true);
+  fs::remove(padding);
+  const uint64_t payload_size = fs::file_size(dir.path() / "v2-padded.ext4");
+  ASSERT_GT(payload_size, 512ull << 20);
 
   registry::test::DockerRegistryProcess registry(dir.path() / "registry");
   push_installer_image(v2, registry.address() + "/bronze/installer:v2", dir.path() / "push");
@@ -106,7 +133,7 @@ TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig)
   run.disk = disk;
   run.serial_log = dir.path() / "console.log";
   run.timeout_seconds = 900;
-  run.memory_mib = 1024;
+  run.memory_mib = 512;
   // QEMU's user network as 10.0.0.0/16, its gateway and DHCP where they
   // usually are; the API forwarded to the static address, the registry
   // behind 10.0.9.80:5000.
@@ -159,6 +186,19 @@ TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig)
   auto staged = run_bronzectl(ctl_argv);
   ASSERT_EQ(staged.exit_code, 0) << staged.err << "\n" << console_tail(node.console());
   EXPECT_NE(staged.out.find("v1 -> v2 in slot B, staged for the next reboot"), std::string::npos) << staged.out;
+  // A delta: the node's log says where the bytes came from.
+  std::string log = staged.out + staged.err + node.console();
+  std::smatch delta;
+  ASSERT_TRUE(std::regex_search(log, delta, std::regex("delta upgrade: (\\d+) bytes \\((\\d+) chunks\\) from the active "
+                                                       "slot \\(BOOT-A\\), (\\d+) bytes \\((\\d+) chunks\\) from the registry")))
+      << log;
+  uint64_t from_seed = std::stoull(delta[1]), from_registry = std::stoull(delta[3]);
+  EXPECT_GT(from_seed, 512ull << 20);
+  EXPECT_LT(from_registry, payload_size / 10) << delta[0];
+  std::smatch memory;
+  ASSERT_TRUE(std::regex_search(log, memory, std::regex("installer peak memory (\\d+) MiB"))) << log;
+  EXPECT_LT(std::stoull(memory[1]), 64u) << memory[0];
+  std::printf("under QEMU with 512 MiB: %s; %s\n", delta[0].str().c_str(), memory[0].str().c_str());
   auto asked = link.dns_questions();
   EXPECT_NE(std::find(asked.begin(), asked.end(), kRegistryName), asked.end())
       << "the node did not ask the DNS stand-in for " << kRegistryName;

@@ -502,6 +502,7 @@ TEST_F(ApiTest, DeltaUpgradeFetchesOnlyTheChunksTheActiveSlotLacks) {
                          " chunks) from the active slot (BOOT-A), " + std::to_string(missing_bytes) + " bytes (" +
                          std::to_string(missing.size()) + " chunks) from the registry";
   EXPECT_TRUE(contains(node->log(), "delta upgrade: " + expected)) << expected << "\n" << node->log();
+  std::printf("%s\n", node->log().substr(node->log().find("delta upgrade: "), 200).c_str());
   // The slot holds the signed image, but for its head, where the installer
   // sets the filesystem label (BOOT-B) last.
   auto slot_b = disk::BronzeDisk::open(disk_).slot_partition('B');

@@ -102,13 +102,14 @@ class InstallerBadInput : public ::testing::Test {
   // A refusal found once the slot was written: the installer says why, and
   // everything but BOOT-B is byte-identical, while BOOT-B's head is zero, so
   // that nothing takes it for a filesystem.
-  void expect_refused_after_writing(const std::vector<std::string>& args, const std::string& message) {
+  void expect_refused_after_writing(const std::vector<std::string>& args, const std::string& message,
+                                    const RunOptions& options = {}) {
     std::map<std::string, std::string> before;
     for (const auto& p : disk::read_gpt(disk_)) {
       if (p.label != "BOOT-B") before[p.label] = sha256_hex(read_at(disk_, p.start, static_cast<size_t>(p.size)));
     }
     std::string status_before = run_installer({"status", "--disk", disk_.string(), "--json"}).out;
-    auto r = run_installer(args);
+    auto r = run_installer(args, options);
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << "stderr: " << r.err;
     for (const auto& p : disk::read_gpt(disk_)) {
@@ -220,6 +221,28 @@ TEST_F(InstallerBadInput, FlippedByteInTheInitramfs) {
   flip_in_slot(slot, "initramfs.img");
   expect_refused_after_writing(upgrade_args(signed_archive(*layer_, slot, "initramfs"), key()),
                                "initramfs.img does not match its digest");
+}
+
+// The disk fills up: at the first write (the slot's head), so that nothing
+// is written and the whole disk is as it was; then after it, and in the
+// middle of the slot image, where the rest of the disk is byte for byte as
+// it was and the slot's head is zero. Each time the error says so; then,
+// with room again, the same upgrade succeeds.
+TEST_F(InstallerBadInput, ADiskThatFillsUpLeavesEverythingButTheInactiveSlotAsItWas) {
+  RunOptions full;
+  full.env = {{"BRONZE_FAULT_FULL_AFTER", "0"}};
+  auto nothing = run_installer(upgrade_args(*image_, key()), full);
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_NE(nothing.err.find("No space left on device"), std::string::npos) << nothing.err;
+  EXPECT_EQ(sha256_file_hex(disk_), digest_) << "a disk full at the first write changed";
+  for (int writes : {1, 12}) {
+    full.env = {{"BRONZE_FAULT_FULL_AFTER", std::to_string(writes)}};
+    SCOPED_TRACE("full after " + std::to_string(writes) + " writes");
+    expect_refused_after_writing(upgrade_args(*image_, key()), "No space left on device", full);
+  }
+  auto r = run_installer(upgrade_args(*image_, key()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(disk_status(disk_)["slots"]["B"]["trial"].get<bool>());
 }
 
 TEST_F(InstallerBadInput, TruncatedArchive) {

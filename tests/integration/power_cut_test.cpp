@@ -5,6 +5,9 @@
 // it boots must verify against the signing key. A sample of the cut disks
 // then boots under QEMU.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,10 +15,17 @@
 #include <functional>
 
 #include "base/files.h"
+#include "chunks/chunk_index.h"
+#include "chunks/delta_assembly.h"
+#include "disk/filesystems/ext4.h"
 #include "disk/partitions/disk_writer.h"
+#include "disk/partitions/gpt.h"
+#include "installer_image/image_archive.h"
+#include "signing/trust_store.h"
 #include "tests/support/grub_emu.h"
 #include "tests/support/image_fixture.h"
 #include "tests/support/installer_cli.h"
+#include "tests/support/large_slot.h"
 #include "tests/support/qemu.h"
 
 namespace bronze::test {
@@ -126,6 +136,45 @@ TEST_F(PowerCut, EveryCutOfAnUpgradeBootsOldOrNew) {
     EXPECT_TRUE(v1_booted || v2_booted) << disk << " booted neither version:\n" << result.console;
     EXPECT_FALSE(result.timed_out) << disk;
   }
+}
+
+// The streamed write path with a delta's bytes: the slot image built from
+// v1's active slot (the seed) and v2's chunks the seed lacks, as machined
+// builds it, goes to `installer upgrade --payload`, the path machined's FIFO
+// feeds; the installer writes it, then META, then the trial, as for a pull.
+TEST_F(PowerCut, EveryCutOfADeltaUpgradeBootsOldOrNew) {
+  UnpackedInstaller v2 = unpack_installer_image(*image_, trust(), dir_->path() / "v2-unpacked");
+  oci::ImageArchive archive(*image_, "amd64", signing::TrustStore::load(trust()));
+  ASSERT_TRUE(archive.read_chunk_index().has_value());
+  chunks::ChunkIndex index = chunks::parse_chunk_index(*archive.read_chunk_index());
+  auto slot_a = disk::find_partition(v1(), "BOOT-A");
+  int seed = ::open(v1().c_str(), O_RDONLY | O_CLOEXEC);
+  int image = ::open(v2.slot.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(seed, 0);
+  ASSERT_GE(image, 0);
+  std::string payload;
+  chunks::DeltaStats stats = chunks::assemble(
+      index, chunks::Seed{seed, slot_a.start, disk::ext4_filesystem_bytes(v1(), slot_a.start), "slot A"},
+      [&](uint64_t offset, uint64_t length, const std::function<void(std::string_view)>& sink) {
+        std::string range(length, '\0');
+        ASSERT_EQ(::pread(image, range.data(), length, static_cast<off_t>(offset)), static_cast<ssize_t>(length));
+        sink(range);
+      },
+      [&](std::string_view bytes) { payload.append(bytes); });
+  ::close(seed);
+  ::close(image);
+  ASSERT_TRUE(payload == read_file(v2.slot)) << "the delta did not give the signed slot image";
+  EXPECT_GT(stats.seed_bytes, payload.size() / 2) << "the delta took little from the seed";
+  fs::path delta_payload = dir_->path() / "delta-payload.ext4";
+  write_file(delta_payload, payload);
+
+  auto tally = cut_everywhere("delta-upgrade", v1(), [&](const fs::path& disk) {
+    auto args = upgrade_args(disk);
+    args.insert(args.end(), {"--payload", delta_payload.string()});
+    return args;
+  });
+  EXPECT_GT(tally.cuts, 10) << "an upgrade writes the slot in many steps";
+  EXPECT_EQ(tally.unbootable, 0);
 }
 
 TEST_F(PowerCut, EveryCutOfACommitBootsOldOrNew) {

@@ -186,6 +186,10 @@ void LoopbackHttpServer::answer(int connection) {
   for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
   head += "\r\n";
   send_all(connection, head + reply.body);
+  // Bounded by the handler's choice; ends early when the server stops.
+  for (auto left = reply.hold_open; left.count() > 0 && !stopping_.load(); left -= std::chrono::milliseconds(50)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 uint16_t unused_port() {

@@ -5,6 +5,8 @@
 // (PATCH and POST bodies). Every request is recorded.
 #pragma once
 
+#include <chrono>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -33,6 +35,11 @@ struct HttpReply {
   // Announce this instead of the body's size, to play a server that sends
   // less than it promised.
   std::optional<uint64_t> content_length;
+  // Keep the connection open this long after the body before closing it, to
+  // play a server that stalls in the middle of a transfer (with a
+  // content_length above the body's size). The server answers nothing else
+  // meanwhile.
+  std::chrono::milliseconds hold_open{0};
 };
 
 class LoopbackHttpServer {
