@@ -67,9 +67,13 @@ DeltaStats assemble(const ChunkIndex& index, const Seed& seed, const FetchRange&
 
   DeltaStats stats;
   uint64_t done = 0;
-  auto deliver = [&](std::string_view bytes) {
+  // One chunk to the sink, counted against where it came from.
+  auto deliver = [&](std::string_view bytes, uint64_t& from_bytes, uint64_t& from_chunks) {
     sink(bytes);
     done += bytes.size();
+    from_bytes += bytes.size();
+    ++from_chunks;
+    if (options.progress) options.progress(done, index.total_size, stats);
   };
   std::string buffer;
   const auto& chunks = index.chunks;
@@ -81,21 +85,15 @@ DeltaStats assemble(const ChunkIndex& index, const Seed& seed, const FetchRange&
   size_t i = 0;
   while (i < chunks.size()) {
     if (!in_seed.count(chunks[i].digest) && all_zeros(chunks[i])) {
-      deliver(zeros);
-      stats.zero_bytes += chunks[i].length;
-      ++stats.zero_chunks;
+      deliver(zeros, stats.zero_bytes, stats.zero_chunks);
       ++i;
-      if (options.progress) options.progress(done, index.total_size, stats);
       continue;
     }
     auto found = in_seed.find(chunks[i].digest);
     if (found != in_seed.end()) {
       if (read_seed(seed, found->second, buffer, chunks[i].length) && sha256_digest(buffer) == chunks[i].digest) {
-        deliver(buffer);
-        stats.seed_bytes += chunks[i].length;
-        ++stats.seed_chunks;
+        deliver(buffer, stats.seed_bytes, stats.seed_chunks);
         ++i;
-        if (options.progress) options.progress(done, index.total_size, stats);
         continue;
       }
       // Changed since it was cut (or unreadable): the registry has it.
@@ -125,12 +123,9 @@ DeltaStats assemble(const ChunkIndex& index, const Seed& seed, const FetchRange&
                       describe(chunks[current], current) + ": refused (the registry serves other bytes than the "
                       "signed image)");
         }
-        deliver(buffer);
-        stats.network_bytes += chunks[current].length;
-        ++stats.network_chunks;
+        deliver(buffer, stats.network_bytes, stats.network_chunks);
         ++current;
         buffer.clear();
-        if (options.progress) options.progress(done, index.total_size, stats);
       }
     });
     if (current != end) {

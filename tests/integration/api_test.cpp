@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "api/machine.grpc.pb.h"
+#include "base/error.h"
 #include "base/files.h"
 #include "chunks/chunk_index.h"
 #include "base/sha256.h"
@@ -155,6 +156,26 @@ class ApiTest : public ::testing::Test {
   }
 
   std::string disk_digest() const { return sha256_file_hex(disk_); }
+
+  // v2 pushed to `registry` as bronze/installer:v2: the reference, the
+  // signed image, its slot image's descriptor and where the registry keeps
+  // that blob (to serve other bytes from).
+  struct PushedV2 {
+    std::string ref;
+    oci::ImageArchive archive;
+    oci::Descriptor payload;
+    fs::path stored;
+  };
+  PushedV2 push_v2(registry::test::DockerRegistryProcess& registry) const {
+    std::string ref = registry.address() + "/bronze/installer:v2";
+    push_installer_image(*v2_, ref, work_ / "push");
+    oci::ImageArchive archive(*v2_, "amd64", signing::TrustStore::load(dir_->path() / "key.pub"));
+    if (!archive.info().payload) throw Error("v2 has no slot image layer");
+    oci::Descriptor payload = *archive.info().payload;
+    fs::path stored = registry.blob_data(payload.digest);
+    if (!fs::exists(stored)) throw Error("the registry keeps no blob " + payload.digest);
+    return {ref, std::move(archive), payload, stored};
+  }
   // Every partition but the one an upgrade writes (BOOT-B), byte for byte.
   std::map<std::string, std::string> all_but_slot_b() const {
     std::map<std::string, std::string> digests;
@@ -363,20 +384,14 @@ TEST_F(ApiTest, UpgradePulledFromARegistryByTagAndDigest) {
 }
 
 // A pulled image's slot image streams from the registry into the slot
-// (nothing of it kept on the node); --full: the whole of it, no delta. A registry that serves other bytes, or
-// fewer, costs the inactive slot only: the active slot, META and the boot
-// state stay byte for byte, EPHEMERAL is not wiped, and the next good
-// upgrade succeeds. Connections broken at random points resume where they
-// stopped.
+// (nothing of it kept on the node); --full: the whole of it, no delta. A
+// registry that serves other bytes, or fewer, costs the inactive slot only:
+// the active slot, META and the boot state stay byte for byte, EPHEMERAL is
+// not wiped, and the next good upgrade succeeds. Connections broken at
+// random points resume where they stopped.
 TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
   registry::test::DockerRegistryProcess registry(work_ / "registry");
-  std::string ref = registry.address() + "/bronze/installer:v2";
-  push_installer_image(*v2_, ref, work_ / "push");
-  oci::ImageArchive archive(*v2_, "amd64", signing::TrustStore::load(dir_->path() / "key.pub"));
-  ASSERT_TRUE(archive.info().payload.has_value());
-  const oci::Descriptor payload = *archive.info().payload;
-  fs::path stored = registry.blob_data(payload.digest);
-  ASSERT_TRUE(fs::exists(stored));
+  auto [ref, archive, payload, stored] = push_v2(registry);
   const std::string good = read_file(stored);
 
   auto node = start();
@@ -434,16 +449,11 @@ TEST_F(ApiTest, StreamedUpgradeRefusesBadSlotImagesAndResumesBrokenTransfers) {
 // fetches the whole image.
 TEST_F(ApiTest, DeltaUpgradeFetchesOnlyTheChunksTheActiveSlotLacks) {
   registry::test::DockerRegistryProcess registry(work_ / "registry");
-  std::string ref = registry.address() + "/bronze/installer:v2";
-  push_installer_image(*v2_, ref, work_ / "push");
-  oci::ImageArchive archive(*v2_, "amd64", signing::TrustStore::load(dir_->path() / "key.pub"));
-  ASSERT_TRUE(archive.info().payload.has_value());
-  const oci::Descriptor payload = *archive.info().payload;
+  auto [ref, archive, payload, stored] = push_v2(registry);
   auto index_bytes = archive.read_chunk_index();
   ASSERT_TRUE(index_bytes.has_value()) << "imager installer published no chunk index";
   chunks::ChunkIndex index = chunks::parse_chunk_index(*index_bytes);
   EXPECT_EQ(index.total_size, payload.size);
-  fs::path stored = registry.blob_data(payload.digest);
   const std::string good = read_file(stored);
 
   // What the node's seed, slot A (v1), lacks of v2's slot image.
