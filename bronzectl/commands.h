@@ -10,6 +10,8 @@ namespace bronze::ctl {
 
 int version_command(const Session& session);
 int status_command(const Session& session);
+// Re-hashes `slot` ("" for the booted one) on each node against its signed manifest.
+int verify_command(const Session& session, const std::string& slot);
 
 struct UpgradeCommand {
   std::string image;  // a local OCI archive (.tar) to stream, or a registry reference

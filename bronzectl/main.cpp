@@ -1,7 +1,7 @@
 // bronzectl: the client for the node API, like talosctl.
 //
 //   bronzectl [--bronzeconfig FILE] [--context NAME] [-e EP,...] [-n NODE,...] [--json] COMMAND
-//   version | status | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--full] [--wait]
+//   version | status | verify [--slot A|B] | upgrade --image REF|FILE.tar [--stage] [--preserve] [--force] [--insecure] [--full] [--wait]
 //           [--max-unavailable N]   (several nodes: control plane one at a time, then workers)
 //   rollback | reboot | logs [-f] [--tail N]
 //   apply-config --file CONFIG.yaml              (a configured node: replaces its config, reboots; os:admin)
@@ -48,6 +48,11 @@ int main(int argc, char** argv) {
                       "with --insecure: the SHA-256 fingerprint the node's console shows; any other node is refused")
       ->needs(version_insecure_flag);
   auto* status = app.add_subcommand("status", "each node's slots, what boots next and the last failed upgrade");
+  std::string verify_slot;
+  auto* verify = app.add_subcommand(
+      "verify", "each node re-hashes a slot (the booted one) against its signed manifest and reports every artifact");
+  verify->add_option("--slot", verify_slot, "the slot to verify instead of the booted one")
+      ->check(CLI::IsMember({"A", "B"}));
 
   UpgradeCommand upgrade_options;
   auto* upgrade = app.add_subcommand("upgrade", "write a new version to the inactive slot and reboot into it");
@@ -171,6 +176,7 @@ int main(int argc, char** argv) {
     Session session = open_session(global);
     if (*version) return version_command(session);
     if (*status) return status_command(session);
+    if (*verify) return verify_command(session, verify_slot);
     if (*upgrade) return upgrade_command(session, upgrade_options);
     if (*rollback) return rollback_command(session);
     if (*reboot) return reboot_command(session);

@@ -237,6 +237,61 @@ TEST_F(ApiTest, VersionStatusAndLogsOfARunningNode) {
   EXPECT_EQ(std::count(rows.out.begin(), rows.out.end(), '\n'), 3) << rows.out;  // header and two rows
 }
 
+// `bronzectl verify` re-hashes the booted slot against its signed manifest
+// and names every artifact; a byte changed on the disk after install (in
+// the initramfs, which carries the root filesystem) is named, with the
+// digests, and the exit code says so. The other slot is checked on
+// request; an empty one is refused with the reason. Nothing is written.
+TEST_F(ApiTest, VerifyReHashesTheSlotAndNamesEveryArtifactThatChanged) {
+  auto node = start();
+  auto good = ctl_run(*node, admin(), {"verify"});
+  ASSERT_EQ(good.exit_code, 0) << good.err << good.out;
+  EXPECT_TRUE(contains(good.out, "slot A, v1, manifest signed by a trusted key")) << good.out;
+  for (const char* artifact : {"vmlinuz", "initramfs.img", "rootfs.sqfs", "slot.env"}) {
+    EXPECT_TRUE(contains(good.out, std::string("  ") + artifact)) << artifact << "\n" << good.out;
+  }
+  EXPECT_TRUE(contains(good.out, "slot A verifies")) << good.out;
+
+  // One byte of the initramfs flipped where it holds the root filesystem.
+  auto slot_a = disk::BronzeDisk::open(disk_).slot_partition('A');
+  const std::string filesystem = disk_.string() + "?offset=" + std::to_string(slot_a.start);
+  uint64_t block = std::stoull(run_checked({"debugfs", "-R", "bmap /initramfs.img 4000", filesystem}).out);
+  ASSERT_NE(block, 0u);
+  std::string header = run_checked({"dumpe2fs", "-h", filesystem}).out;
+  uint64_t block_size = std::stoull(header.substr(header.find("Block size:") + 11));
+  uint64_t at = slot_a.start + block * block_size + 100;
+  std::string byte = read_at(disk_, at, 1);
+  byte[0] = static_cast<char>(byte[0] ^ 0x01);
+  write_at(disk_, at, byte);
+  const std::string before = disk_digest();
+
+  auto bad = ctl_run(*node, admin(), {"verify"});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "initramfs.img  MISMATCH  does not match its digest")) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "rootfs.sqfs    MISMATCH  does not match its digest")) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "vmlinuz        ok")) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "slot A does NOT verify")) << bad.out;
+  EXPECT_TRUE(contains(node->log(), "verify: slot A does not verify: initramfs.img, rootfs.sqfs")) << node->log();
+  auto json = ctl_run(*node, admin(), {"--json", "verify"});
+  EXPECT_EQ(json.exit_code, 1);
+  auto rows = nlohmann::json::parse(json.out);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0]["ok"].get<bool>());
+  for (const auto& a : rows[0]["artifacts"]) {
+    bool changed = a["name"] == "initramfs.img" || a["name"] == "rootfs.sqfs";
+    EXPECT_EQ(a["ok"].get<bool>(), !changed) << a.dump();
+    if (changed) {
+      EXPECT_NE(a["sha256"], a["found_sha256"]) << a.dump();
+    }
+  }
+
+  // Slot B of a fresh disk holds no image: refused, with the reason.
+  auto empty = ctl_run(*node, admin(), {"verify", "--slot", "B"});
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_TRUE(contains(empty.out + empty.err, "slot B does not verify: the signed manifest")) << empty.out << empty.err;
+  EXPECT_EQ(disk_digest(), before) << "verify wrote to the disk";
+}
+
 TEST_F(ApiTest, LogsFollowShowsLinesAsTheyAreWritten) {
   auto node = start();
   RunResult followed;
@@ -765,6 +820,7 @@ TEST_F(ApiTest, EveryCallWithEveryRole) {
       {"Version",              true,  true,    true,  false,      false},
       {"Status",               true,  true,    true,  false,      false},
       {"Logs",                 true,  true,    true,  false,      false},
+      {"Verify",               true,  true,    true,  false,      false},
       {"GetConfiguration",     true,  false,   false, false,      false},
       {"EtcdSnapshot",         true,  true,    false, true,       false},
       {"Upgrade",              true,  true,    false, false,      false},
@@ -836,6 +892,13 @@ TEST_F(ApiTest, EveryCallWithEveryRole) {
         status = reader->Finish();
         if (status.ok()) {
           EXPECT_GT(lines, 0);
+        }
+      } else if (call_name == "Verify") {
+        v1::VerifyResponse r;
+        status = stub->Verify(&call, {}, &r);
+        if (status.ok()) {
+          EXPECT_TRUE(r.ok()) << r.problem();
+          EXPECT_EQ(r.slot(), "A");
         }
       } else if (call_name == "GetConfiguration") {
         v1::GetConfigurationResponse r;

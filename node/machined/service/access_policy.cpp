@@ -29,6 +29,7 @@ const std::vector<CallAccess>& access_table() {
   static const std::vector<CallAccess> table = {
       {"Version", {kRoleAdmin, kRoleOperator, kRoleReader}},
       {"Status", {kRoleAdmin, kRoleOperator, kRoleReader}},
+      {"Verify", {kRoleAdmin, kRoleOperator, kRoleReader}},
       {"Upgrade", {kRoleAdmin, kRoleOperator}},
       {"Rollback", {kRoleAdmin, kRoleOperator}},
       {"Reboot", {kRoleAdmin, kRoleOperator}},

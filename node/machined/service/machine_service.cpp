@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "disk/slots/ab_update.h"
+#include "disk/slots/bronze_disk.h"
+#include "disk/slots/slot_verify.h"
 #include "disk/slots/status.h"
 #include "node/machined/service/access_policy.h"
 #include "node/machined/state/apply_config.h"
@@ -68,6 +70,43 @@ grpc::Status MachineService::Status(grpc::ServerContext* context, const v1::Stat
     response->set_upgrade_running(gate_.busy());
   } catch (const std::exception& e) {
     return failed(grpc::StatusCode::INTERNAL, std::string("cannot read the boot disk: ") + e.what());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MachineService::Verify(grpc::ServerContext* context, const v1::VerifyRequest* request,
+                                    v1::VerifyResponse* response) {
+  if (auto s = authorize(*context, "Verify"); !s.ok()) return s;
+  if (!node_.disk) return failed(grpc::StatusCode::FAILED_PRECONDITION, "this node found no boot disk with Bronze's layout");
+  std::string slot = request->slot().empty() ? node_.facts.slot : request->slot();
+  if (slot != "A" && slot != "B") {
+    return failed(grpc::StatusCode::INVALID_ARGUMENT,
+                  "Verify: slot \"" + slot + "\" is not A or B" +
+                      (request->slot().empty() ? " (this node did not boot from a slot; name one)" : ""));
+  }
+  try {
+    // Against the running image's trust store, the keys it would install with.
+    auto partition = disk::BronzeDisk::open(*node_.disk).slot_partition(slot.at(0));
+    disk::SlotCheck check = disk::check_slot(*node_.disk, partition.start, signing::TrustStore::load(node_.trust));
+    response->set_slot(slot);
+    response->set_version(check.version);
+    response->set_ok(check.ok());
+    response->set_problem(check.problem);
+    std::string bad;
+    for (const auto& a : check.artifacts) {
+      auto* out = response->add_artifacts();
+      out->set_name(a.name);
+      out->set_size(a.size);
+      out->set_sha256(a.sha256);
+      out->set_found_size(a.found_size);
+      out->set_found_sha256(a.found_sha256);
+      out->set_problem(a.problem);
+      if (!a.problem.empty()) bad += (bad.empty() ? "" : ", ") + a.name;
+    }
+    node_.say("verify: slot " + slot + (check.ok() ? " matches its signed manifest"
+                                                    : " does not verify: " + (check.problem.empty() ? bad : check.problem)));
+  } catch (const std::exception& e) {
+    return failed(grpc::StatusCode::INTERNAL, std::string("cannot read slot ") + slot + ": " + e.what());
   }
   return grpc::Status::OK;
 }

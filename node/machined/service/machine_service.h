@@ -21,6 +21,7 @@ class MachineService final : public v1::MachineService::Service {
                        v1::VersionResponse* response) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
+  grpc::Status Verify(grpc::ServerContext* context, const v1::VerifyRequest* request, v1::VerifyResponse* response) override;
   grpc::Status Upgrade(grpc::ServerContext* context,
                        grpc::ServerReaderWriter<v1::UpgradeEvent, v1::UpgradeRequest>* stream) override;
   grpc::Status Rollback(grpc::ServerContext* context, const v1::RollbackRequest* request,
