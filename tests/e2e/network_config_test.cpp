@@ -33,7 +33,9 @@
 
 #include "base/files.h"
 #include "disk/filesystems/ext4.h"
+#include "disk/partitions/disk_writer.h"
 #include "disk/partitions/gpt.h"
+#include "disk/slots/slot_image.h"
 #include "machine_config/machine_config.h"
 #include "tests/support/bronzectl_cli.h"
 #include "tests/support/docker_registry_process.h"
@@ -112,7 +114,10 @@ TEST(NodeNetwork, StaticAddressesABondAVlanOnDhcpDnsAndTimeFromTheMachineConfig)
   auto slot_a = disk::find_partition(disk, "BOOT-A");
   write_file(v1_slot, read_at(disk, slot_a.start, static_cast<size_t>(disk::ext4_filesystem_bytes(disk, slot_a.start))));
   pad_slot_image(v1_slot, padding, dir.path() / "v1-padded.ext4");
-  write_into_partition(disk, "BOOT-A", dir.path() / "v1-padded.ext4");
+  {
+    disk::DiskWriter writer(disk);
+    disk::write_slot_image(writer, slot_a, dir.path() / "v1-padded.ext4");
+  }
   UnpackedInstaller v2_parts = unpack_installer_image(build_installer_image(dir.path() / "v2", "v2", key),
                                                       dir.path() / "key.pub", dir.path() / "v2-unpacked");
   pad_slot_image(v2_parts.slot, padding, dir.path() / "v2-padded.ext4");

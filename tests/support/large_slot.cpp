@@ -8,8 +8,6 @@
 #include "base/files.h"
 #include "base/subprocess.h"
 #include "chunks/chunk_index.h"
-#include "disk/partitions/disk_writer.h"
-#include "disk/partitions/gpt.h"
 #include "installer_image/image_archive.h"
 #include "installer_image/image_writer.h"
 #include "signing/image_signature.h"
@@ -84,26 +82,6 @@ fs::path metal_data_dir(const fs::path& dir, const std::string& disk_size, const
   replace("boot_size: 128MiB", "boot_size: " + boot_size);
   write_file(dir / "platforms/metal.yaml", platform);
   return dir;
-}
-
-void write_into_partition(const fs::path& disk, const std::string& label, const fs::path& image) {
-  auto partition = disk::find_partition(disk, label);
-  uint64_t size = fs::file_size(image);
-  if (size > partition.size) {
-    throw Error(image.string() + " (" + std::to_string(size) + " bytes) does not fit in " + label + " (" +
-                std::to_string(partition.size) + " bytes)");
-  }
-  std::ifstream in(image, std::ios::binary);
-  disk::DiskWriter writer(disk);
-  std::string buffer(4 * kMiB, '\0');
-  for (uint64_t at = 0; at < size;) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    auto n = static_cast<size_t>(in.gcount());
-    if (n == 0) throw Error("cannot read " + image.string());
-    writer.write_unflushed(partition.start + at, std::string_view(buffer.data(), n));
-    at += n;
-  }
-  writer.flush();
 }
 
 }  // namespace bronze::test

@@ -40,9 +40,4 @@ void write_installer_image(const std::filesystem::path& out, const std::filesyst
 std::filesystem::path metal_data_dir(const std::filesystem::path& dir, const std::string& disk_size,
                                      const std::string& boot_size);
 
-// Writes `image` over the start of the partition labelled `label` of `disk`;
-// throws when it does not fit.
-void write_into_partition(const std::filesystem::path& disk, const std::string& label,
-                          const std::filesystem::path& image);
-
 }  // namespace bronze::test
